@@ -1,0 +1,1 @@
+"""peerapp: peer mentorship inside a company's mentoring program."""

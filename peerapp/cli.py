@@ -1,0 +1,90 @@
+"""The ``peerapp`` console command: accounts and demo data without the UI."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+import sqlalchemy as sa
+
+from peerapp.db import make_engine
+from peerapp.services import Refused, accounts, demo, programs
+from peerapp.settings import database_url
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peerapp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-user", help="create an account (password from "
+                                 "PEERAPP_PASSWORD or a prompt)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True, help="full name")
+    create.add_argument("--title", default="", help="job title")
+    create.add_argument("--department", default="")
+    create.add_argument("--location", default="")
+    create.add_argument("--roles", default="peer", help="comma-separated: peer,mentor,mentee")
+    create.add_argument("--admin", action="store_true", help="make a program admin")
+    seed = commands.add_parser("seed-demo", help="fill an empty database with a demo organisation")
+    seed.add_argument("--if-empty", action="store_true",
+                      help="do nothing (and succeed) when the database already has people")
+    seed.add_argument("--people", type=int, default=300)
+    return parser
+
+
+def _password() -> str:
+    password = os.environ.get("PEERAPP_PASSWORD")
+    if password:
+        return password
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise Refused("The two passwords differ.")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a console command; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    engine = make_engine()
+    if not sa.inspect(engine).has_table("employee"):
+        print(f"The database at {database_url()} has no tables yet: run `reflex db migrate` "
+              "first (make run does this).", file=sys.stderr)
+        return 2
+    from sqlmodel import Session
+
+    try:
+        with Session(engine) as db:
+            if args.command == "create-user":
+                program = programs.default_program(db)
+                employee = accounts.create_employee(
+                    db,
+                    email=args.email,
+                    full_name=args.name,
+                    password=_password(),
+                    job_title=args.title,
+                    department=args.department,
+                    location=args.location,
+                    is_admin=args.admin,
+                    program_id=program.id,
+                    roles=programs.parse_roles(args.roles),
+                )
+                kind = "admin" if employee.is_admin else "account"
+                print(f"Created {kind} {employee.full_name} <{employee.email}>.")
+            elif args.command == "seed-demo":
+                if args.if_empty and not demo.is_empty(db):
+                    print("The database already has people; demo data not added.")
+                    return 0
+                logins = demo.seed(db, people=args.people)
+                print(f"Demo organisation created with {args.people} people. Sign in as:")
+                for login in logins:
+                    print(f"  {login.email:<28} ({login.description})")
+                print(f"  password for all: {demo.DEMO_PASSWORD}")
+    except Refused as refusal:
+        print(f"peerapp: {refusal}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

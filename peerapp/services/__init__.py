@@ -1,0 +1,10 @@
+"""Business rules of peerapp: plain functions over a SQLModel Session.
+
+Nothing here imports Reflex. Every function that changes data takes the id of
+the person acting (from server-side session state, never from the browser) and
+raises ``Refused`` with a message fit to show that person when a rule says no.
+"""
+
+from peerapp.services.errors import Refused
+
+__all__ = ["Refused"]

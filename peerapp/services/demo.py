@@ -1,0 +1,201 @@
+"""A believable demo organisation for an empty database."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, select
+
+from peerapp.models import Employee, Membership
+from peerapp.services import programs, requests
+from peerapp.services.errors import Refused
+
+DEMO_PASSWORD = "peerapp-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account that can sign in."""
+
+    email: str
+    full_name: str
+    description: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("priya.raman@example.com", "Priya Raman", "program admin, peer and mentor"),
+    DemoLogin("alex.morgan@example.com", "Alex Morgan", "peer in Engineering"),
+    DemoLogin("sam.okafor@example.com", "Sam Okafor", "peer in Product"),
+)
+
+_DEPARTMENTS = {
+    "Engineering": (
+        ["Software Engineer", "Senior Software Engineer", "Staff Engineer", "Engineering Manager",
+         "Site Reliability Engineer", "QA Engineer"],
+        ["Python", "TypeScript", "Kubernetes", "System design", "Code review", "PostgreSQL",
+         "Incident response", "Testing strategy", "Go", "Observability"],
+    ),
+    "Product": (
+        ["Product Manager", "Senior Product Manager", "Product Owner", "Head of Product"],
+        ["Roadmapping", "User research", "Prioritisation", "Discovery interviews", "OKRs",
+         "Stakeholder management", "Pricing"],
+    ),
+    "Design": (
+        ["Product Designer", "UX Researcher", "Content Designer", "Design Lead"],
+        ["Figma", "Accessibility", "Design systems", "Usability testing", "Copywriting",
+         "Prototyping"],
+    ),
+    "Sales": (
+        ["Account Executive", "Sales Development Rep", "Sales Engineer", "Regional Sales Lead"],
+        ["Negotiation", "Discovery calls", "Forecasting", "Salesforce", "Public speaking",
+         "Enterprise deals"],
+    ),
+    "Marketing": (
+        ["Content Marketer", "Growth Marketer", "Brand Manager", "Marketing Analyst"],
+        ["SEO", "Storytelling", "Campaign planning", "Analytics", "Social media", "Events"],
+    ),
+    "Finance": (
+        ["Financial Analyst", "Controller", "FP&A Manager", "Accountant"],
+        ["Budgeting", "Excel modelling", "Forecasting", "Procurement", "Audit readiness"],
+    ),
+    "People": (
+        ["People Partner", "Recruiter", "L&D Specialist", "People Operations Lead"],
+        ["Coaching", "Interviewing", "Feedback conversations", "Onboarding", "Facilitation"],
+    ),
+    "Customer Success": (
+        ["Customer Success Manager", "Support Engineer", "Onboarding Specialist",
+         "Support Team Lead"],
+        ["De-escalation", "Zendesk", "Customer training", "Renewals", "Writing help articles"],
+    ),
+    "Data": (
+        ["Data Analyst", "Data Engineer", "Data Scientist", "Analytics Lead"],
+        ["SQL", "dbt", "Statistics", "Dashboards", "Machine learning", "Experiment design"],
+    ),
+    "Legal": (
+        ["Legal Counsel", "Privacy Officer", "Contracts Manager"],
+        ["Contract review", "GDPR", "Risk assessment", "Plain-language writing"],
+    ),
+}
+_SHARED_GOALS = ["Public speaking", "Leading meetings", "Time management", "Giving feedback",
+                 "Writing clearly", "Managing up", "Career planning", "Delegation", "SQL",
+                 "Product thinking", "Negotiation", "Presenting data", "Work-life balance"]
+_LOCATIONS = ["Berlin", "Lisbon", "London", "Toronto", "Austin", "Remote (EU)", "Remote (US)",
+              "Singapore", "Amsterdam"]
+_FIRST = ["Ava", "Ben", "Chloe", "Daniel", "Elif", "Farah", "Gabriel", "Hana", "Ivan", "Jonas",
+          "Keiko", "Liam", "Maya", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Tariq", "Uma",
+          "Victor", "Wen", "Ximena", "Yusuf", "Zara", "Amara", "Bruno", "Carmen", "Dev", "Emeka",
+          "Freya", "Goran", "Ines", "Jia", "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priyanka"]
+_LAST = ["Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann",
+         "Ibrahim", "Jensen", "Kowalski", "Larsen", "Mensah", "Nakamura", "Oliveira", "Petrov",
+         "Quintero", "Rossi", "Silva", "Tanaka", "Usman", "Varga", "Weber", "Xu", "Yilmaz",
+         "Zhang", "Adeyemi", "Brennan", "Chen", "Duarte"]
+
+
+def is_empty(db: Session) -> bool:
+    """True when no employee exists yet."""
+    return db.exec(select(Employee.id).limit(1)).first() is None
+
+
+def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin]:
+    """Fill an empty database with an organisation, requests and pairings."""
+    if not is_empty(db):
+        raise Refused("The database already has employees; the demo only fills an empty one.")
+    rng = random.Random(rng_seed)
+    program = programs.default_program(db)
+    password_hash = PasswordHash.recommended().hash(DEMO_PASSWORD)
+    employees: list[Employee] = []
+    fixed = {
+        "priya.raman@example.com": ("People", "People Operations Lead", True),
+        "alex.morgan@example.com": ("Engineering", "Senior Software Engineer", False),
+        "sam.okafor@example.com": ("Product", "Product Manager", False),
+    }
+    for login in DEMO_LOGINS:
+        dept, title, admin = fixed[login.email]
+        employees.append(_person(rng, login.full_name, login.email, dept, title, admin, password_hash))
+    names: set[str] = {e.full_name for e in employees}
+    while len(employees) < people:
+        name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        if name in names:
+            continue
+        names.add(name)
+        dept = rng.choice(list(_DEPARTMENTS))
+        email = name.lower().replace(" ", ".") + "@example.com"
+        employees.append(
+            _person(rng, name, email, dept, rng.choice(_DEPARTMENTS[dept][0]), False, None)
+        )
+    db.add_all(employees)
+    db.flush()
+    for index, employee in enumerate(employees):
+        roll = rng.random()
+        db.add(
+            Membership(
+                program_id=program.id,
+                employee_id=employee.id,
+                is_peer=index < len(DEMO_LOGINS) or roll < 0.8,
+                is_mentor=index == 0 or rng.random() < 0.25,
+                is_mentee=index > 0 and rng.random() < 0.3,
+            )
+        )
+    db.commit()
+    _seed_requests(db, rng, program.id, [e.id for e in employees])
+    return list(DEMO_LOGINS)
+
+
+def _person(rng, name, email, dept, title, admin, password_hash) -> Employee:
+    skills = rng.sample(_DEPARTMENTS[dept][1], k=min(3, len(_DEPARTMENTS[dept][1])))
+    goals = rng.sample(_SHARED_GOALS, k=2)
+    return Employee(
+        full_name=name,
+        email=email,
+        job_title=title,
+        department=dept,
+        location=rng.choice(_LOCATIONS),
+        bio=f"{title} in {dept}. Happy to trade what I know for a fresh perspective.",
+        skills=", ".join(skills),
+        learning_goals=", ".join(goals),
+        is_admin=admin,
+        password_hash=password_hash,
+    )
+
+
+def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[int]) -> None:
+    """Some pairings, some pending and some closed requests, through the real rules."""
+    peer_ids = list(
+        db.exec(
+            select(Membership.employee_id)
+            .where(Membership.program_id == program_id, Membership.is_peer)
+            .order_by(Membership.employee_id)
+        ).all()
+    )
+    demo_ids = ids[: len(DEMO_LOGINS)]
+    others = [pid for pid in peer_ids if pid not in demo_ids]
+    plan: list[tuple[int, int, str]] = [
+        (others[0], demo_ids[1], "pending"),  # Alex has a request waiting
+        (others[1], demo_ids[1], "pending"),
+        (demo_ids[1], others[2], "pending"),  # and one sent
+        (demo_ids[1], others[3], "accepted"),  # and a peer already
+        (others[4], demo_ids[2], "pending"),
+        (demo_ids[2], others[5], "declined"),
+        (others[6], demo_ids[0], "accepted"),
+    ]
+    pool = others[7:]
+    rng.shuffle(pool)
+    for index in range(0, min(len(pool) - 1, 120), 2):
+        plan.append((pool[index], pool[index + 1], rng.choice(["pending", "accepted", "accepted",
+                                                               "declined", "withdrawn"])))
+    messages = ["Would love to swap notes on how you run planning.",
+                "I'd like to learn more about your team's work; happy to share mine.",
+                "Keen to keep each other accountable on our Q1 goals.", ""]
+    for sender, recipient, outcome in plan:
+        sent = requests.send_request(db, program_id=program_id, sender_id=sender,
+                                     recipient_id=recipient, message=rng.choice(messages))
+        request_id = sent.request.id
+        if outcome == "accepted":
+            requests.accept_request(db, request_id=request_id, actor_id=recipient)
+        elif outcome == "declined":
+            requests.decline_request(db, request_id=request_id, actor_id=recipient,
+                                     reason="Not enough time this quarter, sorry!")
+        elif outcome == "withdrawn":
+            requests.withdraw_request(db, request_id=request_id, actor_id=sender)

@@ -1,0 +1,128 @@
+"""The peer directory: search members of a program, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from peerapp.models import Employee, Membership
+from peerapp.services import programs, validation
+
+PAGE_SIZE = 20
+QUERY_MAX = 100
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One person as the directory shows them (no email, no private fields)."""
+
+    id: int
+    full_name: str
+    job_title: str
+    department: str
+    location: str
+    skills: list[str]
+    learning_goals: list[str]
+    roles: list[str]
+    is_peer: bool
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """A page of results and where it sits in the whole."""
+
+    entries: list[DirectoryEntry]
+    total: int
+    page: int
+    page_count: int
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def search(
+    db: Session,
+    *,
+    program_id: int,
+    query: object = "",
+    department: object = "",
+    page: object = 1,
+    page_size: int = PAGE_SIZE,
+) -> DirectoryPage:
+    """Active members of the program matching every word of ``query``.
+
+    Each word may match the name, job title, department or skills. Results are
+    ordered by name; only ``page_size`` rows are read.
+    """
+    words = validation.text(query, "Search", QUERY_MAX).split()
+    dept = validation.text(department, "Department", 120)
+    page_number = page if isinstance(page, int) and not isinstance(page, bool) and page > 0 else 1
+    condition = sa.and_(
+        Membership.program_id == program_id,
+        Employee.is_active.is_(True),  # type: ignore[attr-defined]
+        sa.or_(Membership.is_peer, Membership.is_mentor, Membership.is_mentee),
+    )
+    for word in words[:8]:
+        pattern = _like(word)
+        condition = sa.and_(
+            condition,
+            sa.or_(
+                *(
+                    sa.func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        Employee.full_name,
+                        Employee.job_title,
+                        Employee.department,
+                        Employee.skills,
+                    )
+                )
+            ),
+        )
+    if dept:
+        condition = sa.and_(condition, Employee.department == dept)
+    base = select(Employee, Membership).join(Membership, Membership.employee_id == Employee.id)
+    total = db.exec(
+        select(sa.func.count()).select_from(Employee).join(
+            Membership, Membership.employee_id == Employee.id
+        ).where(condition)
+    ).one()
+    page_count = max(1, -(-total // page_size))
+    page_number = min(page_number, page_count)
+    rows = db.exec(
+        base.where(condition)
+        .order_by(sa.func.lower(Employee.full_name), Employee.id)
+        .offset((page_number - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    entries = [
+        DirectoryEntry(
+            id=employee.id,
+            full_name=employee.full_name,
+            job_title=employee.job_title,
+            department=employee.department,
+            location=employee.location,
+            skills=validation.split_tags(employee.skills),
+            learning_goals=validation.split_tags(employee.learning_goals),
+            roles=programs.roles_of(member),
+            is_peer=member.is_peer,
+        )
+        for employee, member in rows
+    ]
+    return DirectoryPage(entries=entries, total=total, page=page_number, page_count=page_count)
+
+
+def departments(db: Session, *, program_id: int) -> list[str]:
+    """Departments that have active members in the program, for the filter."""
+    rows = db.exec(
+        select(Employee.department)
+        .join(Membership, Membership.employee_id == Employee.id)
+        .where(Membership.program_id == program_id, Employee.department != "")
+        .distinct()
+        .order_by(Employee.department)
+        .limit(200)
+    ).all()
+    return list(rows)

@@ -1,0 +1,101 @@
+"""A person's own profile and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from peerapp import models
+from peerapp.models import Employee
+from peerapp.services import programs, requests, validation
+from peerapp.services.errors import Refused
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the profile page shows and edits."""
+
+    full_name: str
+    email: str
+    job_title: str
+    department: str
+    location: str
+    bio: str
+    skills: str
+    learning_goals: str
+    roles: list[str]
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """The saved profile and the people whose pending requests were cancelled."""
+
+    profile: Profile
+    affected_people: set[int] = field(default_factory=set)
+
+
+def get_profile(db: Session, *, program_id: int, employee_id: int) -> Profile:
+    """The employee's profile and roles in the program."""
+    employee = db.get(Employee, employee_id)
+    if employee is None:
+        raise Refused("That account does not exist.")
+    return Profile(
+        full_name=employee.full_name,
+        email=employee.email,
+        job_title=employee.job_title,
+        department=employee.department,
+        location=employee.location,
+        bio=employee.bio,
+        skills=employee.skills,
+        learning_goals=employee.learning_goals,
+        roles=programs.roles_of(programs.membership(db, program_id, employee_id)),
+    )
+
+
+def update_profile(
+    db: Session,
+    *,
+    program_id: int,
+    actor_id: int,
+    full_name: object,
+    job_title: object,
+    department: object,
+    location: object,
+    bio: object,
+    skills: object,
+    learning_goals: object,
+    roles: object,
+) -> ProfileChange:
+    """Save the actor's own profile. Dropping the peer role cancels their pending requests."""
+    employee = db.get(Employee, actor_id)
+    if employee is None or not employee.is_active:
+        raise Refused("That account does not exist.")
+    # Validate everything before touching the row, so a refusal changes nothing.
+    new_roles = programs.parse_roles(roles)
+    values = {
+        "full_name": validation.text(full_name, "Full name", models.NAME_MAX, required=True),
+        "job_title": validation.text(job_title, "Job title", models.TEXT_SHORT),
+        "department": validation.text(department, "Department", models.TEXT_SHORT),
+        "location": validation.text(location, "Location", models.TEXT_SHORT),
+        "bio": validation.text(bio, "Bio", models.BIO_MAX),
+        "skills": validation.tag_list(skills, "Skills", models.SKILLS_MAX),
+        "learning_goals": validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
+    }
+    program = programs.get_program(db, program_id)
+    for name, value in values.items():
+        setattr(employee, name, value)
+    db.add(employee)
+    was_peer = "peer" in programs.roles_of(programs.membership(db, program_id, actor_id))
+    programs.set_roles(db, program_id=program.id, employee_id=actor_id, roles=new_roles)
+    affected: set[int] = set()
+    if was_peer and "peer" not in new_roles:
+        affected = requests.cancel_pending(
+            db,
+            program_id=program_id,
+            actor_id=actor_id,
+            person_id=actor_id,
+            reason=f"{employee.full_name} is no longer taking part in peer mentorship.",
+        )
+    db.commit()
+    return ProfileChange(get_profile(db, program_id=program_id, employee_id=actor_id), affected)

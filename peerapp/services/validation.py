@@ -1,0 +1,62 @@
+"""Checks for values that arrive from a browser or a console: type and length."""
+
+from __future__ import annotations
+
+import re
+
+from peerapp.services.errors import Refused
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(value: object, label: str, max_len: int, *, required: bool = False) -> str:
+    """Return ``value`` stripped, or refuse if it is not text, too long or missing."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Refused(f"{label} must be text.")
+    value = _CONTROL.sub("", value).strip()
+    if required and not value:
+        raise Refused(f"{label} is required.")
+    if len(value) > max_len:
+        raise Refused(f"{label} can be at most {max_len} characters (it has {len(value)}).")
+    return value
+
+
+def email(value: object) -> str:
+    """A normalised (lower-case) email address, or a refusal."""
+    address = text(value, "Email", 254, required=True).lower()
+    if not _EMAIL.match(address):
+        raise Refused("Enter a valid email address, like name@company.com.")
+    return address
+
+
+def identifier(value: object, label: str = "id") -> int:
+    """A positive integer id; bools and strings are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise Refused(f"That {label} is not valid.")
+    return value
+
+
+def flag(value: object, label: str) -> bool:
+    """A real boolean; "false" strings and numbers are refused."""
+    if not isinstance(value, bool):
+        raise Refused(f"{label} must be on or off.")
+    return value
+
+
+def tag_list(value: object, label: str, max_len: int) -> str:
+    """Comma-separated tags, de-duplicated, stored as one normalised string."""
+    raw = text(value, label, max_len)
+    seen: dict[str, str] = {}
+    for part in raw.split(","):
+        tag = " ".join(part.split())
+        if tag and tag.lower() not in seen:
+            seen[tag.lower()] = tag
+    return ", ".join(seen.values())
+
+
+def split_tags(value: str) -> list[str]:
+    """The tags of a stored tag string."""
+    return [tag.strip() for tag in value.split(",") if tag.strip()]
