@@ -14,7 +14,7 @@ from peerapp.clock import utcnow
 from peerapp.models import Employee, UserSession
 from peerapp.services import validation
 from peerapp.services.errors import Refused
-from peerapp.services.programs import set_roles
+from peerapp.services.programs import parse_roles, set_roles
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256
@@ -55,6 +55,9 @@ def create_employee(
     address = validation.email(email)
     if db.exec(select(Employee.id).where(Employee.email == address)).first() is not None:
         raise Refused(f"An account with {address} already exists.")
+    # Refuse bad roles before anything is added to the session: a refusal after
+    # the flush below would leave the employee to be written by the next commit.
+    wanted_roles = parse_roles(roles)
     employee = Employee(
         email=address,
         full_name=validation.text(full_name, "Full name", models.NAME_MAX, required=True),
@@ -70,7 +73,7 @@ def create_employee(
     db.add(employee)
     db.flush()
     if program_id is not None:
-        set_roles(db, program_id=program_id, employee_id=employee.id, roles=set(roles))
+        set_roles(db, program_id=program_id, employee_id=employee.id, roles=wanted_roles)
     db.commit()
     db.refresh(employee)
     return employee

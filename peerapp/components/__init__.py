@@ -1,0 +1,1 @@
+"""Reusable UI pieces; they read state classes directly and take no State argument."""

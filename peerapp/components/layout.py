@@ -1,0 +1,136 @@
+"""Page frame: navigation with the live request count, and the live announcer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp import routes
+from peerapp.state.live import InboxState, ProgramState
+from peerapp.state.session import SessionState
+
+
+def _nav_link(label: str, href: str, *extra: rx.Component) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.text(label), *extra, spacing="2", align="center"),
+        href=href,
+        class_name="nav-link",
+        underline="none",
+        weight="medium",
+        size="3",
+    )
+
+
+def _inbox_badge() -> rx.Component:
+    return rx.cond(
+        InboxState.incoming_count > 0,
+        rx.badge(
+            InboxState.incoming_count,
+            color_scheme="tomato",
+            variant="solid",
+            radius="full",
+            aria_label=InboxState.incoming_count.to_string() + " pending incoming requests",
+            data_testid="inbox-count",
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    """Top navigation; Settings only for admins (the server checks again)."""
+    return rx.el.header(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.icon("users", size=22, aria_hidden="true"),
+                    rx.heading("peerapp", size="5", as_="span"),
+                    spacing="2",
+                    align="center",
+                ),
+                href=routes.DIRECTORY,
+                underline="none",
+                color_scheme="gray",
+                high_contrast=True,
+                aria_label="peerapp home",
+            ),
+            rx.el.nav(
+                rx.hstack(
+                    _nav_link("Directory", routes.DIRECTORY),
+                    _nav_link("Inbox", routes.INBOX, _inbox_badge()),
+                    _nav_link("Profile", routes.PROFILE),
+                    rx.cond(SessionState.is_admin, _nav_link("Settings", routes.SETTINGS)),
+                    spacing="5",
+                    align="center",
+                    wrap="wrap",
+                ),
+                aria_label="Main",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.text(SessionState.user_name, size="2", color_scheme="gray",
+                        class_name="hide-narrow"),
+                rx.color_mode.button(size="2", variant="ghost", aria_label="Toggle dark mode"),
+                rx.button("Sign out", on_click=SessionState.sign_out, variant="soft",
+                          color_scheme="gray", size="2"),
+                spacing="3",
+                align="center",
+            ),
+            align="center",
+            spacing="6",
+            wrap="wrap",
+            class_name="navbar-inner",
+        ),
+        class_name="navbar",
+    )
+
+
+def announcer() -> rx.Component:
+    """Screen readers hear what arrived live (new requests, answers)."""
+    return rx.el.div(
+        InboxState.announcement,
+        aria_live="polite",
+        role="status",
+        class_name="sr-only",
+    )
+
+
+def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | None = None):
+    """A signed-in page: navigation, a heading and the content."""
+    return rx.box(
+        rx.el.a("Skip to content", href="#main", class_name="skip-link"),
+        navbar(),
+        announcer(),
+        rx.el.main(
+            rx.cond(
+                SessionState.signed_in,
+                rx.vstack(
+                    rx.heading(title, size="7", as_="h1"),
+                    subtitle if subtitle is not None else rx.fragment(),
+                    *children,
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.center(rx.spinner(size="3"), rx.text("Loading…"), padding="4em"),
+            ),
+            id="main",
+            class_name="page",
+        ),
+    )
+
+
+def peer_mentorship_off_notice() -> rx.Component:
+    """Shown wherever requests would otherwise be offered."""
+    return rx.cond(
+        ~ProgramState.peer_mentorship_enabled,
+        rx.callout(
+            "Peer mentorship is off in this program. You can still browse colleagues, "
+            "but new peer requests are paused.",
+            icon="info",
+            color_scheme="amber",
+            role="status",
+            width="100%",
+        ),
+    )
+
+
+def initials_avatar(name) -> rx.Component:
+    """A decorative avatar with the person's initials."""
+    return rx.avatar(fallback=name[:1], size="4", radius="full", aria_hidden="true")

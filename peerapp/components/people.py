@@ -1,0 +1,100 @@
+"""A person in the directory, with the request button that fits where you stand."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp.state.directory import DirectoryState
+from peerapp.state.live import InboxState, ProgramState
+
+
+def _tags(label: str, items, color: str) -> rx.Component:
+    return rx.cond(
+        items.length() > 0,
+        rx.hstack(
+            rx.text(label, size="1", weight="medium", color_scheme="gray"),
+            rx.foreach(items, lambda tag: rx.badge(tag, variant="surface", color_scheme=color)),
+            spacing="1",
+            wrap="wrap",
+            align="center",
+        ),
+    )
+
+
+def request_action(entry) -> rx.Component:
+    """Request / Requested / Paired / nothing, decided by live inbox data."""
+    name = entry.full_name
+    return rx.cond(
+        ~entry.is_peer | (entry.id == DirectoryState.viewer_id),
+        rx.fragment(),
+        rx.cond(
+            InboxState.paired_ids.contains(entry.id),
+            rx.badge("Paired", color_scheme="grass", size="2", variant="soft"),
+            rx.cond(
+                InboxState.outgoing_ids.contains(entry.id),
+                rx.button("Requested", disabled=True, variant="soft", size="2",
+                          aria_label="Requested " + name),
+                rx.cond(
+                    InboxState.incoming_from_ids.contains(entry.id),
+                    rx.link(rx.button("Answer request", variant="outline", size="2",
+                                      aria_label="Answer request from " + name),
+                            href="/inbox"),
+                    rx.cond(
+                        ProgramState.peer_mentorship_enabled,
+                        rx.button(
+                            "Request",
+                            on_click=DirectoryState.request_peer(entry.id),
+                            loading=DirectoryState.sending_to.contains(entry.id),
+                            size="2",
+                            aria_label="Request " + name,
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def person_card(entry) -> rx.Component:
+    """One directory result."""
+    return rx.card(
+        rx.hstack(
+            rx.avatar(fallback=entry.full_name[:1], size="4", radius="full"),
+            rx.vstack(
+                rx.heading(entry.full_name, size="4", as_="h2"),
+                rx.text(
+                    entry.job_title,
+                    rx.cond(entry.department != "", " · " + entry.department, ""),
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.cond(
+                    entry.location != "",
+                    rx.text(entry.location, size="1", color_scheme="gray"),
+                ),
+                spacing="1",
+                flex="1",
+                min_width="0",
+            ),
+            request_action(entry),
+            align="start",
+            spacing="3",
+            width="100%",
+        ),
+        rx.vstack(
+            rx.hstack(
+                rx.foreach(
+                    entry.roles,
+                    lambda role: rx.badge(role, color_scheme="teal", variant="soft",
+                                          radius="full"),
+                ),
+                spacing="1",
+            ),
+            _tags("Shares", entry.skills, "blue"),
+            _tags("Wants to learn", entry.learning_goals, "violet"),
+            spacing="2",
+            padding_top="0.75em",
+        ),
+        width="100%",
+        class_name="person-card",
+    )

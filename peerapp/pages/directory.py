@@ -1,0 +1,125 @@
+"""/directory: find colleagues and send a peer request in one click."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp.components.layout import page_frame, peer_mentorship_off_notice
+from peerapp.components.people import person_card
+from peerapp.state.directory import DirectoryState
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.box(
+            rx.el.label("Search peers", html_for="directory-search", class_name="field-label"),
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
+                id="directory-search",
+                placeholder="Name, job title, department or skill",
+                value=DirectoryState.query,
+                on_change=DirectoryState.set_query.debounce(250),
+                aria_label="Search peers",
+                type="search",
+                size="3",
+                width="100%",
+            ),
+            flex="1",
+            min_width="240px",
+        ),
+        rx.box(
+            rx.el.label("Department", html_for="department-filter", class_name="field-label"),
+            rx.select.root(
+                rx.select.trigger(placeholder="All departments", id="department-filter",
+                                  aria_label="Department"),
+                rx.select.content(
+                    rx.select.item("All departments", value="all"),
+                    rx.foreach(DirectoryState.departments,
+                               lambda d: rx.select.item(d, value=d)),
+                ),
+                value=rx.cond(DirectoryState.department == "", "all", DirectoryState.department),
+                on_change=DirectoryState.set_department,
+                size="3",
+            ),
+            min_width="200px",
+        ),
+        spacing="3",
+        width="100%",
+        wrap="wrap",
+        align="end",
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=16, aria_hidden="true"),
+            "Previous",
+            on_click=DirectoryState.go_to_page(DirectoryState.page - 1),
+            disabled=DirectoryState.page <= 1,
+            variant="soft",
+            aria_label="Previous page",
+        ),
+        rx.text("Page ", DirectoryState.page, " of ", DirectoryState.page_count, size="2"),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=16, aria_hidden="true"),
+            on_click=DirectoryState.go_to_page(DirectoryState.page + 1),
+            disabled=DirectoryState.page >= DirectoryState.page_count,
+            variant="soft",
+            aria_label="Next page",
+        ),
+        justify="center",
+        align="center",
+        spacing="4",
+        width="100%",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        DirectoryState.loading,
+        rx.center(rx.spinner(size="3"), rx.text("Loading colleagues…"), padding="3em",
+                  spacing="2"),
+        rx.cond(
+            DirectoryState.total == 0,
+            rx.callout(
+                rx.vstack(
+                    rx.text("Nobody matches this search."),
+                    rx.button("Clear search", on_click=DirectoryState.clear_filters,
+                              variant="soft", size="1"),
+                ),
+                icon="search",
+                color_scheme="gray",
+                width="100%",
+            ),
+            rx.vstack(
+                rx.text(DirectoryState.total, " people", size="2", color_scheme="gray",
+                        role="status"),
+                rx.grid(
+                    rx.foreach(DirectoryState.entries, person_card),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.cond(DirectoryState.page_count > 1, _pager()),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def directory_page() -> rx.Component:
+    """Search, filters and the visible page of people."""
+    return page_frame(
+        "Peer directory",
+        peer_mentorship_off_notice(),
+        _filters(),
+        _results(),
+        subtitle=rx.text(
+            "Find a colleague to learn with: swap skills, share experiences, keep each other "
+            "on track.",
+            color_scheme="gray",
+        ),
+    )

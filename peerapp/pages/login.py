@@ -1,0 +1,54 @@
+"""/login: email and password."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp.state.session import SessionState
+
+
+def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=name, class_name="field-label"),
+        rx.input(id=name, name=name, type=kind, required=True, auto_complete=autocomplete,
+                 size="3", width="100%"),
+        spacing="1",
+        width="100%",
+    )
+
+
+def login_page() -> rx.Component:
+    """A small centred card; errors arrive as a toast with one generic wording."""
+    return rx.center(
+        rx.el.main(
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        rx.hstack(
+                            rx.icon("users", size=28, aria_hidden="true"),
+                            rx.heading("peerapp", size="6", as_="p"),
+                            align="center",
+                            spacing="2",
+                        ),
+                        rx.heading("Sign in", size="7", as_="h1"),
+                        rx.text("Find colleagues to learn with, and keep track of your peer "
+                                "requests.", color_scheme="gray", size="2"),
+                        _field("Email", "email", "email", "username"),
+                        _field("Password", "password", "password", "current-password"),
+                        rx.button("Sign in", type="submit", size="3", width="100%"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=SessionState.sign_in,
+                    reset_on_submit=False,
+                ),
+                size="4",
+                width="min(420px, 92vw)",
+            ),
+            id="main",
+        ),
+        rx.box(rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+               position="fixed", top="1em", right="1em"),
+        min_height="100vh",
+        class_name="login-backdrop",
+    )

@@ -1,0 +1,92 @@
+"""/admin/settings: program settings, for admins."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp.components.layout import page_frame
+from peerapp.state.live import ProgramState
+from peerapp.state.settings import SettingsState
+
+
+def _confirm_disable() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Turn off peer mentorship?"),
+            rx.alert_dialog.description(
+                "Nobody will be able to send new peer requests, and every pending peer request "
+                "is cancelled (both people see why). Existing pairings stay.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.button("Keep it on", variant="soft", color_scheme="gray",
+                          on_click=SettingsState.cancel_save),
+                rx.button("Turn off and cancel requests", color_scheme="tomato",
+                          on_click=SettingsState.save),
+                justify="end",
+                spacing="3",
+                padding_top="1em",
+            ),
+        ),
+        open=SettingsState.confirm_disable_open,
+        on_open_change=lambda _open: SettingsState.cancel_save(),
+    )
+
+
+def _form() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(ProgramState.program_name, size="4", as_="h2"),
+            rx.hstack(
+                rx.switch(
+                    id="peer-mentorship",
+                    checked=SettingsState.peer_mentorship_enabled,
+                    on_change=SettingsState.set_peer_mentorship,
+                    aria_label="Peer mentorship",
+                    size="3",
+                ),
+                rx.vstack(
+                    rx.el.label("Peer mentorship", html_for="peer-mentorship",
+                                class_name="field-label"),
+                    rx.text(
+                        "Registered peers can find each other in the directory and send "
+                        "one-click peer requests. Turning it off cancels pending peer requests; "
+                        "existing pairings stay.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    spacing="1",
+                ),
+                align="start",
+                spacing="3",
+            ),
+            rx.button("Save settings", on_click=SettingsState.request_save,
+                      loading=SettingsState.saving, size="3"),
+            spacing="4",
+        ),
+        width="100%",
+    )
+
+
+def settings_page() -> rx.Component:
+    """Admins see the form; everyone else is told the page is for admins."""
+    return page_frame(
+        "Program settings",
+        rx.cond(
+            SettingsState.loaded,
+            rx.cond(
+                SettingsState.allowed,
+                _form(),
+                rx.callout(
+                    "This page is for program admins. Ask your program admin if a setting "
+                    "needs to change.",
+                    icon="lock",
+                    color_scheme="amber",
+                    role="alert",
+                    width="100%",
+                ),
+            ),
+            rx.center(rx.spinner(size="3"), padding="3em"),
+        ),
+        _confirm_disable(),
+    )

@@ -1,0 +1,36 @@
+"""The Reflex app: page wiring only."""
+
+import reflex as rx
+
+from peerapp import routes
+from peerapp.pages.directory import directory_page
+from peerapp.pages.inbox import inbox_page
+from peerapp.pages.login import login_page
+from peerapp.pages.profile import profile_page
+from peerapp.pages.settings import settings_page
+from peerapp.state.directory import DirectoryState
+from peerapp.state.profile import ProfileState
+from peerapp.state.session import SessionState
+from peerapp.state.settings import SettingsState
+
+app = rx.App(
+    stylesheets=["/styles.css"],
+    toaster=rx.toast.provider(position="bottom-right", close_button=True),
+)
+
+
+def _index() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), min_height="60vh")
+
+
+app.add_page(_index, route="/", title="peerapp", on_load=SessionState.require_sign_in)
+app.add_page(login_page, route=routes.LOGIN, title="Sign in · peerapp",
+             on_load=SessionState.redirect_if_signed_in)
+app.add_page(directory_page, route=routes.DIRECTORY, title="Peer directory · peerapp",
+             on_load=[SessionState.require_sign_in, DirectoryState.load])
+app.add_page(inbox_page, route=routes.INBOX, title="Inbox · peerapp",
+             on_load=SessionState.require_sign_in)
+app.add_page(profile_page, route=routes.PROFILE, title="Your profile · peerapp",
+             on_load=[SessionState.require_sign_in, ProfileState.load])
+app.add_page(settings_page, route=routes.SETTINGS, title="Program settings · peerapp",
+             on_load=[SessionState.require_sign_in, SettingsState.load])

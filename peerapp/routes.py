@@ -1,0 +1,7 @@
+"""Routes of the app: part of the contract with users and tests."""
+
+LOGIN = "/login"
+DIRECTORY = "/directory"
+INBOX = "/inbox"
+PROFILE = "/profile"
+SETTINGS = "/admin/settings"

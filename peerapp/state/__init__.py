@@ -1,0 +1,1 @@
+"""Thin Reflex states: who is asking, call a service, copy results into vars."""

@@ -1,0 +1,96 @@
+"""Editing your own profile and roles."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp import routes
+from peerapp.services import Refused, profiles, programs
+from peerapp.state.live import push_inboxes
+from peerapp.state.session import current_viewer
+
+
+class ProfileState(rx.State):
+    """The profile form. Saving always targets the signed-in person."""
+
+    full_name: str = ""
+    email: str = ""
+    job_title: str = ""
+    department: str = ""
+    location: str = ""
+    bio: str = ""
+    skills: str = ""
+    learning_goals: str = ""
+    is_mentor: bool = False
+    is_mentee: bool = False
+    is_peer: bool = False
+    error: str = ""
+    saving: bool = False
+    loaded: bool = False
+    revision: int = 0
+
+    def _show(self, profile: profiles.Profile) -> None:
+        self.full_name = profile.full_name
+        self.email = profile.email
+        self.job_title = profile.job_title
+        self.department = profile.department
+        self.location = profile.location
+        self.bio = profile.bio
+        self.skills = profile.skills
+        self.learning_goals = profile.learning_goals
+        self.is_mentor = "mentor" in profile.roles
+        self.is_mentee = "mentee" in profile.roles
+        self.is_peer = "peer" in profile.roles
+        self.loaded = True
+        # The form's fields are uncontrolled: a new key re-mounts them with saved values.
+        self.revision += 1
+
+    @rx.event
+    async def load(self):
+        """on_load: the signed-in person's profile."""
+        viewer = await current_viewer(self)
+        if viewer is None:
+            return rx.redirect(routes.LOGIN)
+        self.error = ""
+        with rx.session() as db:
+            self._show(
+                profiles.get_profile(db, program_id=viewer.program_id, employee_id=viewer.employee_id)
+            )
+        return None
+
+    @rx.event
+    async def save(self, form_data: dict):
+        """Save the form; the service validates every field."""
+        viewer = await current_viewer(self)
+        if viewer is None:
+            yield rx.redirect(routes.LOGIN)
+            return
+        data = form_data if isinstance(form_data, dict) else {}
+        # An unticked checkbox is simply absent from the form data.
+        roles = [role for role in programs.ROLES if data.get(f"role_{role}") in ("on", True)]
+        self.saving = True
+        yield
+        try:
+            with rx.session() as db:
+                change = profiles.update_profile(
+                    db,
+                    program_id=viewer.program_id,
+                    actor_id=viewer.employee_id,
+                    full_name=data.get("full_name", ""),
+                    job_title=data.get("job_title", ""),
+                    department=data.get("department", ""),
+                    location=data.get("location", ""),
+                    bio=data.get("bio", ""),
+                    skills=data.get("skills", ""),
+                    learning_goals=data.get("learning_goals", ""),
+                    roles=roles,
+                )
+            self._show(change.profile)
+            self.error = ""
+            push_inboxes(viewer.program_id, change.affected_people)
+            yield rx.toast.success("Profile saved.")
+        except Refused as refusal:
+            self.error = refusal.message
+            yield rx.toast.error(refusal.message)
+        finally:
+            self.saving = False

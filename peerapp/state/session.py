@@ -1,0 +1,137 @@
+"""Sign-in state: the identity of a browser lives in backend-only vars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+from sqlmodel import Session
+
+from peerapp import routes
+from peerapp.services import accounts, programs
+from peerapp.settings import SESSION_DAYS
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person, as resolved from the database for this event."""
+
+    employee_id: int
+    program_id: int
+    full_name: str
+    is_admin: bool
+
+
+def resolve_viewer(db: Session, token: str) -> Viewer | None:
+    """The person a session token belongs to, in the default program."""
+    employee = accounts.resolve_session(db, token)
+    if employee is None:
+        return None
+    program = programs.default_program(db)
+    return Viewer(employee.id, program.id, employee.full_name, employee.is_admin)
+
+
+class SessionState(rx.State):
+    """Who is signed in. The browser only holds its own opaque session token."""
+
+    session_token: str = rx.LocalStorage("", name="peerapp_session")
+    user_name: str = ""
+    is_admin: bool = False
+    signed_in: bool = False
+    _employee_id: int | None = None
+
+    def _viewer(self) -> Viewer | None:
+        """Re-check the session against the database: sign-out elsewhere takes effect."""
+        if not self.session_token:
+            return None
+        with rx.session() as db:
+            viewer = resolve_viewer(db, self.session_token)
+        if viewer is None or viewer.employee_id != self._employee_id:
+            self._employee_id = None
+            self.signed_in = False
+            self.user_name = ""
+            self.is_admin = False
+            return None
+        self.user_name = viewer.full_name
+        self.is_admin = viewer.is_admin
+        return viewer
+
+    async def _link_channels(self, viewer: Viewer) -> None:
+        from peerapp.state.live import InboxState, ProgramState
+
+        inbox = await self.get_state(InboxState)
+        inbox = await inbox._link_to(InboxState.token_for(viewer.employee_id))
+        inbox._refresh(viewer.program_id, viewer.employee_id)
+        program = await self.get_state(ProgramState)
+        program = await program._link_to(ProgramState.token_for(viewer.program_id))
+        program._refresh(viewer.program_id)
+
+    async def _adopt(self, viewer: Viewer) -> None:
+        self._employee_id = viewer.employee_id
+        self.signed_in = True
+        self.user_name = viewer.full_name
+        self.is_admin = viewer.is_admin
+        await self._link_channels(viewer)
+
+    @rx.event
+    async def require_sign_in(self):
+        """on_load of every signed-in page: resolve the token or go to the sign-in page."""
+        if self.session_token:
+            with rx.session() as db:
+                viewer = resolve_viewer(db, self.session_token)
+            if viewer is not None:
+                await self._adopt(viewer)
+                return None
+        self._employee_id = None
+        self.signed_in = False
+        return rx.redirect(routes.LOGIN)
+
+    @rx.event
+    async def sign_in(self, form_data: dict):
+        """Check the email and password; one message for every kind of failure."""
+        email = form_data.get("email") if isinstance(form_data, dict) else None
+        password = form_data.get("password") if isinstance(form_data, dict) else None
+        with rx.session() as db:
+            employee = accounts.authenticate(db, email, password)
+            if employee is None:
+                return rx.toast.error("Email or password is not right. Please try again.",
+                                      id="sign-in-error")
+            token = accounts.start_session(db, employee.id, days=SESSION_DAYS)
+            viewer = resolve_viewer(db, token)
+        self.session_token = token
+        if viewer is not None:
+            await self._adopt(viewer)
+        return rx.redirect(routes.DIRECTORY)
+
+    @rx.event
+    async def redirect_if_signed_in(self):
+        """on_load of /login: a signed-in browser goes straight to the directory."""
+        if self.session_token:
+            with rx.session() as db:
+                if resolve_viewer(db, self.session_token) is not None:
+                    return rx.redirect(routes.DIRECTORY)
+        return None
+
+    @rx.event
+    async def sign_out(self):
+        """End the session on the server and stop this tab's live updates."""
+        from peerapp.state.live import InboxState, ProgramState
+
+        with rx.session() as db:
+            accounts.end_session(db, self.session_token)
+        self.session_token = ""
+        self._employee_id = None
+        self.signed_in = False
+        self.user_name = ""
+        self.is_admin = False
+        for channel in (InboxState, ProgramState):
+            state = await self.get_state(channel)
+            if state._linked_to:
+                await state._unlink()
+        return rx.redirect(routes.LOGIN)
+
+
+async def current_viewer(state: rx.State) -> Viewer | None:
+    """The signed-in person for the event being handled by ``state``, or None."""
+    session = await state.get_state(SessionState)
+    return session._viewer()

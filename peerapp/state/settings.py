@@ -1,0 +1,87 @@
+"""Program settings page: admins only, checked on the server at every event."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp import routes
+from peerapp.services import Refused, admin, programs
+from peerapp.state.live import push_inboxes, push_program
+from peerapp.state.session import current_viewer
+
+
+class SettingsState(rx.State):
+    """A draft of the settings form; the saved truth is in ProgramState."""
+
+    peer_mentorship_enabled: bool = True
+    allowed: bool = False
+    loaded: bool = False
+    saving: bool = False
+    confirm_disable_open: bool = False
+
+    @rx.event
+    async def load(self):
+        """on_load: only admins get the form."""
+        viewer = await current_viewer(self)
+        if viewer is None:
+            return rx.redirect(routes.LOGIN)
+        self.allowed = viewer.is_admin
+        if self.allowed:
+            with rx.session() as db:
+                program = programs.get_program(db, viewer.program_id)
+            self.peer_mentorship_enabled = program.peer_mentorship_enabled
+        self.loaded = True
+        return None
+
+    @rx.event
+    def set_peer_mentorship(self, value: bool):
+        """Flip the switch in the draft (nothing is saved yet)."""
+        if isinstance(value, bool):
+            self.peer_mentorship_enabled = value
+
+    @rx.event
+    async def request_save(self):
+        """Turning peer mentorship off cancels requests, so it asks first."""
+        viewer = await current_viewer(self)
+        if viewer is None:
+            return rx.redirect(routes.LOGIN)
+        with rx.session() as db:
+            current = programs.get_program(db, viewer.program_id).peer_mentorship_enabled
+        if current and not self.peer_mentorship_enabled:
+            self.confirm_disable_open = True
+            return None
+        return SettingsState.save
+
+    @rx.event
+    def cancel_save(self):
+        """Close the confirmation without saving."""
+        self.confirm_disable_open = False
+
+    @rx.event
+    async def save(self):
+        """Save the settings; the service refuses anyone who is not an admin."""
+        self.confirm_disable_open = False
+        viewer = await current_viewer(self)
+        if viewer is None:
+            yield rx.redirect(routes.LOGIN)
+            return
+        self.saving = True
+        yield
+        try:
+            with rx.session() as db:
+                change = admin.update_program_settings(
+                    db,
+                    actor_id=viewer.employee_id,
+                    program_id=viewer.program_id,
+                    peer_mentorship_enabled=self.peer_mentorship_enabled,
+                )
+            self.peer_mentorship_enabled = change.program.peer_mentorship_enabled
+            push_program(viewer.program_id)
+            push_inboxes(viewer.program_id, change.affected_people)
+            cancelled = len(change.affected_people)
+            suffix = f" Pending requests were cancelled for {cancelled} people." if cancelled else ""
+            yield rx.toast.success("Settings saved." + suffix)
+        except Refused as refusal:
+            yield rx.toast.error(refusal.message)
+        finally:
+            self.saving = False
