@@ -41,7 +41,7 @@ def navbar() -> rx.Component:
             rx.link(
                 rx.hstack(
                     rx.icon("users", size=22, aria_hidden="true"),
-                    rx.heading("peerapp", size="5", as_="span"),
+                    rx.text("peerapp", size="5", weight="bold"),
                     spacing="2",
                     align="center",
                 ),

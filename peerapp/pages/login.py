@@ -26,13 +26,18 @@ def login_page() -> rx.Component:
                     rx.vstack(
                         rx.hstack(
                             rx.icon("users", size=28, aria_hidden="true"),
-                            rx.heading("peerapp", size="6", as_="p"),
+                            rx.text("peerapp", size="6", weight="bold"),
                             align="center",
                             spacing="2",
                         ),
                         rx.heading("Sign in", size="7", as_="h1"),
                         rx.text("Find colleagues to learn with, and keep track of your peer "
                                 "requests.", color_scheme="gray", size="2"),
+                        rx.cond(
+                            SessionState.sign_in_error != "",
+                            rx.callout(SessionState.sign_in_error, icon="triangle-alert",
+                                       color_scheme="red", role="alert", width="100%"),
+                        ),
                         _field("Email", "email", "email", "username"),
                         _field("Password", "password", "password", "current-password"),
                         rx.button("Sign in", type="submit", size="3", width="100%"),

@@ -27,18 +27,16 @@ def _text_field(label: str, name: str, value, max_len: int, hint: str = "", area
 
 
 def _role(role: str, label: str, description: str, checked) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(default_checked=checked, name=f"role_{role}", id=f"role-{role}"),
-            rx.vstack(
-                rx.text(label, weight="medium", size="2"),
-                rx.text(description, size="1", color_scheme="gray"),
-                spacing="0",
-            ),
-            align="start",
-            spacing="2",
+    return rx.hstack(
+        rx.checkbox(default_checked=checked, name=f"role_{role}", id=f"role-{role}",
+                    aria_describedby=f"role-{role}-help"),
+        rx.vstack(
+            rx.el.label(label, html_for=f"role-{role}", class_name="field-label"),
+            rx.text(description, size="1", color_scheme="gray", id=f"role-{role}-help"),
+            spacing="0",
         ),
-        html_for=f"role-{role}",
+        align="start",
+        spacing="2",
     )
 
 
@@ -82,8 +80,8 @@ def profile_page() -> rx.Component:
                     ),
                     rx.card(
                         rx.el.fieldset(
-                            rx.el.legend(rx.heading("Your roles in the program", size="4",
-                                                    as_="span")),
+                            rx.el.legend(rx.text("Your roles in the program", size="4",
+                                                 weight="bold")),
                             rx.vstack(
                                 _role("mentor", "Mentor", "Guide someone with less experience.",
                                       ProfileState.is_mentor),

@@ -28,12 +28,16 @@ class Outcome:
     """What a request action did, and whose screens must be refreshed."""
 
     request: PeerRequest
+    people: frozenset[int]
     pairing: Pairing | None = None
 
-    @property
-    def people(self) -> set[int]:
-        """Everyone whose inbox changed."""
-        return {self.request.sender_id, self.request.recipient_id}
+
+def _outcome(db: Session, request: PeerRequest, pairing: Pairing | None = None) -> Outcome:
+    """Load everything after the commit, so the outcome is readable once the session closes."""
+    db.refresh(request)
+    if pairing is not None:
+        db.refresh(pairing)
+    return Outcome(request, frozenset({request.sender_id, request.recipient_id}), pairing)
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -113,8 +117,7 @@ def send_request(
         raise Refused(
             f"There is already a pending request between you and {recipient.full_name}."
         ) from None
-    db.refresh(request)
-    return Outcome(request)
+    return _outcome(db, request)
 
 
 def _close(
@@ -182,9 +185,7 @@ def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome
     except IntegrityError:
         db.rollback()
         raise Refused("You are already peers with this person.") from None
-    db.refresh(request)
-    db.refresh(pairing)
-    return Outcome(request, pairing)
+    return _outcome(db, request, pairing)
 
 
 def decline_request(db: Session, *, request_id: object, actor_id: int, reason: object = "") -> Outcome:
@@ -199,7 +200,7 @@ def decline_request(db: Session, *, request_id: object, actor_id: int, reason: o
         reason=text,
     )
     db.commit()
-    return Outcome(request)
+    return _outcome(db, request)
 
 
 def withdraw_request(db: Session, *, request_id: object, actor_id: int) -> Outcome:
@@ -208,7 +209,7 @@ def withdraw_request(db: Session, *, request_id: object, actor_id: int) -> Outco
         db, request_id=request_id, actor_id=actor_id, party="sender", status=RequestStatus.WITHDRAWN
     )
     db.commit()
-    return Outcome(request)
+    return _outcome(db, request)
 
 
 def cancel_pending(

@@ -38,6 +38,7 @@ class SessionState(rx.State):
     user_name: str = ""
     is_admin: bool = False
     signed_in: bool = False
+    sign_in_error: str = ""
     _employee_id: int | None = None
 
     def _viewer(self) -> Viewer | None:
@@ -94,11 +95,12 @@ class SessionState(rx.State):
         with rx.session() as db:
             employee = accounts.authenticate(db, email, password)
             if employee is None:
-                return rx.toast.error("Email or password is not right. Please try again.",
-                                      id="sign-in-error")
+                self.sign_in_error = "Email or password is not right. Please try again."
+                return None
             token = accounts.start_session(db, employee.id, days=SESSION_DAYS)
             viewer = resolve_viewer(db, token)
         self.session_token = token
+        self.sign_in_error = ""
         if viewer is not None:
             await self._adopt(viewer)
         return rx.redirect(routes.DIRECTORY)
@@ -106,6 +108,7 @@ class SessionState(rx.State):
     @rx.event
     async def redirect_if_signed_in(self):
         """on_load of /login: a signed-in browser goes straight to the directory."""
+        self.sign_in_error = ""
         if self.session_token:
             with rx.session() as db:
                 if resolve_viewer(db, self.session_token) is not None:

@@ -1,0 +1,200 @@
+"""Start the real app (production build, its own SQLite file) once per test session.
+
+The server runs exactly as `make run` would run it, on a free port, with a
+fixed set of people created through the service layer. Tests drive it with
+Playwright in Debian's Chromium and assert only what a person sees.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlmodel import Session
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery"
+CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A seeded test account."""
+
+    email: str
+    name: str
+    roles: str
+    admin: bool = False
+
+
+PEOPLE = {
+    "admin": Person("ada.admin@example.com", "Ada Admin", "mentor", admin=True),
+    "alice": Person("alice.adams@example.com", "Alice Adams", "peer"),
+    "bob": Person("bob.brown@example.com", "Bob Brown", "peer,mentee"),
+    "carol": Person("carol.chen@example.com", "Carol Chen", "peer"),
+    "dan": Person("dan.diaz@example.com", "Dan Diaz", "peer"),
+    "erin": Person("erin.evans@example.com", "Erin Evans", "mentor"),
+    "finn": Person("finn.ford@example.com", "Finn Ford", "peer"),
+    "gwen": Person("gwen.gray@example.com", "Gwen Gray", "peer"),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    """The app under test: its URL, database URL and server log."""
+
+    url: str
+    database_url: str
+    log_path: Path
+
+    def db(self) -> Session:
+        """A session on the app's database (for setting up a scene)."""
+        from peerapp.db import make_engine
+
+        return Session(make_engine(self.database_url))
+
+    def person_id(self, key: str) -> int:
+        """Database id of a seeded person."""
+        from sqlmodel import select
+
+        from peerapp.models import Employee
+
+        with self.db() as db:
+            return db.exec(select(Employee.id).where(Employee.email == PEOPLE[key].email)).one()
+
+
+def _seed(database_url: str) -> None:
+    from peerapp.db import make_engine
+    from peerapp.services import accounts, programs
+
+    with Session(make_engine(database_url)) as db:
+        program = programs.default_program(db)
+        for key, person in PEOPLE.items():
+            accounts.create_employee(
+                db,
+                email=person.email,
+                full_name=person.name,
+                password=PASSWORD,
+                job_title=f"{key.title()} Specialist",
+                department="Engineering" if key in ("alice", "carol") else "Product",
+                skills="Python, Facilitation" if key == "alice" else "Roadmapping",
+                is_admin=person.admin,
+                program_id=program.id,
+                roles=programs.parse_roles(person.roles),
+            )
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[RunningApp]:
+    """Migrate a fresh database, seed people, start `reflex run --env prod`."""
+    workdir = tmp_path_factory.mktemp("app")
+    database_url = f"sqlite:///{workdir / 'peerapp.db'}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PEERAPP_DATABASE_URL": database_url,
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    reflex = str(Path(sys.executable).parent / "reflex")
+    subprocess.run([reflex, "db", "migrate"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    _seed(database_url)
+    log_path = workdir / "server.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
+             "--backend-port", str(port), "--loglevel", "info"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 600
+    try:
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"app exited early:\n{log_path.read_text()[-4000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app did not start in time:\n{log_path.read_text()[-4000:]}")
+            time.sleep(1)
+        yield RunningApp(url=url, database_url=database_url, log_path=log_path)
+    finally:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+    problems = [line for line in log_path.read_text().splitlines()
+                if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")]
+    assert not problems, "server logged errors:\n" + "\n".join(problems[:20])
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium; Playwright's own browser download is not possible here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"],
+    }
+
+
+def sign_in(context: BrowserContext, app: RunningApp, key: str) -> Page:
+    """Open a page in ``context`` and sign in as a seeded person, by the visible form."""
+    page = context.new_page()
+    page.goto(f"{app.url}/login")
+    page.get_by_label("Email").fill(PEOPLE[key].email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/directory")
+    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+    return page
+
+
+def mark_page(page: Page) -> None:
+    """Tag the loaded document; a reload would drop the tag."""
+    page.evaluate("window.__peerappNoReload = true")
+
+
+def assert_not_reloaded(page: Page) -> None:
+    """The document tagged by ``mark_page`` is still the one shown."""
+    assert page.evaluate("window.__peerappNoReload === true"), "the page was reloaded"
+
+
+@pytest.fixture
+def new_context(browser: Browser):
+    """Separate browser contexts (separate people), closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(**kwargs) -> BrowserContext:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, **kwargs)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
