@@ -13,7 +13,7 @@ config = rx.Config(
     plugins=[
         rx.plugins.SitemapPlugin(),
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium"),
+            theme=rx.theme(accent_color="iris", gray_color="slate", radius="medium"),
         ),
     ],
 )

@@ -17,8 +17,9 @@ from peerapp.settings import database_url
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peerapp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create-user", help="create an account (password from "
-                                 "PEERAPP_PASSWORD or a prompt)")
+    create = commands.add_parser(
+        "create-user", help="create an account (password from PEERAPP_PASSWORD or a prompt)"
+    )
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True, help="full name")
     create.add_argument("--title", default="", help="job title")
@@ -27,8 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--roles", default="peer", help="comma-separated: peer,mentor,mentee")
     create.add_argument("--admin", action="store_true", help="make a program admin")
     seed = commands.add_parser("seed-demo", help="fill an empty database with a demo organisation")
-    seed.add_argument("--if-empty", action="store_true",
-                      help="do nothing (and succeed) when the database already has people")
+    seed.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing (and succeed) when the database already has people",
+    )
     seed.add_argument("--people", type=int, default=300)
     return parser
 
@@ -48,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     engine = make_engine()
     if not sa.inspect(engine).has_table("employee"):
-        print(f"The database at {database_url()} has no tables yet: run `reflex db migrate` "
-              "first (make run does this).", file=sys.stderr)
+        print(
+            f"The database at {database_url()} has no tables yet: run `reflex db migrate` "
+            "first (make run does this).",
+            file=sys.stderr,
+        )
         return 2
     from sqlmodel import Session
 
@@ -74,12 +81,15 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "seed-demo":
                 if args.if_empty and not demo.is_empty(db):
                     print("The database already has people; demo data not added.")
-                    return 0
-                logins = demo.seed(db, people=args.people)
-                print(f"Demo organisation created with {args.people} people. Sign in as:")
-                for login in logins:
-                    print(f"  {login.email:<28} ({login.description})")
-                print(f"  password for all: {demo.DEMO_PASSWORD}")
+                    logins = demo.existing_logins(db)
+                else:
+                    logins = demo.seed(db, people=args.people)
+                    print(f"Demo organisation created with {args.people} people.")
+                if logins:
+                    print("Demo sign-ins:")
+                    for login in logins:
+                        print(f"  {login.email:<28} ({login.description})")
+                    print(f"  password for all: {demo.DEMO_PASSWORD}")
     except Refused as refusal:
         print(f"peerapp: {refusal}", file=sys.stderr)
         return 1

@@ -24,14 +24,14 @@ MESSAGE_MAX = 500
 REASON_MAX = 300
 
 
-class ProgramKind(str, enum.Enum):
+class ProgramKind(enum.StrEnum):
     """Evergreen programs are always open; cohort programs run for a period."""
 
     EVERGREEN = "evergreen"
     COHORT = "cohort"
 
 
-class RequestStatus(str, enum.Enum):
+class RequestStatus(enum.StrEnum):
     """Lifecycle of a peer request; everything except PENDING is final."""
 
     PENDING = "pending"
@@ -41,7 +41,7 @@ class RequestStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class PairingStatus(str, enum.Enum):
+class PairingStatus(enum.StrEnum):
     """A pairing is active until one side ends it."""
 
     ACTIVE = "active"

@@ -24,13 +24,30 @@ def _index() -> rx.Component:
 
 
 app.add_page(_index, route="/", title="peerapp", on_load=SessionState.require_sign_in)
-app.add_page(login_page, route=routes.LOGIN, title="Sign in · peerapp",
-             on_load=SessionState.redirect_if_signed_in)
-app.add_page(directory_page, route=routes.DIRECTORY, title="Peer directory · peerapp",
-             on_load=[SessionState.require_sign_in, DirectoryState.load])
-app.add_page(inbox_page, route=routes.INBOX, title="Inbox · peerapp",
-             on_load=SessionState.require_sign_in)
-app.add_page(profile_page, route=routes.PROFILE, title="Your profile · peerapp",
-             on_load=[SessionState.require_sign_in, ProfileState.load])
-app.add_page(settings_page, route=routes.SETTINGS, title="Program settings · peerapp",
-             on_load=[SessionState.require_sign_in, SettingsState.load])
+app.add_page(
+    login_page,
+    route=routes.LOGIN,
+    title="Sign in · peerapp",
+    on_load=SessionState.redirect_if_signed_in,
+)
+app.add_page(
+    directory_page,
+    route=routes.DIRECTORY,
+    title="Peer directory · peerapp",
+    on_load=[SessionState.require_sign_in, DirectoryState.load],
+)
+app.add_page(
+    inbox_page, route=routes.INBOX, title="Inbox · peerapp", on_load=SessionState.require_sign_in
+)
+app.add_page(
+    profile_page,
+    route=routes.PROFILE,
+    title="Your profile · peerapp",
+    on_load=[SessionState.require_sign_in, ProfileState.load],
+)
+app.add_page(
+    settings_page,
+    route=routes.SETTINGS,
+    title="Program settings · peerapp",
+    on_load=[SessionState.require_sign_in, SettingsState.load],
+)

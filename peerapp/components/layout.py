@@ -65,11 +65,17 @@ def navbar() -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(
-                rx.text(SessionState.user_name, size="2", color_scheme="gray",
-                        class_name="hide-narrow"),
+                rx.text(
+                    SessionState.user_name, size="2", color_scheme="gray", class_name="hide-narrow"
+                ),
                 rx.color_mode.button(size="2", variant="ghost", aria_label="Toggle dark mode"),
-                rx.button("Sign out", on_click=SessionState.sign_out, variant="soft",
-                          color_scheme="gray", size="2"),
+                rx.button(
+                    "Sign out",
+                    on_click=SessionState.sign_out,
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                ),
                 spacing="3",
                 align="center",
             ),

@@ -32,13 +32,24 @@ def request_action(entry) -> rx.Component:
             rx.badge("Paired", color_scheme="grass", size="2", variant="soft"),
             rx.cond(
                 InboxState.outgoing_ids.contains(entry.id),
-                rx.button("Requested", disabled=True, variant="soft", size="2",
-                          aria_label="Requested " + name),
+                rx.button(
+                    "Requested",
+                    disabled=True,
+                    variant="soft",
+                    size="2",
+                    aria_label="Requested " + name,
+                ),
                 rx.cond(
                     InboxState.incoming_from_ids.contains(entry.id),
-                    rx.link(rx.button("Answer request", variant="outline", size="2",
-                                      aria_label="Answer request from " + name),
-                            href="/inbox"),
+                    rx.link(
+                        rx.button(
+                            "Answer request",
+                            variant="outline",
+                            size="2",
+                            aria_label="Answer request from " + name,
+                        ),
+                        href="/inbox",
+                    ),
                     rx.cond(
                         ProgramState.peer_mentorship_enabled,
                         rx.button(
@@ -85,8 +96,7 @@ def person_card(entry) -> rx.Component:
             rx.hstack(
                 rx.foreach(
                     entry.roles,
-                    lambda role: rx.badge(role, color_scheme="teal", variant="soft",
-                                          radius="full"),
+                    lambda role: rx.badge(role, color_scheme="teal", variant="soft", radius="full"),
                 ),
                 spacing="1",
             ),

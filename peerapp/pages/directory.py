@@ -30,12 +30,12 @@ def _filters() -> rx.Component:
         rx.box(
             rx.el.label("Department", html_for="department-filter", class_name="field-label"),
             rx.select.root(
-                rx.select.trigger(placeholder="All departments", id="department-filter",
-                                  aria_label="Department"),
+                rx.select.trigger(
+                    placeholder="All departments", id="department-filter", aria_label="Department"
+                ),
                 rx.select.content(
                     rx.select.item("All departments", value="all"),
-                    rx.foreach(DirectoryState.departments,
-                               lambda d: rx.select.item(d, value=d)),
+                    rx.foreach(DirectoryState.departments, lambda d: rx.select.item(d, value=d)),
                 ),
                 value=rx.cond(DirectoryState.department == "", "all", DirectoryState.department),
                 on_change=DirectoryState.set_department,
@@ -79,23 +79,27 @@ def _pager() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         DirectoryState.loading,
-        rx.center(rx.spinner(size="3"), rx.text("Loading colleagues…"), padding="3em",
-                  spacing="2"),
+        rx.center(rx.spinner(size="3"), rx.text("Loading colleagues…"), padding="3em", spacing="2"),
         rx.cond(
             DirectoryState.total == 0,
             rx.callout(
                 rx.vstack(
                     rx.text("Nobody matches this search."),
-                    rx.button("Clear search", on_click=DirectoryState.clear_filters,
-                              variant="soft", size="1"),
+                    rx.button(
+                        "Clear search",
+                        on_click=DirectoryState.clear_filters,
+                        variant="soft",
+                        size="1",
+                    ),
                 ),
                 icon="search",
                 color_scheme="gray",
                 width="100%",
             ),
             rx.vstack(
-                rx.text(DirectoryState.total, " people", size="2", color_scheme="gray",
-                        role="status"),
+                rx.text(
+                    DirectoryState.total, " people", size="2", color_scheme="gray", role="status"
+                ),
                 rx.grid(
                     rx.foreach(DirectoryState.entries, person_card),
                     columns=rx.breakpoints(initial="1", md="2"),

@@ -20,7 +20,8 @@ def _person_line(row) -> rx.Component:
         ),
         spacing="0",
         flex="1",
-        min_width="0",
+        # Wide enough to keep names on one line; the actions wrap below on phones.
+        min_width="14rem",
     )
 
 
@@ -56,12 +57,22 @@ def _incoming_row(row) -> rx.Component:
         rx.hstack(
             _person_line(row),
             rx.hstack(
-                rx.button("Accept", on_click=RequestActionsState.accept(row.id), loading=busy,
-                          aria_label="Accept request from " + row.other_name, size="2"),
-                rx.button("Decline", on_click=RequestActionsState.open_decline(row.id,
-                                                                                row.other_name),
-                          disabled=busy, variant="soft", color_scheme="gray", size="2",
-                          aria_label="Decline request from " + row.other_name),
+                rx.button(
+                    "Accept",
+                    on_click=RequestActionsState.accept(row.id),
+                    loading=busy,
+                    aria_label="Accept request from " + row.other_name,
+                    size="2",
+                ),
+                rx.button(
+                    "Decline",
+                    on_click=RequestActionsState.open_decline(row.id, row.other_name),
+                    disabled=busy,
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    aria_label="Decline request from " + row.other_name,
+                ),
                 spacing="2",
             ),
             align="center",
@@ -81,9 +92,15 @@ def _outgoing_row(row) -> rx.Component:
         rx.hstack(
             _person_line(row),
             rx.badge("Waiting for an answer", color_scheme="amber", variant="soft"),
-            rx.button("Withdraw", on_click=RequestActionsState.withdraw(row.id), loading=busy,
-                      variant="outline", color_scheme="gray", size="2",
-                      aria_label="Withdraw request to " + row.other_name),
+            rx.button(
+                "Withdraw",
+                on_click=RequestActionsState.withdraw(row.id),
+                loading=busy,
+                variant="outline",
+                color_scheme="gray",
+                size="2",
+                aria_label="Withdraw request to " + row.other_name,
+            ),
             align="center",
             width="100%",
             wrap="wrap",
@@ -95,8 +112,12 @@ def _outgoing_row(row) -> rx.Component:
     )
 
 
-_STATUS_COLOR = {"accepted": "grass", "declined": "tomato", "withdrawn": "gray",
-                 "cancelled": "amber"}
+_STATUS_COLOR = {
+    "accepted": "grass",
+    "declined": "tomato",
+    "withdrawn": "gray",
+    "cancelled": "amber",
+}
 
 
 def _history_row(row) -> rx.Component:
@@ -147,8 +168,9 @@ def _peer_row(row) -> rx.Component:
 def _decline_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Decline the request from ", RequestActionsState.decline_name,
-                                  "?"),
+            rx.alert_dialog.title(
+                "Decline the request from ", RequestActionsState.decline_name, "?"
+            ),
             rx.alert_dialog.description(
                 "They will see that you declined. A short reason helps them (optional).",
                 size="2",
@@ -163,12 +185,19 @@ def _decline_dialog() -> rx.Component:
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(
-                    rx.button("Keep request", variant="soft", color_scheme="gray",
-                              on_click=RequestActionsState.close_decline),
+                    rx.button(
+                        "Keep request",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=RequestActionsState.close_decline,
+                    ),
                 ),
                 # Not an alert_dialog.action: its auto-close would race the decline.
-                rx.button("Decline request", color_scheme="tomato",
-                          on_click=RequestActionsState.confirm_decline),
+                rx.button(
+                    "Decline request",
+                    color_scheme="tomato",
+                    on_click=RequestActionsState.confirm_decline,
+                ),
                 justify="end",
                 spacing="3",
                 padding_top="1em",
@@ -193,8 +222,7 @@ def inbox_page() -> rx.Component:
                     rx.cond(
                         InboxState.incoming.length() > 0,
                         rx.vstack(rx.foreach(InboxState.incoming, _incoming_row), width="100%"),
-                        _empty("No requests waiting for you. New ones appear here as they "
-                               "arrive."),
+                        _empty("No requests waiting for you. New ones appear here as they arrive."),
                     ),
                     "incoming",
                 ),
@@ -204,8 +232,10 @@ def inbox_page() -> rx.Component:
                     rx.cond(
                         InboxState.outgoing.length() > 0,
                         rx.vstack(rx.foreach(InboxState.outgoing, _outgoing_row), width="100%"),
-                        _empty("You have no requests waiting for an answer. Find a peer in "
-                               "the directory."),
+                        _empty(
+                            "You have no requests waiting for an answer. Find a peer in "
+                            "the directory."
+                        ),
                     ),
                     "outgoing",
                 ),

@@ -10,8 +10,15 @@ from peerapp.state.session import SessionState
 def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, class_name="field-label"),
-        rx.input(id=name, name=name, type=kind, required=True, auto_complete=autocomplete,
-                 size="3", width="100%"),
+        rx.input(
+            id=name,
+            name=name,
+            type=kind,
+            required=True,
+            auto_complete=autocomplete,
+            size="3",
+            width="100%",
+        ),
         spacing="1",
         width="100%",
     )
@@ -31,12 +38,20 @@ def login_page() -> rx.Component:
                             spacing="2",
                         ),
                         rx.heading("Sign in", size="7", as_="h1"),
-                        rx.text("Find colleagues to learn with, and keep track of your peer "
-                                "requests.", color_scheme="gray", size="2"),
+                        rx.text(
+                            "Find colleagues to learn with, and keep track of your peer requests.",
+                            color_scheme="gray",
+                            size="2",
+                        ),
                         rx.cond(
                             SessionState.sign_in_error != "",
-                            rx.callout(SessionState.sign_in_error, icon="triangle-alert",
-                                       color_scheme="red", role="alert", width="100%"),
+                            rx.callout(
+                                SessionState.sign_in_error,
+                                icon="triangle-alert",
+                                color_scheme="red",
+                                role="alert",
+                                width="100%",
+                            ),
                         ),
                         _field("Email", "email", "email", "username"),
                         _field("Password", "password", "password", "current-password"),
@@ -52,8 +67,12 @@ def login_page() -> rx.Component:
             ),
             id="main",
         ),
-        rx.box(rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
-               position="fixed", top="1em", right="1em"),
+        rx.box(
+            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+            position="fixed",
+            top="1em",
+            right="1em",
+        ),
         min_height="100vh",
         class_name="login-backdrop",
     )

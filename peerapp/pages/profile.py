@@ -11,11 +11,13 @@ from peerapp.state.profile import ProfileState
 
 def _text_field(label: str, name: str, value, max_len: int, hint: str = "", area=False):
     control = (
-        rx.text_area(id=name, name=name, default_value=value, max_length=max_len, rows="4",
-                     width="100%")
+        rx.text_area(
+            id=name, name=name, default_value=value, max_length=max_len, rows="4", width="100%"
+        )
         if area
-        else rx.input(id=name, name=name, default_value=value, max_length=max_len, size="2",
-                      width="100%")
+        else rx.input(
+            id=name, name=name, default_value=value, max_length=max_len, size="2", width="100%"
+        )
     )
     return rx.vstack(
         rx.el.label(label, html_for=name, class_name="field-label"),
@@ -28,8 +30,12 @@ def _text_field(label: str, name: str, value, max_len: int, hint: str = "", area
 
 def _role(role: str, label: str, description: str, checked) -> rx.Component:
     return rx.hstack(
-        rx.checkbox(default_checked=checked, name=f"role_{role}", id=f"role-{role}",
-                    aria_describedby=f"role-{role}-help"),
+        rx.checkbox(
+            default_checked=checked,
+            name=f"role_{role}",
+            id=f"role-{role}",
+            aria_describedby=f"role-{role}-help",
+        ),
         rx.vstack(
             rx.el.label(label, html_for=f"role-{role}", class_name="field-label"),
             rx.text(description, size="1", color_scheme="gray", id=f"role-{role}-help"),
@@ -51,28 +57,49 @@ def profile_page() -> rx.Component:
                     rx.card(
                         rx.vstack(
                             rx.heading("About you", size="4", as_="h2"),
-                            rx.text("Signed in as ", ProfileState.email, size="2",
-                                    color_scheme="gray"),
-                            _text_field("Full name", "full_name", ProfileState.full_name,
-                                        models.NAME_MAX),
+                            rx.text(
+                                "Signed in as ", ProfileState.email, size="2", color_scheme="gray"
+                            ),
+                            _text_field(
+                                "Full name", "full_name", ProfileState.full_name, models.NAME_MAX
+                            ),
                             rx.grid(
-                                _text_field("Job title", "job_title", ProfileState.job_title,
-                                            models.TEXT_SHORT),
-                                _text_field("Department", "department", ProfileState.department,
-                                            models.TEXT_SHORT),
-                                _text_field("Location", "location", ProfileState.location,
-                                            models.TEXT_SHORT),
+                                _text_field(
+                                    "Job title",
+                                    "job_title",
+                                    ProfileState.job_title,
+                                    models.TEXT_SHORT,
+                                ),
+                                _text_field(
+                                    "Department",
+                                    "department",
+                                    ProfileState.department,
+                                    models.TEXT_SHORT,
+                                ),
+                                _text_field(
+                                    "Location", "location", ProfileState.location, models.TEXT_SHORT
+                                ),
                                 columns=rx.breakpoints(initial="1", sm="3"),
                                 spacing="3",
                                 width="100%",
                             ),
-                            _text_field("Short bio", "bio", ProfileState.bio, models.BIO_MAX,
-                                        area=True),
-                            _text_field("Skills you can share", "skills", ProfileState.skills,
-                                        models.SKILLS_MAX, "Separate with commas."),
-                            _text_field("Things you want to learn", "learning_goals",
-                                        ProfileState.learning_goals, models.SKILLS_MAX,
-                                        "Separate with commas."),
+                            _text_field(
+                                "Short bio", "bio", ProfileState.bio, models.BIO_MAX, area=True
+                            ),
+                            _text_field(
+                                "Skills you can share",
+                                "skills",
+                                ProfileState.skills,
+                                models.SKILLS_MAX,
+                                "Separate with commas.",
+                            ),
+                            _text_field(
+                                "Things you want to learn",
+                                "learning_goals",
+                                ProfileState.learning_goals,
+                                models.SKILLS_MAX,
+                                "Separate with commas.",
+                            ),
                             spacing="3",
                             width="100%",
                         ),
@@ -80,16 +107,29 @@ def profile_page() -> rx.Component:
                     ),
                     rx.card(
                         rx.el.fieldset(
-                            rx.el.legend(rx.text("Your roles in the program", size="4",
-                                                 weight="bold")),
+                            rx.el.legend(
+                                rx.text("Your roles in the program", size="4", weight="bold")
+                            ),
                             rx.vstack(
-                                _role("mentor", "Mentor", "Guide someone with less experience.",
-                                      ProfileState.is_mentor),
-                                _role("mentee", "Mentee", "Learn from a more experienced "
-                                      "colleague.", ProfileState.is_mentee),
-                                _role("peer", "Peer", "Learn side by side with a colleague; "
-                                      "you appear as requestable in the directory.",
-                                      ProfileState.is_peer),
+                                _role(
+                                    "mentor",
+                                    "Mentor",
+                                    "Guide someone with less experience.",
+                                    ProfileState.is_mentor,
+                                ),
+                                _role(
+                                    "mentee",
+                                    "Mentee",
+                                    "Learn from a more experienced colleague.",
+                                    ProfileState.is_mentee,
+                                ),
+                                _role(
+                                    "peer",
+                                    "Peer",
+                                    "Learn side by side with a colleague; "
+                                    "you appear as requestable in the directory.",
+                                    ProfileState.is_peer,
+                                ),
                                 spacing="3",
                                 padding_top="0.75em",
                             ),
@@ -99,11 +139,15 @@ def profile_page() -> rx.Component:
                     ),
                     rx.cond(
                         ProfileState.error != "",
-                        rx.callout(ProfileState.error, icon="triangle-alert", color_scheme="red",
-                                   role="alert", width="100%"),
+                        rx.callout(
+                            ProfileState.error,
+                            icon="triangle-alert",
+                            color_scheme="red",
+                            role="alert",
+                            width="100%",
+                        ),
                     ),
-                    rx.button("Save profile", type="submit", loading=ProfileState.saving,
-                              size="3"),
+                    rx.button("Save profile", type="submit", loading=ProfileState.saving, size="3"),
                     spacing="4",
                     width="100%",
                 ),

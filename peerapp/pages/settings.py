@@ -19,10 +19,17 @@ def _confirm_disable() -> rx.Component:
                 size="2",
             ),
             rx.hstack(
-                rx.button("Keep it on", variant="soft", color_scheme="gray",
-                          on_click=SettingsState.cancel_save),
-                rx.button("Turn off and cancel requests", color_scheme="tomato",
-                          on_click=SettingsState.save),
+                rx.button(
+                    "Keep it on",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=SettingsState.cancel_save,
+                ),
+                rx.button(
+                    "Turn off and cancel requests",
+                    color_scheme="tomato",
+                    on_click=SettingsState.save,
+                ),
                 justify="end",
                 spacing="3",
                 padding_top="1em",
@@ -46,8 +53,9 @@ def _form() -> rx.Component:
                     size="3",
                 ),
                 rx.vstack(
-                    rx.el.label("Peer mentorship", html_for="peer-mentorship",
-                                class_name="field-label"),
+                    rx.el.label(
+                        "Peer mentorship", html_for="peer-mentorship", class_name="field-label"
+                    ),
                     rx.text(
                         "Registered peers can find each other in the directory and send "
                         "one-click peer requests. Turning it off cancels pending peer requests; "
@@ -60,8 +68,12 @@ def _form() -> rx.Component:
                 align="start",
                 spacing="3",
             ),
-            rx.button("Save settings", on_click=SettingsState.request_save,
-                      loading=SettingsState.saving, size="3"),
+            rx.button(
+                "Save settings",
+                on_click=SettingsState.request_save,
+                loading=SettingsState.saving,
+                size="3",
+            ),
             spacing="4",
         ),
         width="100%",

@@ -132,7 +132,9 @@ def end_session(db: Session, token: object) -> None:
     """Revoke a session token; unknown tokens are ignored."""
     if not isinstance(token, str) or not token:
         return
-    session_row = db.exec(select(UserSession).where(UserSession.token_hash == _digest(token))).first()
+    session_row = db.exec(
+        select(UserSession).where(UserSession.token_hash == _digest(token))
+    ).first()
     if session_row is not None and session_row.revoked_at is None:
         session_row.revoked_at = utcnow()
         db.add(session_row)

@@ -32,25 +32,60 @@ DEMO_LOGINS = (
 
 _DEPARTMENTS = {
     "Engineering": (
-        ["Software Engineer", "Senior Software Engineer", "Staff Engineer", "Engineering Manager",
-         "Site Reliability Engineer", "QA Engineer"],
-        ["Python", "TypeScript", "Kubernetes", "System design", "Code review", "PostgreSQL",
-         "Incident response", "Testing strategy", "Go", "Observability"],
+        [
+            "Software Engineer",
+            "Senior Software Engineer",
+            "Staff Engineer",
+            "Engineering Manager",
+            "Site Reliability Engineer",
+            "QA Engineer",
+        ],
+        [
+            "Python",
+            "TypeScript",
+            "Kubernetes",
+            "System design",
+            "Code review",
+            "PostgreSQL",
+            "Incident response",
+            "Testing strategy",
+            "Go",
+            "Observability",
+        ],
     ),
     "Product": (
         ["Product Manager", "Senior Product Manager", "Product Owner", "Head of Product"],
-        ["Roadmapping", "User research", "Prioritisation", "Discovery interviews", "OKRs",
-         "Stakeholder management", "Pricing"],
+        [
+            "Roadmapping",
+            "User research",
+            "Prioritisation",
+            "Discovery interviews",
+            "OKRs",
+            "Stakeholder management",
+            "Pricing",
+        ],
     ),
     "Design": (
         ["Product Designer", "UX Researcher", "Content Designer", "Design Lead"],
-        ["Figma", "Accessibility", "Design systems", "Usability testing", "Copywriting",
-         "Prototyping"],
+        [
+            "Figma",
+            "Accessibility",
+            "Design systems",
+            "Usability testing",
+            "Copywriting",
+            "Prototyping",
+        ],
     ),
     "Sales": (
         ["Account Executive", "Sales Development Rep", "Sales Engineer", "Regional Sales Lead"],
-        ["Negotiation", "Discovery calls", "Forecasting", "Salesforce", "Public speaking",
-         "Enterprise deals"],
+        [
+            "Negotiation",
+            "Discovery calls",
+            "Forecasting",
+            "Salesforce",
+            "Public speaking",
+            "Enterprise deals",
+        ],
     ),
     "Marketing": (
         ["Content Marketer", "Growth Marketer", "Brand Manager", "Marketing Analyst"],
@@ -65,8 +100,12 @@ _DEPARTMENTS = {
         ["Coaching", "Interviewing", "Feedback conversations", "Onboarding", "Facilitation"],
     ),
     "Customer Success": (
-        ["Customer Success Manager", "Support Engineer", "Onboarding Specialist",
-         "Support Team Lead"],
+        [
+            "Customer Success Manager",
+            "Support Engineer",
+            "Onboarding Specialist",
+            "Support Team Lead",
+        ],
         ["De-escalation", "Zendesk", "Customer training", "Renewals", "Writing help articles"],
     ),
     "Data": (
@@ -78,24 +117,118 @@ _DEPARTMENTS = {
         ["Contract review", "GDPR", "Risk assessment", "Plain-language writing"],
     ),
 }
-_SHARED_GOALS = ["Public speaking", "Leading meetings", "Time management", "Giving feedback",
-                 "Writing clearly", "Managing up", "Career planning", "Delegation", "SQL",
-                 "Product thinking", "Negotiation", "Presenting data", "Work-life balance"]
-_LOCATIONS = ["Berlin", "Lisbon", "London", "Toronto", "Austin", "Remote (EU)", "Remote (US)",
-              "Singapore", "Amsterdam"]
-_FIRST = ["Ava", "Ben", "Chloe", "Daniel", "Elif", "Farah", "Gabriel", "Hana", "Ivan", "Jonas",
-          "Keiko", "Liam", "Maya", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Tariq", "Uma",
-          "Victor", "Wen", "Ximena", "Yusuf", "Zara", "Amara", "Bruno", "Carmen", "Dev", "Emeka",
-          "Freya", "Goran", "Ines", "Jia", "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priyanka"]
-_LAST = ["Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann",
-         "Ibrahim", "Jensen", "Kowalski", "Larsen", "Mensah", "Nakamura", "Oliveira", "Petrov",
-         "Quintero", "Rossi", "Silva", "Tanaka", "Usman", "Varga", "Weber", "Xu", "Yilmaz",
-         "Zhang", "Adeyemi", "Brennan", "Chen", "Duarte"]
+_SHARED_GOALS = [
+    "Public speaking",
+    "Leading meetings",
+    "Time management",
+    "Giving feedback",
+    "Writing clearly",
+    "Managing up",
+    "Career planning",
+    "Delegation",
+    "SQL",
+    "Product thinking",
+    "Negotiation",
+    "Presenting data",
+    "Work-life balance",
+]
+_LOCATIONS = [
+    "Berlin",
+    "Lisbon",
+    "London",
+    "Toronto",
+    "Austin",
+    "Remote (EU)",
+    "Remote (US)",
+    "Singapore",
+    "Amsterdam",
+]
+_FIRST = [
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Elif",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zara",
+    "Amara",
+    "Bruno",
+    "Carmen",
+    "Dev",
+    "Emeka",
+    "Freya",
+    "Goran",
+    "Ines",
+    "Jia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priyanka",
+]
+_LAST = [
+    "Andersen",
+    "Bauer",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hoffmann",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Mensah",
+    "Nakamura",
+    "Oliveira",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Adeyemi",
+    "Brennan",
+    "Chen",
+    "Duarte",
+]
 
 
 def is_empty(db: Session) -> bool:
     """True when no employee exists yet."""
     return db.exec(select(Employee.id).limit(1)).first() is None
+
+
+def existing_logins(db: Session) -> list[DemoLogin]:
+    """The demo accounts present in this database (none in a real organisation's)."""
+    emails = [login.email for login in DEMO_LOGINS]
+    present = set(db.exec(select(Employee.email).where(Employee.email.in_(emails))).all())
+    return [login for login in DEMO_LOGINS if login.email in present]
 
 
 def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin]:
@@ -113,7 +246,9 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
     }
     for login in DEMO_LOGINS:
         dept, title, admin = fixed[login.email]
-        employees.append(_person(rng, login.full_name, login.email, dept, title, admin, password_hash))
+        employees.append(
+            _person(rng, login.full_name, login.email, dept, title, admin, password_hash)
+        )
     names: set[str] = {e.full_name for e in employees}
     while len(employees) < people:
         name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
@@ -183,19 +318,36 @@ def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[i
     pool = others[7:]
     rng.shuffle(pool)
     for index in range(0, min(len(pool) - 1, 120), 2):
-        plan.append((pool[index], pool[index + 1], rng.choice(["pending", "accepted", "accepted",
-                                                               "declined", "withdrawn"])))
-    messages = ["Would love to swap notes on how you run planning.",
-                "I'd like to learn more about your team's work; happy to share mine.",
-                "Keen to keep each other accountable on our Q1 goals.", ""]
+        plan.append(
+            (
+                pool[index],
+                pool[index + 1],
+                rng.choice(["pending", "accepted", "accepted", "declined", "withdrawn"]),
+            )
+        )
+    messages = [
+        "Would love to swap notes on how you run planning.",
+        "I'd like to learn more about your team's work; happy to share mine.",
+        "Keen to keep each other accountable on our Q1 goals.",
+        "",
+    ]
     for sender, recipient, outcome in plan:
-        sent = requests.send_request(db, program_id=program_id, sender_id=sender,
-                                     recipient_id=recipient, message=rng.choice(messages))
+        sent = requests.send_request(
+            db,
+            program_id=program_id,
+            sender_id=sender,
+            recipient_id=recipient,
+            message=rng.choice(messages),
+        )
         request_id = sent.request.id
         if outcome == "accepted":
             requests.accept_request(db, request_id=request_id, actor_id=recipient)
         elif outcome == "declined":
-            requests.decline_request(db, request_id=request_id, actor_id=recipient,
-                                     reason="Not enough time this quarter, sorry!")
+            requests.decline_request(
+                db,
+                request_id=request_id,
+                actor_id=recipient,
+                reason="Not enough time this quarter, sorry!",
+            )
         elif outcome == "withdrawn":
             requests.withdraw_request(db, request_id=request_id, actor_id=sender)

@@ -86,9 +86,10 @@ def search(
         condition = sa.and_(condition, Employee.department == dept)
     base = select(Employee, Membership).join(Membership, Membership.employee_id == Employee.id)
     total = db.exec(
-        select(sa.func.count()).select_from(Employee).join(
-            Membership, Membership.employee_id == Employee.id
-        ).where(condition)
+        select(sa.func.count())
+        .select_from(Employee)
+        .join(Membership, Membership.employee_id == Employee.id)
+        .where(condition)
     ).one()
     page_count = max(1, -(-total // page_size))
     page_number = min(page_number, page_count)

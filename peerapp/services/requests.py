@@ -98,7 +98,9 @@ def send_request(
     if existing is not None:
         if existing.sender_id == sender_id:
             raise Refused(f"You already have a pending request to {recipient.full_name}.")
-        raise Refused(f"{recipient.full_name} has already sent you a request: answer it in your inbox.")
+        raise Refused(
+            f"{recipient.full_name} has already sent you a request: answer it in your inbox."
+        )
     low, high = _pair(sender_id, recipient_id)
     request = PeerRequest(
         program_id=program_id,
@@ -171,7 +173,11 @@ def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome
         ):
             raise Refused("Both people need the peer role for this request to be accepted.")
     request = _close(
-        db, request_id=request_id, actor_id=actor_id, party="recipient", status=RequestStatus.ACCEPTED
+        db,
+        request_id=request_id,
+        actor_id=actor_id,
+        party="recipient",
+        status=RequestStatus.ACCEPTED,
     )
     pairing = Pairing(
         program_id=request.program_id,
@@ -188,7 +194,9 @@ def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome
     return _outcome(db, request, pairing)
 
 
-def decline_request(db: Session, *, request_id: object, actor_id: int, reason: object = "") -> Outcome:
+def decline_request(
+    db: Session, *, request_id: object, actor_id: int, reason: object = ""
+) -> Outcome:
     """The recipient declines, optionally saying why (shown to the sender)."""
     text = validation.text(reason, "Reason", models.REASON_MAX)
     request = _close(

@@ -59,10 +59,16 @@ class InboxState(rx.SharedState):
         self.incoming_from_ids = [row.other_id for row in self.incoming]
         self.paired_ids = [row.other_id for row in self.peers]
         if self.loaded:
-            news = [f"New peer request from {row.other_name}" for row in self.incoming
-                    if row.id not in before_incoming]
-            news += [f"{row.status_label}: your request to {row.other_name}"
-                     for row in self.history if row.id in before_outgoing]
+            news = [
+                f"New peer request from {row.other_name}"
+                for row in self.incoming
+                if row.id not in before_incoming
+            ]
+            news += [
+                f"{row.status_label}: your request to {row.other_name}"
+                for row in self.history
+                if row.id in before_outgoing
+            ]
             if news:
                 self.announcement = ". ".join(news) + "."
         self.loaded = True

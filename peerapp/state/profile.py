@@ -54,7 +54,9 @@ class ProfileState(rx.State):
         self.error = ""
         with rx.session() as db:
             self._show(
-                profiles.get_profile(db, program_id=viewer.program_id, employee_id=viewer.employee_id)
+                profiles.get_profile(
+                    db, program_id=viewer.program_id, employee_id=viewer.employee_id
+                )
             )
         return None
 

@@ -84,9 +84,7 @@ class RequestActionsState(rx.State):
         """Take back a request you sent."""
         async for update in self._act(
             request_id,
-            lambda db, me: request_service.withdraw_request(
-                db, request_id=request_id, actor_id=me
-            ),
+            lambda db, me: request_service.withdraw_request(db, request_id=request_id, actor_id=me),
             "Request withdrawn.",
         ):
             yield update

@@ -79,7 +79,9 @@ class SettingsState(rx.State):
             push_program(viewer.program_id)
             push_inboxes(viewer.program_id, change.affected_people)
             cancelled = len(change.affected_people)
-            suffix = f" Pending requests were cancelled for {cancelled} people." if cancelled else ""
+            suffix = (
+                f" Pending requests were cancelled for {cancelled} people." if cancelled else ""
+            )
             yield rx.toast.success("Settings saved." + suffix)
         except Refused as refusal:
             yield rx.toast.error(refusal.message)

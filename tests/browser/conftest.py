@@ -114,15 +114,29 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     reflex = str(Path(sys.executable).parent / "reflex")
-    subprocess.run([reflex, "db", "migrate"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run([reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     _seed(database_url)
     log_path = workdir / "server.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
-             "--backend-port", str(port), "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                reflex,
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
@@ -146,8 +160,11 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, 9)
-    problems = [line for line in log_path.read_text().splitlines()
-                if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")]
+    problems = [
+        line
+        for line in log_path.read_text().splitlines()
+        if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")
+    ]
     assert not problems, "server logged errors:\n" + "\n".join(problems[:20])
 
 
@@ -157,8 +174,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 

