@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from pwdlib import PasswordHash
 from service_helpers import make_person, reload
 from sqlmodel import Session, func, select
 
@@ -62,8 +64,17 @@ def test_create_employee_refuses_duplicate_email_case_insensitively(db, program,
 
 @pytest.mark.parametrize(
     "bad_email",
-    ["not-an-email", "a@b", "two@@example.com", "a b@example.com", "", "   ", None, 42,
-     "x" * 250 + "@example.com"],
+    [
+        "not-an-email",
+        "a@b",
+        "two@@example.com",
+        "a b@example.com",
+        "",
+        "   ",
+        None,
+        42,
+        "x" * 250 + "@example.com",
+    ],
 )
 def test_create_employee_refuses_invalid_email(db, bad_email):
     with pytest.raises(Refused, match="(?i)email"):
@@ -165,9 +176,27 @@ def test_password_that_is_not_text_is_refused(db):
 # ---------------------------------------------------------------- authenticate
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once per run: hashing is deliberately slow."""
+    return PasswordHash.recommended().hash(PASSWORD)
+
+
 @pytest.fixture
 def ada(db, program) -> Employee:
-    return make_person(db, program, "Ada Lovelace", email="ada@example.com", password=PASSWORD)
+    """An employee whose password is PASSWORD (hash reused across tests for speed)."""
+    person = make_person(db, program, "Ada Lovelace", email="ada@example.com")
+    person.password_hash = password_hash()
+    db.add(person)
+    db.commit()
+    return person
+
+
+def test_account_created_with_password_can_sign_in(db, program):
+    created = make_person(db, program, "Ada Lovelace", email="ada@example.com", password=PASSWORD)
+    assert created.password_hash and PASSWORD not in created.password_hash
+    assert accounts.authenticate(db, "ada@example.com", PASSWORD).id == created.id
+    assert accounts.authenticate(db, "ada@example.com", PASSWORD[:-1]) is None
 
 
 @pytest.mark.parametrize("typed_email", ["ada@example.com", "  ADA@Example.com "])

@@ -67,7 +67,9 @@ def test_non_bool_value_is_refused(db, program, people, value):
 def test_unknown_program_is_refused(db, program, people):
     with pytest.raises(Refused, match="does not exist"):
         admin.update_program_settings(
-            db, actor_id=people["admin"].id, program_id=program.id + 50,
+            db,
+            actor_id=people["admin"].id,
+            program_id=program.id + 50,
             peer_mentorship_enabled=False,
         )
     assert reload(db, Program, program.id).peer_mentorship_enabled is True
@@ -130,7 +132,7 @@ def test_sending_and_accepting_refused_while_disabled(db, program, people):
 
 
 def test_accept_refused_when_program_disabled_without_cancelling(db, program, people):
-    """A request left pending in a disabled program (e.g. written concurrently) cannot be accepted."""
+    """A request still pending in a disabled program (e.g. a race) cannot be accepted."""
     pending = send(db, program, people["alice"], people["bob"])
     row = db.get(Program, program.id)
     row.peer_mentorship_enabled = False

@@ -33,8 +33,11 @@ def test_seed_fills_an_empty_database_once(db):
 
     # The demo has something to look at: requests in every state and pairings.
     statuses = set(db.exec(select(PeerRequest.status).distinct()).all())
-    assert {RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value,
-            RequestStatus.DECLINED.value} <= statuses
+    assert {
+        RequestStatus.PENDING.value,
+        RequestStatus.ACCEPTED.value,
+        RequestStatus.DECLINED.value,
+    } <= statuses
     assert count(db, Pairing) > 0
     program = programs.default_program(db)
     alex = accounts.authenticate(db, DEMO_LOGINS[1].email, DEMO_PASSWORD)

@@ -22,18 +22,48 @@ def search(db, program, **kwargs):
 def staff(db, program):
     """A small organisation with distinct names, titles, departments and skills."""
     return {
-        "alice": make_person(db, program, "Alice Archer", job_title="Data Engineer",
-                             department="Data", skills="Python, dbt"),
-        "bruno": make_person(db, program, "Bruno Costa", job_title="Product Manager",
-                             department="Product", skills="Roadmapping, SQL",
-                             roles=("mentor",)),
-        "chen": make_person(db, program, "Chen Wei", job_title="Site Reliability Engineer",
-                            department="Engineering", skills="Kubernetes, Go",
-                            roles=("mentee",)),
-        "dara": make_person(db, program, "Dara Okafor", job_title="Designer",
-                            department="Design", skills="Figma, Accessibility"),
-        "eli": make_person(db, program, "Eli Python", job_title="Recruiter",
-                           department="People", skills="Interviewing"),
+        "alice": make_person(
+            db,
+            program,
+            "Alice Archer",
+            job_title="Data Engineer",
+            department="Data",
+            skills="Python, dbt",
+        ),
+        "bruno": make_person(
+            db,
+            program,
+            "Bruno Costa",
+            job_title="Product Manager",
+            department="Product",
+            skills="Roadmapping, SQL",
+            roles=("mentor",),
+        ),
+        "chen": make_person(
+            db,
+            program,
+            "Chen Wei",
+            job_title="Site Reliability Engineer",
+            department="Engineering",
+            skills="Kubernetes, Go",
+            roles=("mentee",),
+        ),
+        "dara": make_person(
+            db,
+            program,
+            "Dara Okafor",
+            job_title="Designer",
+            department="Design",
+            skills="Figma, Accessibility",
+        ),
+        "eli": make_person(
+            db,
+            program,
+            "Eli Python",
+            job_title="Recruiter",
+            department="People",
+            skills="Interviewing",
+        ),
     }
 
 

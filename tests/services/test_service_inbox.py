@@ -15,8 +15,16 @@ from peerapp.services import admin, inbox, programs, requests
 @pytest.fixture
 def world(db, program):
     """Alice in the middle of one request of every kind."""
-    names = ["Alice Archer", "Bob Baker", "Carol Cooper", "Dan Dyer", "Eve Ellis",
-             "Frank Ford", "Gina Gray", "Hal Hart"]
+    names = [
+        "Alice Archer",
+        "Bob Baker",
+        "Carol Cooper",
+        "Dan Dyer",
+        "Eve Ellis",
+        "Frank Ford",
+        "Gina Gray",
+        "Hal Hart",
+    ]
     p = {name.split()[0].lower(): make_person(db, program, name) for name in names}
     start = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
     step = iter(range(100))
@@ -31,8 +39,12 @@ def world(db, program):
     with at():
         r["declined_by_other"] = send(db, program, p["alice"], p["dan"])
     with at():
-        requests.decline_request(db, request_id=r["declined_by_other"].id, actor_id=p["dan"].id,
-                                 reason="Parental leave until May")
+        requests.decline_request(
+            db,
+            request_id=r["declined_by_other"].id,
+            actor_id=p["dan"].id,
+            reason="Parental leave until May",
+        )
     with at():
         r["accepted_by_me"] = send(db, program, p["eve"], p["alice"])
     with at():
@@ -66,9 +78,16 @@ def test_inbox_splits_incoming_outgoing_history_and_peers(db, program, world):
     assert [i.id for i in box.incoming] == [r["incoming"].id]
     assert [i.id for i in box.outgoing] == [r["outgoing"].id]
     history = {i.id for i in box.history}
-    assert history == {r[k].id for k in ("declined_by_other", "accepted_by_me",
-                                         "accepted_by_other", "withdrawn_by_me",
-                                         "declined_by_me")}
+    assert history == {
+        r[k].id
+        for k in (
+            "declined_by_other",
+            "accepted_by_me",
+            "accepted_by_other",
+            "withdrawn_by_me",
+            "declined_by_me",
+        )
+    }
     assert r["not_mine"].id not in history | {i.id for i in box.incoming + box.outgoing}
     assert {peer.other_id for peer in box.peers} == {p["eve"].id, p["frank"].id}
     assert all(i.status == RequestStatus.PENDING.value for i in box.incoming + box.outgoing)
@@ -81,25 +100,40 @@ def test_items_show_the_other_person_and_direction(db, program, world):
 
     [incoming] = box.incoming
     assert (incoming.direction, incoming.other_id, incoming.other_name) == (
-        "incoming", p["bob"].id, "Bob Baker")
+        "incoming",
+        p["bob"].id,
+        "Bob Baker",
+    )
     assert incoming.message == "Coffee?"
     assert incoming.status_label == "Pending"
     [outgoing] = box.outgoing
     assert (outgoing.direction, outgoing.other_id, outgoing.other_name) == (
-        "outgoing", p["carol"].id, "Carol Cooper")
+        "outgoing",
+        p["carol"].id,
+        "Carol Cooper",
+    )
 
     # Bob sees the same request as outgoing, naming Alice.
     bob_box = load(db, program, p["bob"])
     assert [(i.id, i.direction, i.other_name) for i in bob_box.outgoing] == [
-        (r["incoming"].id, "outgoing", "Alice Archer")]
+        (r["incoming"].id, "outgoing", "Alice Archer")
+    ]
     assert bob_box.incoming == []
 
 
 def test_history_newest_first(db, program, world):
     p, r = world
     order = [i.id for i in load(db, program, p["alice"]).history]
-    assert order == [r[k].id for k in ("declined_by_me", "withdrawn_by_me", "accepted_by_other",
-                                       "accepted_by_me", "declined_by_other")]
+    assert order == [
+        r[k].id
+        for k in (
+            "declined_by_me",
+            "withdrawn_by_me",
+            "accepted_by_other",
+            "accepted_by_me",
+            "declined_by_other",
+        )
+    ]
 
 
 def test_status_labels_name_who_closed_the_request(db, program, world):

@@ -105,9 +105,16 @@ def test_refused_update_changes_nothing(db, program, alice, changes, meaning):
     # Every other field changes too, so a half-applied save would show.
     with pytest.raises(Refused, match=meaning):
         save(
-            db, program, alice,
-            **{"job_title": "CHANGED", "department": "CHANGED", "bio": "CHANGED",
-               "roles": ["mentee"], **changes},
+            db,
+            program,
+            alice,
+            **{
+                "job_title": "CHANGED",
+                "department": "CHANGED",
+                "bio": "CHANGED",
+                "roles": ["mentee"],
+                **changes,
+            },
         )
 
     assert snapshot(db, alice) == before
