@@ -1,0 +1,124 @@
+"""The committed migrations build exactly the models' schema; the console command works."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import Session, SQLModel, select
+
+from peerapp import cli
+from peerapp.db import make_engine
+from peerapp.models import Employee
+from peerapp.services import accounts, demo, programs
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_URL = os.environ.get("PEERAPP_TEST_POSTGRES_URL", "").strip()
+
+
+def _migrate(database_url: str) -> None:
+    reflex = Path(sys.executable).parent / "reflex"
+    env = {**os.environ, "PEERAPP_DATABASE_URL": database_url,
+           "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false"}
+    result = subprocess.run([str(reflex), "db", "migrate"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _schema_drift(database_url: str) -> list:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            return compare_metadata(context, SQLModel.metadata)
+    finally:
+        engine.dispose()
+
+
+def _fresh_postgres_database() -> str:
+    url = sa.make_url(POSTGRES_URL)
+    scratch = url.set(database="peerapp_migration_check")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS peerapp_migration_check"))
+        connection.execute(sa.text("CREATE DATABASE peerapp_migration_check"))
+    admin.dispose()
+    return scratch.render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_migrations_create_the_schema_the_models_declare(backend, tmp_path):
+    if backend == "postgres":
+        if not POSTGRES_URL:
+            if os.environ.get("PEERAPP_REQUIRE_POSTGRES") == "1":
+                pytest.fail("PEERAPP_TEST_POSTGRES_URL is required")
+            pytest.skip("PEERAPP_TEST_POSTGRES_URL is not set")
+        database_url = _fresh_postgres_database()
+    else:
+        database_url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    _migrate(database_url)
+    assert _schema_drift(database_url) == []
+    engine = make_engine(database_url)
+    indexes = {index["name"]: index for index in sa.inspect(engine).get_indexes("peerrequest")}
+    engine.dispose()
+    assert indexes["uq_request_one_pending_per_pair"]["unique"]
+
+
+@pytest.fixture
+def cli_database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    monkeypatch.setenv("PEERAPP_DATABASE_URL", url)
+    return url
+
+
+def test_create_user_makes_an_admin_who_can_sign_in(cli_database, monkeypatch, capsys):
+    monkeypatch.setenv("PEERAPP_PASSWORD", "a-long-enough-secret")
+    code = cli.main(["create-user", "--email", "Ada@Corp.Example", "--name", "Ada Park",
+                     "--title", "People Lead", "--roles", "peer,mentor", "--admin"])
+    assert code == 0
+    assert "Created admin Ada Park <ada@corp.example>" in capsys.readouterr().out
+    with Session(make_engine(cli_database)) as db:
+        employee = accounts.authenticate(db, "ada@corp.example", "a-long-enough-secret")
+        assert employee is not None and employee.is_admin
+        member = programs.membership(db, programs.default_program(db).id, employee.id)
+        assert programs.roles_of(member) == ["mentor", "peer"]
+
+
+def test_create_user_refuses_a_duplicate_and_a_short_password(cli_database, monkeypatch, capsys):
+    monkeypatch.setenv("PEERAPP_PASSWORD", "a-long-enough-secret")
+    assert cli.main(["create-user", "--email", "bo@corp.example", "--name", "Bo"]) == 0
+    assert cli.main(["create-user", "--email", "BO@corp.example", "--name", "Bo 2"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    monkeypatch.setenv("PEERAPP_PASSWORD", "short")
+    assert cli.main(["create-user", "--email", "cy@corp.example", "--name", "Cy"]) == 1
+    assert "at least 10 characters" in capsys.readouterr().err
+    with Session(make_engine(cli_database)) as db:
+        assert db.exec(select(sa.func.count()).select_from(Employee)).one() == 1
+
+
+def test_seed_demo_fills_once_and_lists_the_sign_ins(cli_database, capsys):
+    assert cli.main(["seed-demo", "--if-empty", "--people", "40"]) == 0
+    first = capsys.readouterr().out
+    assert cli.main(["seed-demo", "--if-empty"]) == 0
+    second = capsys.readouterr().out
+    for login in demo.DEMO_LOGINS:
+        assert login.email in first and login.email in second
+    assert "demo data not added" in second
+    assert cli.main(["seed-demo"]) == 1
+    with Session(make_engine(cli_database)) as db:
+        assert db.exec(select(sa.func.count()).select_from(Employee)).one() == 40
+
+
+def test_console_explains_a_database_without_tables(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PEERAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert cli.main(["seed-demo"]) == 2
+    assert "reflex db migrate" in capsys.readouterr().err
