@@ -98,7 +98,14 @@ def _results() -> rx.Component:
             ),
             rx.vstack(
                 rx.text(
-                    DirectoryState.total, " people", size="2", color_scheme="gray", role="status"
+                    rx.cond(
+                        DirectoryState.total == 1,
+                        "1 person",
+                        DirectoryState.total.to_string() + " people",
+                    ),
+                    size="2",
+                    color_scheme="gray",
+                    role="status",
                 ),
                 rx.grid(
                     rx.foreach(DirectoryState.entries, person_card),

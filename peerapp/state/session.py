@@ -41,21 +41,31 @@ class SessionState(rx.State):
     sign_in_error: str = ""
     _employee_id: int | None = None
 
-    def _viewer(self) -> Viewer | None:
-        """Re-check the session against the database: sign-out elsewhere takes effect."""
+    async def _viewer(self) -> Viewer | None:
+        """Re-check the session against the database: sign-out elsewhere takes effect.
+
+        A tab whose server-side state was lost (server restart) but whose token is
+        still valid is adopted again here, live channels included.
+        """
         if not self.session_token:
             return None
         with rx.session() as db:
             viewer = resolve_viewer(db, self.session_token)
-        if viewer is None or viewer.employee_id != self._employee_id:
-            self._employee_id = None
-            self.signed_in = False
-            self.user_name = ""
-            self.is_admin = False
+        if viewer is None:
+            self._forget()
             return None
+        if viewer.employee_id != self._employee_id:
+            self._adopt(viewer)
+            await self._link_channels(viewer)
         self.user_name = viewer.full_name
         self.is_admin = viewer.is_admin
         return viewer
+
+    def _forget(self) -> None:
+        self._employee_id = None
+        self.signed_in = False
+        self.user_name = ""
+        self.is_admin = False
 
     async def _link_channels(self, viewer: Viewer) -> None:
         from peerapp.state.live import InboxState, ProgramState
@@ -67,25 +77,23 @@ class SessionState(rx.State):
         program = await program._link_to(ProgramState.token_for(viewer.program_id))
         program._refresh(viewer.program_id)
 
-    async def _adopt(self, viewer: Viewer) -> None:
+    def _adopt(self, viewer: Viewer) -> None:
         self._employee_id = viewer.employee_id
         self.signed_in = True
         self.user_name = viewer.full_name
         self.is_admin = viewer.is_admin
-        await self._link_channels(viewer)
 
     @rx.event
     async def require_sign_in(self):
         """on_load of every signed-in page: resolve the token or go to the sign-in page."""
-        if self.session_token:
-            with rx.session() as db:
-                viewer = resolve_viewer(db, self.session_token)
-            if viewer is not None:
-                await self._adopt(viewer)
-                return None
-        self._employee_id = None
-        self.signed_in = False
-        return rx.redirect(routes.LOGIN)
+        known = self._employee_id
+        viewer = await self._viewer()
+        if viewer is None:
+            return rx.redirect(routes.LOGIN)
+        if viewer.employee_id == known:
+            # Reload the channels on every page load: they show the database's truth.
+            await self._link_channels(viewer)
+        return None
 
     @rx.event
     async def sign_in(self, form_data: dict):
@@ -102,7 +110,8 @@ class SessionState(rx.State):
         self.session_token = token
         self.sign_in_error = ""
         if viewer is not None:
-            await self._adopt(viewer)
+            self._adopt(viewer)
+        # The directory's on_load links this tab's live channels.
         return rx.redirect(routes.DIRECTORY)
 
     @rx.event
@@ -123,10 +132,7 @@ class SessionState(rx.State):
         with rx.session() as db:
             accounts.end_session(db, self.session_token)
         self.session_token = ""
-        self._employee_id = None
-        self.signed_in = False
-        self.user_name = ""
-        self.is_admin = False
+        self._forget()
         for channel in (InboxState, ProgramState):
             state = await self.get_state(channel)
             if state._linked_to:
@@ -137,4 +143,4 @@ class SessionState(rx.State):
 async def current_viewer(state: rx.State) -> Viewer | None:
     """The signed-in person for the event being handled by ``state``, or None."""
     session = await state.get_state(SessionState)
-    return session._viewer()
+    return await session._viewer()

@@ -196,6 +196,14 @@ def sign_in(context: BrowserContext, app: RunningApp, key: str) -> Page:
     return page
 
 
+def search_directory(page: Page, text: str) -> None:
+    """Type into the directory search and wait until only one person is listed."""
+    page.get_by_label("Search peers").fill(text)
+    # The search is debounced: wait for it to land so the list does not re-render
+    # under the next click.
+    expect(page.get_by_role("status").filter(has_text="person")).to_have_text("1 person")
+
+
 def mark_page(page: Page) -> None:
     """Tag the loaded document; a reload would drop the tag."""
     page.evaluate("window.__peerappNoReload = true")

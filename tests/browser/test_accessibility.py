@@ -57,6 +57,9 @@ def test_a_request_can_be_sent_with_the_keyboard_alone(app_server, new_context):
 
     page.get_by_label("Search peers").focus()
     page.keyboard.type("Finn")
+    # Wait for the debounced search to land, so the list does not re-render mid-Tab.
+    expect(page.get_by_role("status").filter(has_text="person")).to_have_text("1 person")
+    page.get_by_label("Search peers").focus()
     target = page.get_by_role("button", name="Request Finn Ford")
     expect(target).to_be_visible()
     for _ in range(25):

@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from peerapp.services import programs, requests
-from tests.browser.conftest import PEOPLE, assert_not_reloaded, mark_page, sign_in
+from tests.browser.conftest import (
+    PEOPLE,
+    assert_not_reloaded,
+    mark_page,
+    search_directory,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +32,7 @@ def test_request_arrives_live_and_acceptance_comes_back_live(app_server, new_con
     mark_page(bob)
 
     alice = sign_in(new_context(), app_server, "alice")
-    alice.get_by_label("Search peers").fill("Bob")
+    search_directory(alice, "Bob")
     request_bob = alice.get_by_role("button", name="Request Bob Brown")
     request_bob.click()
     expect(alice.get_by_role("button", name="Requested Bob Brown")).to_be_disabled()
@@ -51,7 +57,7 @@ def test_request_arrives_live_and_acceptance_comes_back_live(app_server, new_con
     assert_not_reloaded(alice)
 
     alice.get_by_role("link", name="Directory").click()
-    alice.get_by_label("Search peers").fill("Bob")
+    search_directory(alice, "Bob")
     expect(alice.get_by_text("Paired")).to_be_visible()
     expect(alice.get_by_role("button", name="Request Bob Brown")).to_have_count(0)
 

@@ -24,10 +24,20 @@ POSTGRES_URL = os.environ.get("PEERAPP_TEST_POSTGRES_URL", "").strip()
 
 def _migrate(database_url: str) -> None:
     reflex = Path(sys.executable).parent / "reflex"
-    env = {**os.environ, "PEERAPP_DATABASE_URL": database_url,
-           "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false"}
-    result = subprocess.run([str(reflex), "db", "migrate"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "PEERAPP_DATABASE_URL": database_url,
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+    }
+    result = subprocess.run(
+        [str(reflex), "db", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -82,8 +92,20 @@ def cli_database(tmp_path, monkeypatch) -> str:
 
 def test_create_user_makes_an_admin_who_can_sign_in(cli_database, monkeypatch, capsys):
     monkeypatch.setenv("PEERAPP_PASSWORD", "a-long-enough-secret")
-    code = cli.main(["create-user", "--email", "Ada@Corp.Example", "--name", "Ada Park",
-                     "--title", "People Lead", "--roles", "peer,mentor", "--admin"])
+    code = cli.main(
+        [
+            "create-user",
+            "--email",
+            "Ada@Corp.Example",
+            "--name",
+            "Ada Park",
+            "--title",
+            "People Lead",
+            "--roles",
+            "peer,mentor",
+            "--admin",
+        ]
+    )
     assert code == 0
     assert "Created admin Ada Park <ada@corp.example>" in capsys.readouterr().out
     with Session(make_engine(cli_database)) as db:
