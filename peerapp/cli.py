@@ -10,7 +10,7 @@ import sys
 import sqlalchemy as sa
 
 from peerapp.db import make_engine
-from peerapp.services import Refused, accounts, demo, programs
+from peerapp.services import Refused, accounts, demo, programs, requests
 from peerapp.settings import database_url
 
 
@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
         help="do nothing (and succeed) when the database already has people",
     )
     seed.add_argument("--people", type=int, default=300)
+    commands.add_parser(
+        "expire-requests",
+        help="expire pending requests past their deadline (idempotent; for cron)",
+    )
     return parser
 
 
@@ -78,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 kind = "admin" if employee.is_admin else "account"
                 print(f"Created {kind} {employee.full_name} <{employee.email}>.")
+            elif args.command == "expire-requests":
+                affected = requests.expire_due(db)
+                print(f"Expired requests concerning {len(affected)} people.")
             elif args.command == "seed-demo":
                 if args.if_empty and not demo.is_empty(db):
                     print("The database already has people; demo data not added.")

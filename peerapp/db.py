@@ -1,4 +1,11 @@
-"""Database engine for code that runs outside the Reflex server (console, tests)."""
+"""Database engines, and how SQLite is made to serialise writers.
+
+SQLite has no row locks: the rules that read then write (capacity, open-request
+limit, mutual requests) would race between two server processes. Every SQLite
+transaction therefore starts with BEGIN IMMEDIATE, taking the database's write
+lock up front; writers queue (busy timeout) instead of interleaving. PostgreSQL
+gets row locks (SELECT ... FOR UPDATE) in the services instead.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,22 @@ import sqlalchemy as sa
 from sqlmodel import Session, create_engine
 
 from peerapp.settings import database_url
+
+SQLITE_BUSY_SECONDS = 30
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_manual_transactions(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+
+
+@sa.event.listens_for(sa.Engine, "begin")
+def _sqlite_begin_immediate(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None) -> sa.Engine:

@@ -22,6 +22,10 @@ BIO_MAX = 1000
 SKILLS_MAX = 500
 MESSAGE_MAX = 500
 REASON_MAX = 300
+FEEDBACK_MAX = 1000
+DEFAULT_OPEN_REQUEST_LIMIT = 5
+DEFAULT_EXPIRY_DAYS = 14
+DEFAULT_CAPACITY = 3
 
 
 class ProgramKind(enum.StrEnum):
@@ -38,6 +42,7 @@ class RequestStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
     CANCELLED = "cancelled"
 
 
@@ -48,6 +53,13 @@ class PairingStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+class PairingOutcome(enum.StrEnum):
+    """How the person ending a pairing describes it (kept private)."""
+
+    COMPLETED = "completed"
+    NOT_A_FIT = "not_a_fit"
+
+
 class Program(SQLModel, table=True):
     """A company's mentoring program."""
 
@@ -55,10 +67,14 @@ class Program(SQLModel, table=True):
     name: str = Field(max_length=NAME_MAX)
     kind: str = Field(default=ProgramKind.EVERGREEN.value, max_length=16)
     peer_mentorship_enabled: bool = Field(default=True)
+    open_request_limit: int = Field(default=DEFAULT_OPEN_REQUEST_LIMIT)
+    request_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS)
     created_at: datetime = Field(default_factory=utcnow)
 
     __table_args__ = (
         sa.CheckConstraint("kind in ('evergreen', 'cohort')", name="ck_program_kind"),
+        sa.CheckConstraint("open_request_limit >= 1", name="ck_program_open_request_limit"),
+        sa.CheckConstraint("request_expiry_days >= 1", name="ck_program_expiry_days"),
     )
 
 
@@ -89,10 +105,15 @@ class Membership(SQLModel, table=True):
     is_mentor: bool = Field(default=False)
     is_mentee: bool = Field(default=False)
     is_peer: bool = Field(default=False)
+    # Most active peer pairings this member takes on; 0 means none for now.
+    capacity: int = Field(default=DEFAULT_CAPACITY)
+    # Paused members keep answering what they have but receive no new requests.
+    paused: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow)
 
     __table_args__ = (
         sa.UniqueConstraint("program_id", "employee_id", name="uq_membership_program_employee"),
+        sa.CheckConstraint("capacity >= 0", name="ck_membership_capacity"),
     )
 
 
@@ -124,6 +145,7 @@ class PeerRequest(SQLModel, table=True):
     message: str = Field(default="", max_length=MESSAGE_MAX)
     status: str = Field(default=RequestStatus.PENDING.value, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = Field(default=None, index=True)
     closed_at: datetime | None = None
     closed_by_id: int | None = Field(default=None, foreign_key="employee.id")
     close_reason: str = Field(default="", max_length=REASON_MAX)
@@ -132,7 +154,7 @@ class PeerRequest(SQLModel, table=True):
         sa.CheckConstraint("sender_id <> recipient_id", name="ck_request_not_self"),
         sa.CheckConstraint("person_low_id < person_high_id", name="ck_request_pair_order"),
         sa.CheckConstraint(
-            "status in ('pending', 'accepted', 'declined', 'withdrawn', 'cancelled')",
+            "status in ('pending', 'accepted', 'declined', 'withdrawn', 'expired', 'cancelled')",
             name="ck_request_status",
         ),
         sa.Index(
@@ -158,10 +180,17 @@ class Pairing(SQLModel, table=True):
     status: str = Field(default=PairingStatus.ACTIVE.value, max_length=16)
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+    ended_by_id: int | None = Field(default=None, foreign_key="employee.id")
+    # Private to the person who ended the pairing (and admins); never shown to the partner.
+    end_outcome: str = Field(default="", max_length=16)
+    end_feedback: str = Field(default="", max_length=FEEDBACK_MAX)
 
     __table_args__ = (
         sa.CheckConstraint("person_low_id < person_high_id", name="ck_pairing_pair_order"),
         sa.CheckConstraint("status in ('active', 'ended')", name="ck_pairing_status"),
+        sa.CheckConstraint(
+            "end_outcome in ('', 'completed', 'not_a_fit')", name="ck_pairing_end_outcome"
+        ),
         sa.Index(
             "uq_pairing_one_active_per_pair",
             "program_id",
@@ -172,3 +201,43 @@ class Pairing(SQLModel, table=True):
             postgresql_where=sa.text("status = 'active'"),
         ),
     )
+
+
+class RequestEvent(SQLModel, table=True):
+    """One transition of a peer request. Append-only: rows are never changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="peerrequest.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="employee.id")
+    at: datetime = Field(default_factory=utcnow)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    reason: str = Field(default="", max_length=REASON_MAX)
+
+
+# The database itself refuses to rewrite history, whoever connects.
+_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER requestevent_no_update BEFORE UPDATE ON requestevent "
+        "BEGIN SELECT RAISE(ABORT, 'request history is append-only'); END",
+        "CREATE TRIGGER requestevent_no_delete BEFORE DELETE ON requestevent "
+        "BEGIN SELECT RAISE(ABORT, 'request history is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION requestevent_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'request history is append-only'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER requestevent_no_change BEFORE UPDATE OR DELETE ON requestevent "
+        "FOR EACH ROW EXECUTE FUNCTION requestevent_append_only()",
+    ],
+}
+
+
+def append_only_ddl(dialect: str) -> list[str]:
+    """Statements that make the history table append-only on this dialect."""
+    return _APPEND_ONLY.get(dialect, [])
+
+
+@sa.event.listens_for(RequestEvent.__table__, "after_create")
+def _make_history_append_only(target, connection, **_kw) -> None:
+    for statement in append_only_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)

@@ -6,9 +6,11 @@ from peerapp import routes
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
+from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.settings import settings_page
 from peerapp.state.directory import DirectoryState
+from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
@@ -17,13 +19,14 @@ app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
 )
+app.register_lifespan_task(expire_requests_periodically)
 
 
 def _index() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="60vh")
 
 
-app.add_page(_index, route="/", title="peerapp", on_load=SessionState.require_sign_in)
+app.add_page(_index, route="/", title="peerapp", on_load=SessionState.open_home)
 app.add_page(
     login_page,
     route=routes.LOGIN,
@@ -38,6 +41,12 @@ app.add_page(
 )
 app.add_page(
     inbox_page, route=routes.INBOX, title="Inbox · peerapp", on_load=SessionState.require_sign_in
+)
+app.add_page(
+    peers_page,
+    route=routes.PEERS,
+    title="My peers · peerapp",
+    on_load=SessionState.require_sign_in,
 )
 app.add_page(
     profile_page,

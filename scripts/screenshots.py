@@ -20,7 +20,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = ["directory", "inbox", "profile", "admin/settings"]
+PAGES = ["directory", "inbox", "peers", "profile", "admin/settings"]
 
 
 def main(base: str = "http://localhost:3000") -> None:

@@ -55,6 +55,7 @@ def navbar() -> rx.Component:
                 rx.hstack(
                     _nav_link("Directory", routes.DIRECTORY),
                     _nav_link("Inbox", routes.INBOX, _inbox_badge()),
+                    _nav_link("My peers", routes.PEERS),
                     _nav_link("Profile", routes.PROFILE),
                     rx.cond(SessionState.is_admin, _nav_link("Settings", routes.SETTINGS)),
                     spacing="5",
@@ -140,3 +141,27 @@ def peer_mentorship_off_notice() -> rx.Component:
 def initials_avatar(name) -> rx.Component:
     """A decorative avatar with the person's initials."""
     return rx.avatar(fallback=name[:1], size="4", radius="full", aria_hidden="true")
+
+
+def standing_summary() -> rx.Component:
+    """'2 of 5 open requests used · You have 1 of 3 places left' for peers."""
+    standing = InboxState.standing
+    return rx.cond(
+        standing.open_label != "",
+        rx.hstack(
+            rx.badge(standing.open_label, variant="surface", color_scheme="gray", size="2"),
+            rx.badge(standing.places_label, variant="surface", color_scheme="gray", size="2"),
+            rx.cond(
+                standing.paused,
+                rx.badge(
+                    "You are paused: nobody can send you new requests",
+                    color_scheme="amber",
+                    variant="soft",
+                    size="2",
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+            data_testid="standing",
+        ),
+    )

@@ -21,8 +21,30 @@ def _tags(label: str, items, color: str) -> rx.Component:
     )
 
 
+def _places(entry):
+    """'Bob Brown has 1 of 3 places left', or why there are none."""
+    return rx.cond(
+        entry.paused,
+        entry.full_name + " is not taking new requests right now",
+        rx.cond(
+            entry.capacity == 0,
+            entry.full_name + " is not taking on peers",
+            entry.full_name
+            + " has "
+            + entry.places_left.to_string()
+            + " of "
+            + entry.capacity.to_string()
+            + rx.cond(entry.capacity == 1, " place left", " places left"),
+        ),
+    )
+
+
 def request_action(entry) -> rx.Component:
-    """Request / Requested / Paired / nothing, decided by live inbox data."""
+    """Request / Requested / Paired / Paused / No places left / nothing.
+
+    Pairing and request status come from the live inbox channel, so a button
+    changes as soon as the other person answers; the server re-checks all of it.
+    """
     name = entry.full_name
     return rx.cond(
         ~entry.is_peer | (entry.id == DirectoryState.viewer_id),
@@ -52,12 +74,22 @@ def request_action(entry) -> rx.Component:
                     ),
                     rx.cond(
                         ProgramState.peer_mentorship_enabled,
-                        rx.button(
-                            "Request",
-                            on_click=DirectoryState.request_peer(entry.id),
-                            loading=DirectoryState.sending_to.contains(entry.id),
-                            size="2",
-                            aria_label="Request " + name,
+                        rx.cond(
+                            entry.paused,
+                            rx.badge("Paused", color_scheme="gray", size="2", variant="soft"),
+                            rx.cond(
+                                entry.places_left == 0,
+                                rx.badge(
+                                    "No places left", color_scheme="gray", size="2", variant="soft"
+                                ),
+                                rx.button(
+                                    "Request",
+                                    on_click=DirectoryState.request_peer(entry.id),
+                                    loading=DirectoryState.sending_to.contains(entry.id),
+                                    size="2",
+                                    aria_label="Request " + name,
+                                ),
+                            ),
                         ),
                     ),
                 ),
@@ -98,7 +130,13 @@ def person_card(entry) -> rx.Component:
                     entry.roles,
                     lambda role: rx.badge(role, color_scheme="teal", variant="soft", radius="full"),
                 ),
-                spacing="1",
+                rx.cond(
+                    entry.is_peer & (entry.id != DirectoryState.viewer_id),
+                    rx.text(_places(entry), size="1", color_scheme="gray"),
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
             ),
             _tags("Shares", entry.skills, "blue"),
             _tags("Wants to learn", entry.learning_goals, "violet"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.layout import page_frame, peer_mentorship_off_notice
+from peerapp.components.layout import page_frame, peer_mentorship_off_notice, standing_summary
 from peerapp.components.people import person_card
 from peerapp.state.directory import DirectoryState
 
@@ -126,6 +126,7 @@ def directory_page() -> rx.Component:
     return page_frame(
         "Peer directory",
         peer_mentorship_off_notice(),
+        standing_summary(),
         _filters(),
         _results(),
         subtitle=rx.text(

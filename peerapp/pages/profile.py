@@ -6,6 +6,7 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.components.layout import page_frame
+from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
 
 
@@ -43,6 +44,62 @@ def _role(role: str, label: str, description: str, checked) -> rx.Component:
         ),
         align="start",
         spacing="2",
+    )
+
+
+def _peer_settings() -> rx.Component:
+    """Capacity and pause: how many peers you take on, and whether to accept new requests."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Peer mentorship", size="4", as_="h2"),
+            rx.vstack(
+                rx.el.label("Most peers at a time", html_for="capacity", class_name="field-label"),
+                rx.input(
+                    id="capacity",
+                    name="capacity",
+                    type="number",
+                    min=0,
+                    max=profiles.CAPACITY_MAX,
+                    step=1,
+                    default_value=ProfileState.capacity.to_string(),
+                    aria_describedby="capacity-help",
+                    width="8em",
+                ),
+                rx.text(
+                    "You have ",
+                    ProfileState.active_pairings,
+                    " active. 0 means you are not taking on peers for now.",
+                    id="capacity-help",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+            ),
+            rx.hstack(
+                rx.checkbox(
+                    default_checked=ProfileState.paused,
+                    name="paused",
+                    id="paused",
+                    aria_describedby="paused-help",
+                ),
+                rx.vstack(
+                    rx.el.label("Pause new requests", html_for="paused", class_name="field-label"),
+                    rx.text(
+                        "Nobody can send you a request while paused. Requests you already "
+                        "have stay open for you to answer.",
+                        id="paused-help",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    spacing="0",
+                ),
+                align="start",
+                spacing="2",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
     )
 
 
@@ -137,6 +194,7 @@ def profile_page() -> rx.Component:
                         ),
                         width="100%",
                     ),
+                    _peer_settings(),
                     rx.cond(
                         ProfileState.error != "",
                         rx.callout(

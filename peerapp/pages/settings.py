@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.components.layout import page_frame
+from peerapp.services import admin
 from peerapp.state.live import ProgramState
 from peerapp.state.settings import SettingsState
 
@@ -40,6 +41,26 @@ def _confirm_disable() -> rx.Component:
     )
 
 
+def _number(label, field_id, value, on_change, bounds, hint) -> rx.Component:
+    low, high = bounds
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.input(
+            id=field_id,
+            type="number",
+            min=low,
+            max=high,
+            step=1,
+            value=value,
+            on_change=on_change,
+            aria_describedby=f"{field_id}-help",
+            width="8em",
+        ),
+        rx.text(hint, id=f"{field_id}-help", size="1", color_scheme="gray"),
+        spacing="1",
+    )
+
+
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -67,6 +88,27 @@ def _form() -> rx.Component:
                 ),
                 align="start",
                 spacing="3",
+            ),
+            rx.grid(
+                _number(
+                    "Open requests per person",
+                    "open-request-limit",
+                    SettingsState.open_request_limit,
+                    SettingsState.set_open_request_limit,
+                    admin.OPEN_REQUEST_LIMIT_RANGE,
+                    "How many unanswered requests one person may have out at once.",
+                ),
+                _number(
+                    "Days before a request expires",
+                    "request-expiry-days",
+                    SettingsState.request_expiry_days,
+                    SettingsState.set_request_expiry_days,
+                    admin.EXPIRY_DAYS_RANGE,
+                    "Unanswered requests close after this many days. Applies to new requests.",
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="4",
+                width="100%",
             ),
             rx.button(
                 "Save settings",

@@ -1,4 +1,4 @@
-"""Program settings, changed by admins only."""
+"""Program settings and membership status, changed by admins only."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from peerapp.models import Program
+from peerapp.models import Employee, Program
 from peerapp.services import programs, requests, validation
 from peerapp.services.errors import Refused
 
 CANCELLED_BY_SETTINGS = "Peer mentorship was turned off in this program by an admin."
+OPEN_REQUEST_LIMIT_RANGE = (1, 50)
+EXPIRY_DAYS_RANGE = (1, 90)
 
 
 @dataclass(frozen=True)
@@ -27,25 +29,81 @@ def require_admin(db: Session, actor_id: int) -> None:
         raise Refused("Only program admins can change program settings.")
 
 
-def update_program_settings(
-    db: Session, *, actor_id: int, program_id: int, peer_mentorship_enabled: object
-) -> SettingsChange:
-    """Switch peer mentorship on or off.
+def _in_range(value: object, label: str, bounds: tuple[int, int]) -> int:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Refused(f"{label} must be a whole number from {low} to {high}.")
+    return value
 
-    Turning it off cancels every pending peer request of the program (the reason
-    is shown to both people); accepted pairings stay as they are.
+
+def update_program_settings(
+    db: Session,
+    *,
+    actor_id: int,
+    program_id: int,
+    peer_mentorship_enabled: object,
+    open_request_limit: object | None = None,
+    request_expiry_days: object | None = None,
+) -> SettingsChange:
+    """Change the program's peer settings (``None`` keeps a number as it is).
+
+    Turning peer mentorship off cancels every pending peer request of the program
+    (the reason is shown to both people); accepted pairings stay as they are.
+    New limits apply to new requests; requests already sent keep their deadline.
     """
     require_admin(db, actor_id)
     enabled = validation.flag(peer_mentorship_enabled, "Peer mentorship")
+    limit = (
+        None
+        if open_request_limit is None
+        else _in_range(open_request_limit, "Open-request limit", OPEN_REQUEST_LIMIT_RANGE)
+    )
+    days = (
+        None
+        if request_expiry_days is None
+        else _in_range(request_expiry_days, "Days before a request expires", EXPIRY_DAYS_RANGE)
+    )
     program = programs.get_program(db, program_id)
     affected: set[int] = set()
+    if limit is not None:
+        program.open_request_limit = limit
+    if days is not None:
+        program.request_expiry_days = days
     if program.peer_mentorship_enabled != enabled:
         program.peer_mentorship_enabled = enabled
-        db.add(program)
         if not enabled:
             affected = requests.cancel_pending(
                 db, program_id=program.id, actor_id=actor_id, reason=CANCELLED_BY_SETTINGS
             )
-        db.commit()
-        db.refresh(program)
+    db.add(program)
+    db.commit()
+    db.refresh(program)
     return SettingsChange(program, affected)
+
+
+def set_employee_active(
+    db: Session, *, actor_id: int, employee_id: object, active: object
+) -> set[int]:
+    """Deactivate (or reactivate) an employee; deactivation cancels their pending requests."""
+    require_admin(db, actor_id)
+    employee_id = validation.identifier(employee_id, "person")
+    active = validation.flag(active, "Active")
+    employee = db.get(Employee, employee_id)
+    if employee is None:
+        raise Refused("That person does not exist.")
+    if employee_id == actor_id and not active:
+        raise Refused("You cannot deactivate your own account.")
+    affected: set[int] = set()
+    if employee.is_active and not active:
+        for membership in programs.memberships_of(db, employee_id):
+            affected |= requests.cancel_pending(
+                db,
+                program_id=membership.program_id,
+                actor_id=actor_id,
+                person_id=employee_id,
+                reason=f"{employee.full_name} is no longer active in the program.",
+            )
+    employee.is_active = active
+    db.add(employee)
+    db.commit()
+    return affected

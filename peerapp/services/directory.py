@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from peerapp.models import Employee, Membership
-from peerapp.services import programs, validation
+from peerapp.services import programs, standing, validation
 
 PAGE_SIZE = 20
 QUERY_MAX = 100
@@ -27,6 +27,9 @@ class DirectoryEntry:
     learning_goals: list[str]
     roles: list[str]
     is_peer: bool
+    paused: bool
+    capacity: int
+    places_left: int
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def search(
         .offset((page_number - 1) * page_size)
         .limit(page_size)
     ).all()
+    pairs = standing.active_pairings_of(db, program_id, [employee.id for employee, _ in rows])
     entries = [
         DirectoryEntry(
             id=employee.id,
@@ -110,6 +114,9 @@ def search(
             learning_goals=validation.split_tags(employee.learning_goals),
             roles=programs.roles_of(member),
             is_peer=member.is_peer,
+            paused=member.paused,
+            capacity=member.capacity,
+            places_left=max(0, member.capacity - pairs.get(employee.id, 0)),
         )
         for employee, member in rows
     ]

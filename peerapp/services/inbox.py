@@ -1,4 +1,4 @@
-"""What one person's inbox shows: their requests in both directions and their peers."""
+"""What one person's inbox shows: their requests both ways, with history, and their standing."""
 
 from __future__ import annotations
 
@@ -9,19 +9,29 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from peerapp.models import Employee, Pairing, PairingStatus, PeerRequest, RequestStatus
+from peerapp.clock import utcnow
+from peerapp.models import Employee, PeerRequest, RequestStatus
+from peerapp.services import history, pairings, programs, standing
 
 PENDING_LIMIT = 100
 HISTORY_LIMIT = 30
-PEERS_LIMIT = 100
+PENDING = RequestStatus.PENDING.value
 
-_STATUS_WORDS = {
+_VERBS = {
     RequestStatus.ACCEPTED.value: "Accepted",
     RequestStatus.DECLINED.value: "Declined",
     RequestStatus.WITHDRAWN.value: "Withdrawn",
+    RequestStatus.EXPIRED.value: "Expired",
     RequestStatus.CANCELLED.value: "Cancelled",
-    RequestStatus.PENDING.value: "Pending",
 }
+
+
+@dataclass(frozen=True)
+class StepItem:
+    """One line of a request's history, worded for the viewer."""
+
+    at: datetime
+    text: str
 
 
 @dataclass(frozen=True)
@@ -40,18 +50,20 @@ class RequestItem:
     created_at: datetime
     closed_at: datetime | None
     close_reason: str
+    expires_label: str
+    steps: list[StepItem]
 
 
 @dataclass(frozen=True)
-class PeerItem:
-    """An active pairing seen from one side."""
+class Standing:
+    """Where the viewer stands: open requests and places."""
 
-    pairing_id: int
-    other_id: int
-    other_name: str
-    other_title: str
-    other_department: str
-    since: datetime
+    open_requests: int
+    open_request_limit: int
+    capacity: int
+    places_left: int
+    paused: bool
+    is_peer: bool
 
 
 @dataclass
@@ -61,20 +73,71 @@ class Inbox:
     incoming: list[RequestItem] = field(default_factory=list)
     outgoing: list[RequestItem] = field(default_factory=list)
     history: list[RequestItem] = field(default_factory=list)
-    peers: list[PeerItem] = field(default_factory=list)
+    peers: list[pairings.Peer] = field(default_factory=list)
+    standing: Standing | None = None
 
 
-def _describe(request: PeerRequest, me: int, other: Employee) -> str:
+def expires_label(expires_at: datetime | None, now: datetime) -> str:
+    """'expires in 3 days', 'expires today' (nothing when there is no deadline)."""
+    if expires_at is None:
+        return ""
+    seconds = (expires_at - now).total_seconds()
+    if seconds <= 0:
+        return "expires now"
+    hours = seconds / 3600
+    if hours < 24:
+        return "expires today" if hours > 1 else "expires within the hour"
+    # Nearest whole day: a request sent a moment ago with 14 days reads "in 14 days".
+    days = max(1, round(hours / 24))
+    return "expires tomorrow" if days == 1 else f"expires in {days} days"
+
+
+def _who(actor_id: int | None, me: int, other: Employee) -> str:
+    if actor_id == me:
+        return "you"
+    return other.full_name if actor_id == other.id else "an admin"
+
+
+def describe(request: PeerRequest, me: int, other: Employee) -> str:
     """Human wording of a request's state for the person ``me``."""
-    word = _STATUS_WORDS[request.status]
-    if request.status in (RequestStatus.PENDING.value, RequestStatus.CANCELLED.value):
-        return word
-    who = "you" if request.closed_by_id == me else other.full_name
-    return f"{word} by {who}"
+    if request.status == PENDING:
+        return (
+            "Waiting for your answer"
+            if request.recipient_id == me
+            else (f"Waiting for {other.full_name}")
+        )
+    verb = _VERBS[request.status]
+    reason = f": {request.close_reason.rstrip('.')}" if request.close_reason else ""
+    if request.status in (RequestStatus.EXPIRED.value, RequestStatus.CANCELLED.value):
+        return f"{verb}{reason}"
+    return f"{verb} by {_who(request.closed_by_id, me, other)}{reason}"
+
+
+def _step_text(step: history.Step, me: int, other: Employee) -> str:
+    who = _who(step.actor_id, me, other) if step.actor_id is not None else "peerapp"
+    if step.from_status is None:
+        return f"Sent by {who}"
+    text = f"{_VERBS.get(step.to_status, step.to_status)} by {who}"
+    return f"{text}: {step.reason}" if step.reason else text
+
+
+def standing_of(db: Session, *, program_id: int, employee_id: int) -> Standing:
+    """Open requests used and places left for one member."""
+    program = programs.get_program(db, program_id)
+    member = programs.membership(db, program_id, employee_id)
+    capacity = member.capacity if member else 0
+    return Standing(
+        open_requests=standing.open_requests(db, program_id, employee_id),
+        open_request_limit=program.open_request_limit,
+        capacity=capacity,
+        places_left=standing.places_left(db, member) if member else 0,
+        paused=bool(member and member.paused),
+        is_peer=bool(member and member.is_peer),
+    )
 
 
 def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
-    """Pending requests both ways, recent closed ones, and active peers (all bounded)."""
+    """Pending requests both ways, recent closed ones, peers and standing (all bounded)."""
     other = aliased(Employee)
     mine = sa.or_(PeerRequest.sender_id == employee_id, PeerRequest.recipient_id == employee_id)
     other_side = sa.case(
@@ -86,19 +149,27 @@ def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
         .join(other, other.id == other_side)
         .where(PeerRequest.program_id == program_id, mine)
     )
-    pending = db.exec(
-        base.where(PeerRequest.status == RequestStatus.PENDING.value)
+    incoming = db.exec(
+        base.where(PeerRequest.status == PENDING, PeerRequest.recipient_id == employee_id)
         .order_by(PeerRequest.created_at.desc(), PeerRequest.id.desc())
-        .limit(PENDING_LIMIT * 2)
+        .limit(PENDING_LIMIT)
+    ).all()
+    outgoing = db.exec(
+        base.where(PeerRequest.status == PENDING, PeerRequest.sender_id == employee_id)
+        .order_by(PeerRequest.created_at.desc(), PeerRequest.id.desc())
+        .limit(PENDING_LIMIT)
     ).all()
     closed = db.exec(
-        base.where(PeerRequest.status != RequestStatus.PENDING.value)
+        base.where(PeerRequest.status != PENDING)
         .order_by(PeerRequest.closed_at.desc(), PeerRequest.id.desc())
         .limit(HISTORY_LIMIT)
     ).all()
-    inbox = Inbox()
-    for request, person in [*pending, *closed]:
-        item = RequestItem(
+    everything = [*incoming, *outgoing, *closed]
+    steps = history.steps_for(db, [request.id for request, _ in everything])
+    now = utcnow()
+
+    def item(request: PeerRequest, person: Employee) -> RequestItem:
+        return RequestItem(
             id=request.id,
             direction="incoming" if request.recipient_id == employee_id else "outgoing",
             other_id=person.id,
@@ -107,42 +178,23 @@ def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
             other_department=person.department,
             message=request.message,
             status=request.status,
-            status_label=_describe(request, employee_id, person),
+            status_label=describe(request, employee_id, person),
             created_at=request.created_at,
             closed_at=request.closed_at,
             close_reason=request.close_reason,
+            expires_label=expires_label(request.expires_at, now)
+            if request.status == PENDING
+            else "",
+            steps=[
+                StepItem(step.at, _step_text(step, employee_id, person))
+                for step in steps.get(request.id, [])
+            ],
         )
-        if request.status != RequestStatus.PENDING.value:
-            inbox.history.append(item)
-        elif item.direction == "incoming" and len(inbox.incoming) < PENDING_LIMIT:
-            inbox.incoming.append(item)
-        elif item.direction == "outgoing" and len(inbox.outgoing) < PENDING_LIMIT:
-            inbox.outgoing.append(item)
-    partner = aliased(Employee)
-    partner_id = sa.case(
-        (Pairing.person_low_id == employee_id, Pairing.person_high_id),
-        else_=Pairing.person_low_id,
+
+    return Inbox(
+        incoming=[item(*row) for row in incoming],
+        outgoing=[item(*row) for row in outgoing],
+        history=[item(*row) for row in closed],
+        peers=pairings.peers_of(db, program_id=program_id, employee_id=employee_id),
+        standing=standing_of(db, program_id=program_id, employee_id=employee_id),
     )
-    pairings = db.exec(
-        select(Pairing, partner)
-        .join(partner, partner.id == partner_id)
-        .where(
-            Pairing.program_id == program_id,
-            Pairing.status == PairingStatus.ACTIVE.value,
-            sa.or_(Pairing.person_low_id == employee_id, Pairing.person_high_id == employee_id),
-        )
-        .order_by(Pairing.started_at.desc())
-        .limit(PEERS_LIMIT)
-    ).all()
-    inbox.peers = [
-        PeerItem(
-            pairing_id=pairing.id,
-            other_id=person.id,
-            other_name=person.full_name,
-            other_title=person.job_title,
-            other_department=person.department,
-            since=pairing.started_at,
-        )
-        for pairing, person in pairings
-    ]
-    return inbox

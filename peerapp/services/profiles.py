@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from peerapp import models
-from peerapp.models import Employee
-from peerapp.services import programs, requests, validation
+from peerapp.models import DEFAULT_CAPACITY, Employee
+from peerapp.services import programs, requests, standing, validation
 from peerapp.services.errors import Refused
+
+CAPACITY_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Profile:
     skills: str
     learning_goals: str
     roles: list[str]
+    capacity: int
+    paused: bool
+    active_pairings: int
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ def get_profile(db: Session, *, program_id: int, employee_id: int) -> Profile:
     employee = db.get(Employee, employee_id)
     if employee is None:
         raise Refused("That account does not exist.")
+    member = programs.membership(db, program_id, employee_id)
     return Profile(
         full_name=employee.full_name,
         email=employee.email,
@@ -49,7 +55,10 @@ def get_profile(db: Session, *, program_id: int, employee_id: int) -> Profile:
         bio=employee.bio,
         skills=employee.skills,
         learning_goals=employee.learning_goals,
-        roles=programs.roles_of(programs.membership(db, program_id, employee_id)),
+        roles=programs.roles_of(member),
+        capacity=member.capacity if member else DEFAULT_CAPACITY,
+        paused=bool(member and member.paused),
+        active_pairings=standing.active_pairings(db, program_id, employee_id),
     )
 
 
@@ -66,8 +75,15 @@ def update_profile(
     skills: object,
     learning_goals: object,
     roles: object,
+    capacity: object | None = None,
+    paused: object | None = None,
 ) -> ProfileChange:
-    """Save the actor's own profile. Dropping the peer role cancels their pending requests."""
+    """Save the actor's own profile, roles, capacity and pause (``None`` keeps those two).
+
+    Dropping the peer role cancels the actor's pending requests; so does a
+    capacity that leaves no place free, since those requests could never be
+    accepted.
+    """
     employee = db.get(Employee, actor_id)
     if employee is None or not employee.is_active:
         raise Refused("That account does not exist.")
@@ -82,20 +98,36 @@ def update_profile(
         "skills": validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         "learning_goals": validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
     }
+    if capacity is not None and (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int)
+        or not 0 <= capacity <= CAPACITY_MAX
+    ):
+        raise Refused(f"Capacity must be a whole number from 0 to {CAPACITY_MAX}.")
+    if paused is not None:
+        paused = validation.flag(paused, "Pause")
     program = programs.get_program(db, program_id)
     for name, value in values.items():
         setattr(employee, name, value)
     db.add(employee)
-    was_peer = "peer" in programs.roles_of(programs.membership(db, program_id, actor_id))
-    programs.set_roles(db, program_id=program.id, employee_id=actor_id, roles=new_roles)
-    affected: set[int] = set()
+    member = standing.lock_members(db, program.id, [actor_id]).get(actor_id)
+    was_peer = member is not None and member.is_peer
+    member = programs.set_roles(db, program_id=program.id, employee_id=actor_id, roles=new_roles)
+    if capacity is not None:
+        member.capacity = capacity
+    if paused is not None:
+        member.paused = paused
+    db.add(member)
+    db.flush()
+    reason = ""
     if was_peer and "peer" not in new_roles:
+        reason = f"{employee.full_name} is no longer taking part in peer mentorship."
+    elif standing.places_left(db, member) == 0:
+        reason = f"{employee.full_name} has no places left for another peer."
+    affected: set[int] = set()
+    if reason:
         affected = requests.cancel_pending(
-            db,
-            program_id=program_id,
-            actor_id=actor_id,
-            person_id=actor_id,
-            reason=f"{employee.full_name} is no longer taking part in peer mentorship.",
+            db, program_id=program_id, actor_id=actor_id, person_id=actor_id, reason=reason
         )
     db.commit()
     return ProfileChange(get_profile(db, program_id=program_id, employee_id=actor_id), affected)

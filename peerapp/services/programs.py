@@ -51,6 +51,11 @@ def membership(db: Session, program_id: int, employee_id: int) -> Membership | N
     ).first()
 
 
+def memberships_of(db: Session, employee_id: int) -> list[Membership]:
+    """Every program membership of an employee."""
+    return list(db.exec(select(Membership).where(Membership.employee_id == employee_id)).all())
+
+
 def roles_of(member: Membership | None) -> list[str]:
     """Role names held, in the fixed order mentor, mentee, peer."""
     if member is None:

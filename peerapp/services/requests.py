@@ -2,13 +2,16 @@
 
 Transitions out of ``pending`` are single conditional UPDATEs (``... WHERE
 status = 'pending' AND <actor is the right party>``), so two racing clicks can
-never both succeed; the partial unique indexes in models.py back the "one
-pending request per pair" and "one active pairing per pair" rules.
+never both succeed. Anything that can use up a place or an open-request slot
+first locks the memberships involved (standing.lock_members), so capacity and
+limits hold across server processes. The partial unique indexes in models.py
+back "one pending request per pair" and "one active pairing per pair".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -16,11 +19,20 @@ from sqlmodel import Session, select
 
 from peerapp import models
 from peerapp.clock import utcnow
-from peerapp.models import Employee, Pairing, PairingStatus, PeerRequest, RequestStatus
-from peerapp.services import programs, validation
+from peerapp.models import (
+    Employee,
+    Membership,
+    Pairing,
+    PairingStatus,
+    PeerRequest,
+    Program,
+    RequestStatus,
+)
+from peerapp.services import history, programs, standing, validation
 from peerapp.services.errors import Refused
 
 PEER_MENTORSHIP_OFF = "Peer mentorship is turned off in this program."
+PENDING = RequestStatus.PENDING.value
 
 
 @dataclass(frozen=True)
@@ -30,26 +42,43 @@ class Outcome:
     request: PeerRequest
     people: frozenset[int]
     pairing: Pairing | None = None
+    mutual: bool = False
 
 
-def _outcome(db: Session, request: PeerRequest, pairing: Pairing | None = None) -> Outcome:
+def _outcome(
+    db: Session,
+    request: PeerRequest,
+    pairing: Pairing | None = None,
+    also: set[int] | frozenset[int] = frozenset(),
+    mutual: bool = False,
+) -> Outcome:
     """Load everything after the commit, so the outcome is readable once the session closes."""
     db.refresh(request)
     if pairing is not None:
         db.refresh(pairing)
-    return Outcome(request, frozenset({request.sender_id, request.recipient_id}), pairing)
+    people = frozenset({request.sender_id, request.recipient_id, *also})
+    return Outcome(request, people, pairing, mutual)
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _active_peer(db: Session, program_id: int, employee_id: int) -> Employee | None:
+def _fresh(db: Session, request_id: int) -> PeerRequest | None:
+    return db.exec(
+        select(PeerRequest)
+        .where(PeerRequest.id == request_id)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _peer(db: Session, members: dict[int, Membership], employee_id: int) -> Employee | None:
+    """The employee if they are active and hold the peer role (memberships already locked)."""
+    member = members.get(employee_id)
     employee = db.get(Employee, employee_id)
-    if employee is None or not employee.is_active:
+    if member is None or not member.is_peer or employee is None or not employee.is_active:
         return None
-    member = programs.membership(db, program_id, employee_id)
-    return employee if member is not None and member.is_peer else None
+    return employee
 
 
 def _active_pairing(db: Session, program_id: int, a: int, b: int) -> Pairing | None:
@@ -67,19 +96,31 @@ def _active_pairing(db: Session, program_id: int, a: int, b: int) -> Pairing | N
 def _pending_between(db: Session, program_id: int, a: int, b: int) -> PeerRequest | None:
     low, high = _pair(a, b)
     return db.exec(
-        select(PeerRequest).where(
+        select(PeerRequest)
+        .where(
             PeerRequest.program_id == program_id,
             PeerRequest.person_low_id == low,
             PeerRequest.person_high_id == high,
-            PeerRequest.status == RequestStatus.PENDING.value,
+            PeerRequest.status == PENDING,
         )
+        .execution_options(populate_existing=True)
     ).first()
+
+
+def _check_room(db: Session, member: Membership, name: str, *, you: bool) -> None:
+    if standing.places_left(db, member) == 0:
+        if you:
+            raise Refused(
+                f"You have no places left ({member.capacity} of {member.capacity} used). End a "
+                "pairing or raise your capacity on your profile first."
+            )
+        raise Refused(f"{name} has no places left for another peer right now.")
 
 
 def send_request(
     db: Session, *, program_id: int, sender_id: int, recipient_id: object, message: object = ""
 ) -> Outcome:
-    """Ask ``recipient_id`` to become peers with ``sender_id``."""
+    """Ask ``recipient_id`` to become peers; if they already asked you, you are paired at once."""
     recipient_id = validation.identifier(recipient_id, "person")
     text = validation.text(message, "Message", models.MESSAGE_MAX)
     program = programs.get_program(db, program_id)
@@ -87,9 +128,11 @@ def send_request(
         raise Refused(PEER_MENTORSHIP_OFF)
     if recipient_id == sender_id:
         raise Refused("You cannot send a peer request to yourself.")
-    if _active_peer(db, program_id, sender_id) is None:
+    members = standing.lock_members(db, program_id, [sender_id, recipient_id])
+    sender = _peer(db, members, sender_id)
+    if sender is None:
         raise Refused("Add the peer role to your profile to send peer requests.")
-    recipient = _active_peer(db, program_id, recipient_id)
+    recipient = _peer(db, members, recipient_id)
     if recipient is None:
         raise Refused("That person is not taking part in peer mentorship.")
     if _active_pairing(db, program_id, sender_id, recipient_id) is not None:
@@ -98,10 +141,20 @@ def send_request(
     if existing is not None:
         if existing.sender_id == sender_id:
             raise Refused(f"You already have a pending request to {recipient.full_name}.")
+        # They asked first: asking back is a yes.
+        return _accept_locked(db, program, existing, sender_id, members, mutual=True)
+    if members[recipient_id].paused:
+        raise Refused(f"{recipient.full_name} is not taking new peer requests right now.")
+    used = standing.open_requests(db, program_id, sender_id)
+    if used >= program.open_request_limit:
         raise Refused(
-            f"{recipient.full_name} has already sent you a request: answer it in your inbox."
+            f"You have {used} of {program.open_request_limit} open requests. Withdraw one or "
+            "wait for answers before sending another."
         )
+    _check_room(db, members[sender_id], sender.full_name, you=True)
+    _check_room(db, members[recipient_id], recipient.full_name, you=False)
     low, high = _pair(sender_id, recipient_id)
+    now = utcnow()
     request = PeerRequest(
         program_id=program_id,
         sender_id=sender_id,
@@ -109,9 +162,15 @@ def send_request(
         person_low_id=low,
         person_high_id=high,
         message=text,
+        created_at=now,
+        expires_at=now + timedelta(days=program.request_expiry_days),
     )
     db.add(request)
     try:
+        db.flush()
+        history.record(
+            db, request.id, from_status=None, to_status=PENDING, actor_id=sender_id, at=now
+        )
         db.commit()
     except IntegrityError:
         # Another request between these two landed a moment earlier.
@@ -125,56 +184,76 @@ def send_request(
 def _close(
     db: Session,
     *,
-    request_id: object,
+    request_id: int,
     actor_id: int,
     party: str,
     status: RequestStatus,
     reason: str = "",
 ) -> PeerRequest:
     """Move a pending request to ``status`` if ``actor_id`` is its ``party``."""
-    request_id = validation.identifier(request_id, "request")
     party_column = PeerRequest.sender_id if party == "sender" else PeerRequest.recipient_id
     result = db.execute(
         sa.update(PeerRequest)
         .where(
             PeerRequest.id == request_id,
-            PeerRequest.status == RequestStatus.PENDING.value,
+            PeerRequest.status == PENDING,
             party_column == actor_id,
         )
         .values(status=status.value, closed_at=utcnow(), closed_by_id=actor_id, close_reason=reason)
     )
     if result.rowcount != 1:
         db.rollback()
-        request = db.get(PeerRequest, request_id)
+        request = _fresh(db, request_id)
         if request is None or actor_id not in (request.sender_id, request.recipient_id):
             raise Refused("That request does not exist.")
-        if request.status != RequestStatus.PENDING.value:
+        if request.status != PENDING:
             raise Refused(f"This request is no longer pending: it was {request.status}.")
         if party == "sender":
             raise Refused("Only the person who sent a request can withdraw it.")
         raise Refused("Only the person who received a request can answer it.")
-    db.flush()
-    request = db.get(PeerRequest, request_id)
+    history.record(
+        db,
+        request_id,
+        from_status=PENDING,
+        to_status=status.value,
+        actor_id=actor_id,
+        reason=reason,
+    )
+    request = _fresh(db, request_id)
     assert request is not None
-    db.refresh(request)
     return request
 
 
-def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome:
-    """The recipient accepts: the request closes and a pairing starts."""
-    pending = db.get(PeerRequest, validation.identifier(request_id, "request"))
-    if pending is not None and pending.recipient_id == actor_id:
-        program = programs.get_program(db, pending.program_id)
-        if not program.peer_mentorship_enabled and pending.status == RequestStatus.PENDING.value:
-            raise Refused(PEER_MENTORSHIP_OFF)
-        if pending.status == RequestStatus.PENDING.value and (
-            _active_peer(db, pending.program_id, pending.sender_id) is None
-            or _active_peer(db, pending.program_id, actor_id) is None
-        ):
+def _accept_locked(
+    db: Session,
+    program: Program,
+    request: PeerRequest,
+    actor_id: int,
+    members: dict[int, Membership],
+    mutual: bool = False,
+) -> Outcome:
+    """Accept with both memberships locked: re-check every rule, pair, then tidy up."""
+    if not program.peer_mentorship_enabled:
+        raise Refused(PEER_MENTORSHIP_OFF)
+    if request.status == PENDING:
+        sender = _peer(db, members, request.sender_id)
+        recipient = _peer(db, members, request.recipient_id)
+        if sender is None or recipient is None:
             raise Refused("Both people need the peer role for this request to be accepted.")
+        if request.recipient_id == actor_id:
+            _check_room(db, members[actor_id], recipient.full_name, you=True)
+            _check_room(db, members[request.sender_id], sender.full_name, you=False)
+    # This may cancel every pending request of both people below: lock them all now,
+    # in id order, so that two accepts never wait on each other's rows (see _lock_pending).
+    people = [request.sender_id, request.recipient_id]
+    either = sa.or_(
+        PeerRequest.sender_id.in_(people),  # type: ignore[attr-defined]
+        PeerRequest.recipient_id.in_(people),  # type: ignore[attr-defined]
+    )
+    _lock_pending(db, sa.and_(PeerRequest.program_id == request.program_id, either))
     request = _close(
         db,
-        request_id=request_id,
+        request_id=request.id,
         actor_id=actor_id,
         party="recipient",
         status=RequestStatus.ACCEPTED,
@@ -187,17 +266,45 @@ def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome
     )
     db.add(pairing)
     try:
-        db.commit()
+        db.flush()
     except IntegrityError:
         db.rollback()
         raise Refused("You are already peers with this person.") from None
-    return _outcome(db, request, pairing)
+    affected: set[int] = set()
+    for person in (request.sender_id, request.recipient_id):
+        if standing.places_left(db, members[person]) == 0:
+            name = db.get(Employee, person).full_name
+            affected |= cancel_pending(
+                db,
+                program_id=request.program_id,
+                actor_id=None,
+                person_id=person,
+                reason=f"{name} has no places left for another peer.",
+            )
+    db.commit()
+    return _outcome(db, request, pairing, also=affected, mutual=mutual)
+
+
+def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome:
+    """The recipient accepts: the request closes and a pairing starts."""
+    request_id = validation.identifier(request_id, "request")
+    request = _fresh(db, request_id)
+    if request is None or actor_id not in (request.sender_id, request.recipient_id):
+        raise Refused("That request does not exist.")
+    program = programs.get_program(db, request.program_id)
+    members = standing.lock_members(
+        db, request.program_id, [request.sender_id, request.recipient_id]
+    )
+    request = _fresh(db, request_id)  # re-read under the lock
+    assert request is not None
+    return _accept_locked(db, program, request, actor_id, members)
 
 
 def decline_request(
     db: Session, *, request_id: object, actor_id: int, reason: object = ""
 ) -> Outcome:
     """The recipient declines, optionally saying why (shown to the sender)."""
+    request_id = validation.identifier(request_id, "request")
     text = validation.text(reason, "Reason", models.REASON_MAX)
     request = _close(
         db,
@@ -213,11 +320,49 @@ def decline_request(
 
 def withdraw_request(db: Session, *, request_id: object, actor_id: int) -> Outcome:
     """The sender takes back a request that has not been answered."""
+    request_id = validation.identifier(request_id, "request")
     request = _close(
         db, request_id=request_id, actor_id=actor_id, party="sender", status=RequestStatus.WITHDRAWN
     )
     db.commit()
     return _outcome(db, request)
+
+
+def _lock_pending(db: Session, condition) -> None:
+    """Lock the pending requests matching ``condition``, in id order (no-op on SQLite).
+
+    Transactions that close overlapping sets of requests (two accepts that fill four
+    last places, a capacity change) then queue for the rows in one order; an UPDATE
+    locks them in scan order, and two of those deadlock on PostgreSQL.
+    """
+    db.exec(
+        select(PeerRequest.id)
+        .where(condition, PeerRequest.status == PENDING)
+        .order_by(PeerRequest.id)
+        .with_for_update()
+    ).all()
+
+
+def _close_many(
+    db: Session, condition, *, status: RequestStatus, actor_id: int | None, reason: str
+) -> set[int]:
+    """Close every pending request matching ``condition``; history included."""
+    _lock_pending(db, condition)
+    rows = db.execute(
+        sa.update(PeerRequest)
+        .where(condition, PeerRequest.status == PENDING)
+        .values(status=status.value, closed_at=utcnow(), closed_by_id=actor_id, close_reason=reason)
+        .returning(PeerRequest.id, PeerRequest.sender_id, PeerRequest.recipient_id)
+    ).all()
+    history.record_many(
+        db,
+        [row[0] for row in rows],
+        from_status=PENDING,
+        to_status=status.value,
+        actor_id=actor_id,
+        reason=reason,
+    )
+    return {person for row in rows for person in row[1:]}
 
 
 def cancel_pending(
@@ -227,23 +372,81 @@ def cancel_pending(
 
     The caller commits, so that cancelling is part of the change that caused it.
     """
-    condition = sa.and_(
-        PeerRequest.program_id == program_id, PeerRequest.status == RequestStatus.PENDING.value
-    )
+    condition = PeerRequest.program_id == program_id
     if person_id is not None:
         condition = sa.and_(
             condition,
             sa.or_(PeerRequest.sender_id == person_id, PeerRequest.recipient_id == person_id),
         )
-    rows = db.execute(
+    return _close_many(
+        db, condition, status=RequestStatus.CANCELLED, actor_id=actor_id, reason=reason
+    )
+
+
+def cancel_request(db: Session, *, request_id: object, actor_id: int, reason: object) -> Outcome:
+    """An admin cancels one pending request, saying why (both people see it)."""
+    request_id = validation.identifier(request_id, "request")
+    text = validation.text(reason, "Reason", models.REASON_MAX, required=True)
+    if not programs.is_admin(db, actor_id):
+        raise Refused("Only program admins can cancel other people's requests.")
+    result = db.execute(
         sa.update(PeerRequest)
-        .where(condition)
+        .where(PeerRequest.id == request_id, PeerRequest.status == PENDING)
         .values(
             status=RequestStatus.CANCELLED.value,
             closed_at=utcnow(),
             closed_by_id=actor_id,
-            close_reason=reason,
+            close_reason=text,
         )
-        .returning(PeerRequest.sender_id, PeerRequest.recipient_id)
+    )
+    if result.rowcount != 1:
+        db.rollback()
+        raise Refused("That request does not exist or is no longer pending.")
+    history.record(
+        db,
+        request_id,
+        from_status=PENDING,
+        to_status=RequestStatus.CANCELLED.value,
+        actor_id=actor_id,
+        reason=text,
+    )
+    db.commit()
+    request = _fresh(db, request_id)
+    assert request is not None
+    return _outcome(db, request)
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def expire_due(db: Session) -> set[int]:
+    """Expire every pending request past its deadline; idempotent. Returns who is affected.
+
+    The reason names the deadline each request was sent with (created_at to
+    expires_at), not the program's current setting, which may have changed since.
+    """
+    now = utcnow()
+    due = db.exec(
+        select(PeerRequest.id, PeerRequest.created_at, PeerRequest.expires_at).where(
+            PeerRequest.status == PENDING,
+            PeerRequest.expires_at.is_not(None),  # type: ignore[union-attr]
+            PeerRequest.expires_at <= now,  # type: ignore[operator]
+        )
     ).all()
-    return {person for row in rows for person in row}
+    by_days: dict[int, list[int]] = {}
+    for request_id, created_at, expires_at in due:
+        days = max(1, round((expires_at - created_at).total_seconds() / 86400))
+        by_days.setdefault(days, []).append(request_id)
+    affected: set[int] = set()
+    for days, ids in sorted(by_days.items()):
+        for start in range(0, len(ids), 500):
+            affected |= _close_many(
+                db,
+                PeerRequest.id.in_(ids[start : start + 500]),  # type: ignore[union-attr]
+                status=RequestStatus.EXPIRED,
+                actor_id=None,
+                reason=f"No answer within {_days(days)}.",
+            )
+    db.commit()
+    return affected

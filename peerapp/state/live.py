@@ -19,7 +19,7 @@ from reflex_base.registry import RegistrationContext
 
 from peerapp.services import inbox as inbox_service
 from peerapp.services import programs
-from peerapp.state.rows import PeerRow, RequestRow
+from peerapp.state.rows import PeerRow, RequestRow, StandingRow
 
 logger = logging.getLogger(__name__)
 _background: set[asyncio.Task] = set()
@@ -36,6 +36,7 @@ class InboxState(rx.SharedState):
     outgoing_ids: list[int] = []
     incoming_from_ids: list[int] = []
     paired_ids: list[int] = []
+    standing: StandingRow = StandingRow()
     announcement: str = ""
     loaded: bool = False
 
@@ -58,6 +59,7 @@ class InboxState(rx.SharedState):
         self.outgoing_ids = [row.other_id for row in self.outgoing]
         self.incoming_from_ids = [row.other_id for row in self.incoming]
         self.paired_ids = [row.other_id for row in self.peers]
+        self.standing = StandingRow.of(box.standing)
         if self.loaded:
             news = [
                 f"New peer request from {row.other_name}"
@@ -65,9 +67,14 @@ class InboxState(rx.SharedState):
                 if row.id not in before_incoming
             ]
             news += [
-                f"{row.status_label}: your request to {row.other_name}"
+                f"Your request to {row.other_name}: {row.status_label}"
                 for row in self.history
                 if row.id in before_outgoing
+            ]
+            news += [
+                f"Request from {row.other_name}: {row.status_label}"
+                for row in self.history
+                if row.id in before_incoming and "by you" not in row.status_label
             ]
             if news:
                 self.announcement = ". ".join(news) + "."
@@ -92,8 +99,9 @@ class ProgramState(rx.SharedState):
         self.peer_mentorship_enabled = program.peer_mentorship_enabled
 
 
-async def _push_inboxes(program_id: int, people: set[int]) -> None:
-    app = RegistrationContext.get().app
+async def refresh_inboxes(program_id: int, people: set[int], app: rx.App | None = None) -> None:
+    """Reload these people's inbox channels now (awaits the state locks)."""
+    app = app or RegistrationContext.get().app
     for employee_id in sorted(people):
         token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
         async with app.modify_state(token) as root:
@@ -126,7 +134,7 @@ def _spawn(coroutine) -> None:
 def push_inboxes(program_id: int, people: set[int]) -> None:
     """Refresh these people's inboxes in every tab they have open."""
     if people:
-        _spawn(_push_inboxes(program_id, set(people)))
+        _spawn(refresh_inboxes(program_id, set(people)))
 
 
 def push_program(program_id: int) -> None:

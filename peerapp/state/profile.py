@@ -10,6 +10,13 @@ from peerapp.state.live import push_inboxes
 from peerapp.state.session import current_viewer
 
 
+def _whole_number(value: object) -> object:
+    """Form fields arrive as text; the service refuses anything that is not a whole number."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return value
+
+
 class ProfileState(rx.State):
     """The profile form. Saving always targets the signed-in person."""
 
@@ -24,6 +31,9 @@ class ProfileState(rx.State):
     is_mentor: bool = False
     is_mentee: bool = False
     is_peer: bool = False
+    capacity: int = 3
+    paused: bool = False
+    active_pairings: int = 0
     error: str = ""
     saving: bool = False
     loaded: bool = False
@@ -41,6 +51,9 @@ class ProfileState(rx.State):
         self.is_mentor = "mentor" in profile.roles
         self.is_mentee = "mentee" in profile.roles
         self.is_peer = "peer" in profile.roles
+        self.capacity = profile.capacity
+        self.paused = profile.paused
+        self.active_pairings = profile.active_pairings
         self.loaded = True
         # The form's fields are uncontrolled: a new key re-mounts them with saved values.
         self.revision += 1
@@ -86,6 +99,8 @@ class ProfileState(rx.State):
                     skills=data.get("skills", ""),
                     learning_goals=data.get("learning_goals", ""),
                     roles=roles,
+                    capacity=_whole_number(data.get("capacity")),
+                    paused=data.get("paused") in ("on", True),
                 )
             self._show(change.profile)
             self.error = ""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from peerapp.services.inbox import PeerItem, RequestItem
+from peerapp.services.inbox import RequestItem, Standing
+from peerapp.services.pairings import Peer
 
 
 def when(moment: datetime | None) -> str:
     """A compact, unambiguous date for lists (UTC)."""
     return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
+
+
+@dataclass
+class StepRow:
+    """One line of a request's history."""
+
+    when: str = ""
+    text: str = ""
 
 
 @dataclass
@@ -27,8 +36,9 @@ class RequestRow:
     status_label: str = ""
     sent: str = ""
     closed: str = ""
-    close_reason: str = ""
     direction: str = ""
+    expires_label: str = ""
+    steps: list[StepRow] = field(default_factory=list)
 
     @classmethod
     def of(cls, item: RequestItem) -> RequestRow:
@@ -44,8 +54,9 @@ class RequestRow:
             status_label=item.status_label,
             sent=when(item.created_at),
             closed=when(item.closed_at),
-            close_reason=item.close_reason,
             direction=item.direction,
+            expires_label=item.expires_label,
+            steps=[StepRow(when(step.at), step.text) for step in item.steps],
         )
 
 
@@ -56,18 +67,50 @@ class PeerRow:
     pairing_id: int = 0
     other_id: int = 0
     other_name: str = ""
+    other_email: str = ""
     other_title: str = ""
     other_department: str = ""
+    other_location: str = ""
+    other_skills: list[str] = field(default_factory=list)
+    other_learning_goals: list[str] = field(default_factory=list)
     since: str = ""
 
     @classmethod
-    def of(cls, item: PeerItem) -> PeerRow:
+    def of(cls, item: Peer) -> PeerRow:
         """Format a service item for display."""
         return cls(
             pairing_id=item.pairing_id,
             other_id=item.other_id,
             other_name=item.other_name,
+            other_email=item.other_email,
             other_title=item.other_title,
             other_department=item.other_department,
+            other_location=item.other_location,
+            other_skills=list(item.other_skills),
+            other_learning_goals=list(item.other_learning_goals),
             since=when(item.since),
+        )
+
+
+@dataclass
+class StandingRow:
+    """The viewer's open requests and places, worded for the page."""
+
+    open_label: str = ""
+    places_label: str = ""
+    paused: bool = False
+
+    @classmethod
+    def of(cls, item: Standing | None) -> StandingRow:
+        """Word the numbers once, on the server."""
+        if item is None or not item.is_peer:
+            return cls()
+        return cls(
+            open_label=f"{item.open_requests} of {item.open_request_limit} open requests used",
+            places_label=(
+                f"You have {item.places_left} of {item.capacity} places left"
+                if item.capacity
+                else "You are not taking on peers (capacity 0)"
+            ),
+            paused=item.paused,
         )

@@ -96,6 +96,12 @@ class SessionState(rx.State):
         return None
 
     @rx.event
+    async def open_home(self):
+        """on_load of /: the directory for signed-in people, else the sign-in page."""
+        viewer = await self._viewer()
+        return rx.redirect(routes.DIRECTORY if viewer is not None else routes.LOGIN)
+
+    @rx.event
     async def sign_in(self, form_data: dict):
         """Check the email and password; one message for every kind of failure."""
         email = form_data.get("email") if isinstance(form_data, dict) else None

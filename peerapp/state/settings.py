@@ -10,10 +10,17 @@ from peerapp.state.live import push_inboxes, push_program
 from peerapp.state.session import current_viewer
 
 
+def _whole_number(text: str) -> object:
+    """The typed text as an int when it is one; anything else goes to the service as is."""
+    return int(text) if text.strip().isdigit() else text
+
+
 class SettingsState(rx.State):
     """A draft of the settings form; the saved truth is in ProgramState."""
 
     peer_mentorship_enabled: bool = True
+    open_request_limit: str = ""
+    request_expiry_days: str = ""
     allowed: bool = False
     loaded: bool = False
     saving: bool = False
@@ -29,9 +36,24 @@ class SettingsState(rx.State):
         if self.allowed:
             with rx.session() as db:
                 program = programs.get_program(db, viewer.program_id)
-            self.peer_mentorship_enabled = program.peer_mentorship_enabled
+            self._show(program)
         self.loaded = True
         return None
+
+    def _show(self, program) -> None:
+        self.peer_mentorship_enabled = program.peer_mentorship_enabled
+        self.open_request_limit = str(program.open_request_limit)
+        self.request_expiry_days = str(program.request_expiry_days)
+
+    @rx.event
+    def set_open_request_limit(self, value: str):
+        """Keep the typed limit (validated by the service on save)."""
+        self.open_request_limit = value[:6] if isinstance(value, str) else ""
+
+    @rx.event
+    def set_request_expiry_days(self, value: str):
+        """Keep the typed number of days (validated by the service on save)."""
+        self.request_expiry_days = value[:6] if isinstance(value, str) else ""
 
     @rx.event
     def set_peer_mentorship(self, value: bool):
@@ -74,8 +96,10 @@ class SettingsState(rx.State):
                     actor_id=viewer.employee_id,
                     program_id=viewer.program_id,
                     peer_mentorship_enabled=self.peer_mentorship_enabled,
+                    open_request_limit=_whole_number(self.open_request_limit),
+                    request_expiry_days=_whole_number(self.request_expiry_days),
                 )
-            self.peer_mentorship_enabled = change.program.peer_mentorship_enabled
+            self._show(change.program)
             push_program(viewer.program_id)
             push_inboxes(viewer.program_id, change.affected_people)
             cancelled = len(change.affected_people)

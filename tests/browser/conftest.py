@@ -45,6 +45,12 @@ PEOPLE = {
     "erin": Person("erin.evans@example.com", "Erin Evans", "mentor"),
     "finn": Person("finn.ford@example.com", "Finn Ford", "peer"),
     "gwen": Person("gwen.gray@example.com", "Gwen Gray", "peer"),
+    "hana": Person("hana.hill@example.com", "Hana Hill", "peer"),
+    "ivan": Person("ivan.ito@example.com", "Ivan Ito", "peer"),
+    "jo": Person("jo.jones@example.com", "Jo Jones", "peer"),
+    "kim": Person("kim.kerr@example.com", "Kim Kerr", "peer"),
+    "lee": Person("lee.lund@example.com", "Lee Lund", "peer"),
+    "mia": Person("mia.moss@example.com", "Mia Moss", "peer"),
 }
 
 
@@ -108,6 +114,7 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
     env = {
         **os.environ,
         "PEERAPP_DATABASE_URL": database_url,
+        "PEERAPP_EXPIRY_INTERVAL_SECONDS": "1",
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false",

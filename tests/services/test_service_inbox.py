@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from lifecycle_helpers import save_profile
 from service_helpers import make_person, send
 
 from peerapp.clock import frozen_at
 from peerapp.models import RequestStatus
-from peerapp.services import admin, inbox, programs, requests
+from peerapp.services import admin, inbox, pairings, programs, requests
 
 
 @pytest.fixture
@@ -105,13 +106,14 @@ def test_items_show_the_other_person_and_direction(db, program, world):
         "Bob Baker",
     )
     assert incoming.message == "Coffee?"
-    assert incoming.status_label == "Pending"
+    assert incoming.status_label == "Waiting for your answer"
     [outgoing] = box.outgoing
     assert (outgoing.direction, outgoing.other_id, outgoing.other_name) == (
         "outgoing",
         p["carol"].id,
         "Carol Cooper",
     )
+    assert outgoing.status_label.startswith("Waiting for Carol Cooper")
 
     # Bob sees the same request as outgoing, naming Alice.
     bob_box = load(db, program, p["bob"])
@@ -141,24 +143,24 @@ def test_status_labels_name_who_closed_the_request(db, program, world):
     by_id = {i.id: i for i in load(db, program, p["alice"]).history}
 
     declined = by_id[r["declined_by_other"].id]
-    assert declined.status_label.startswith("Declined by")
-    assert "Dan Dyer" in declined.status_label and "you" not in declined.status_label
+    assert declined.status_label == "Declined by Dan Dyer: Parental leave until May"
     assert declined.close_reason == "Parental leave until May"
     assert declined.closed_at is not None
 
     assert by_id[r["accepted_by_me"].id].status_label == "Accepted by you"
-    accepted_by_frank = by_id[r["accepted_by_other"].id].status_label
-    assert accepted_by_frank.startswith("Accepted by") and "Frank Ford" in accepted_by_frank
+    assert by_id[r["accepted_by_other"].id].status_label == "Accepted by Frank Ford"
     assert by_id[r["withdrawn_by_me"].id].status_label == "Withdrawn by you"
     assert by_id[r["declined_by_me"].id].status_label == "Declined by you"
     assert by_id[r["declined_by_me"].id].close_reason == ""
 
     # The other side sees the mirror image.
     dan_view = {i.id: i for i in load(db, program, p["dan"]).history}
-    assert dan_view[r["declined_by_other"].id].status_label == "Declined by you"
+    assert dan_view[r["declined_by_other"].id].status_label == (
+        "Declined by you: Parental leave until May"
+    )
     assert dan_view[r["declined_by_other"].id].close_reason == "Parental leave until May"
     gina_view = {i.id: i for i in load(db, program, p["gina"]).history}
-    assert "Alice Archer" in gina_view[r["withdrawn_by_me"].id].status_label
+    assert gina_view[r["withdrawn_by_me"].id].status_label == "Withdrawn by Alice Archer"
 
 
 def test_cancelled_requests_show_the_reason(db, program, world):
@@ -174,8 +176,9 @@ def test_cancelled_requests_show_the_reason(db, program, world):
     cancelled = [i for i in box.history if i.status == RequestStatus.CANCELLED.value]
     assert {i.id for i in cancelled} == {r["incoming"].id, r["outgoing"].id}
     for item in cancelled:
-        assert item.status_label.startswith("Cancelled")
+        assert item.status_label == "Cancelled: " + admin.CANCELLED_BY_SETTINGS.rstrip(".")
         assert item.close_reason == admin.CANCELLED_BY_SETTINGS
+        assert item.expires_label == ""
     # Pairings survive the switch.
     assert {peer.other_id for peer in box.peers} == {p["eve"].id, p["frank"].id}
 
@@ -201,3 +204,78 @@ def test_empty_inbox(db, program):
     loner = make_person(db, program, "Lone Ranger")
     box = load(db, program, loner)
     assert (box.incoming, box.outgoing, box.history, box.peers) == ([], [], [], [])
+
+
+START = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "label"),
+    [
+        (timedelta(days=3), "expires in 11 days"),
+        (timedelta(days=12), "expires in 2 days"),
+        (timedelta(days=13), "expires tomorrow"),
+        (timedelta(days=13, minutes=1), "expires today"),
+        (timedelta(days=13, hours=23, minutes=30), "expires within the hour"),
+    ],
+)
+def test_pending_items_say_when_they_expire(db, program, world, elapsed, label):
+    p, r = world
+    # The incoming request was sent at START and is due 14 days later.
+    with frozen_at(START + elapsed):
+        box = load(db, program, p["alice"])
+    [incoming] = box.incoming
+    assert incoming.expires_label == label
+    assert all(item.expires_label == "" for item in box.history)
+
+
+def test_expires_label_edges():
+    now = START
+    assert inbox.expires_label(None, now) == ""
+    assert inbox.expires_label(now, now) == "expires now"
+    assert inbox.expires_label(now - timedelta(hours=1), now) == "expires now"
+    assert inbox.expires_label(now + timedelta(days=2, hours=5), now) == "expires in 2 days"
+
+
+def test_items_carry_their_steps_worded_for_the_viewer(db, program, world):
+    p, r = world
+    alice = {i.id: i for i in load(db, program, p["alice"]).history}
+    assert [s.text for s in alice[r["accepted_by_me"].id].steps] == [
+        "Sent by Eve Ellis",
+        "Accepted by you",
+    ]
+    assert [s.text for s in alice[r["declined_by_other"].id].steps] == [
+        "Sent by you",
+        "Declined by Dan Dyer: Parental leave until May",
+    ]
+    assert [s.text for s in alice[r["withdrawn_by_me"].id].steps] == [
+        "Sent by you",
+        "Withdrawn by you",
+    ]
+    steps = alice[r["accepted_by_me"].id].steps
+    assert steps[0].at < steps[1].at
+    [incoming] = load(db, program, p["alice"]).incoming
+    assert [s.text for s in incoming.steps] == ["Sent by Bob Baker"]
+
+
+def test_cancellations_by_the_system_are_worded_as_such(db, program):
+    alice = make_person(db, program, "Alice Archer")
+    bob = make_person(db, program, "Bob Baker")
+    carol = make_person(db, program, "Carol Cooper")
+    save_profile(db, program, bob, capacity=1)
+    waiting = send(db, program, alice, bob)
+    chosen = send(db, program, carol, bob)
+    requests.accept_request(db, request_id=chosen.id, actor_id=bob.id)
+
+    [item] = [i for i in load(db, program, alice).history if i.id == waiting.id]
+    assert item.status_label == "Cancelled: Bob Baker has no places left for another peer"
+    assert item.steps[-1].text == (
+        "Cancelled by peerapp: Bob Baker has no places left for another peer."
+    )
+
+
+def test_inbox_peers_are_exactly_the_active_pairings(db, program, world):
+    p, _ = world
+    for person in ("alice", "eve", "frank", "bob"):
+        box = load(db, program, p[person])
+        assert box.peers == pairings.peers_of(db, program_id=program.id, employee_id=p[person].id)

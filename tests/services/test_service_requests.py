@@ -177,16 +177,37 @@ def test_duplicate_pending_request_same_direction_is_refused(db, program, alice,
     assert request_count(db) == 1
 
 
-def test_pending_request_in_reverse_direction_blocks_sending(db, program, alice, bob):
-    first = send(db, program, alice, bob)
+def test_reverse_request_while_pending_is_mutual_and_pairs_at_once(db, program, alice, bob):
+    first = send(db, program, alice, bob, message="Pair on SQL?")
 
-    with pytest.raises(Refused) as refused:
-        send(db, program, bob, alice)
+    outcome = requests.send_request(
+        db, program_id=program.id, sender_id=bob.id, recipient_id=alice.id, message="Yes!"
+    )
 
-    assert alice.full_name in refused.value.message
-    assert "already sent you a request" in refused.value.message
-    assert [r.id for r in pending_between(db, alice, bob)] == [first.id]
+    assert outcome.mutual is True
+    # Asking back is a yes to the original request: no second request is created.
+    assert outcome.request.id == first.id
     assert request_count(db) == 1
+    row = reload(db, PeerRequest, first.id)
+    assert row.status == RequestStatus.ACCEPTED.value
+    assert row.closed_by_id == bob.id
+    assert row.message == "Pair on SQL?"
+    assert pending_between(db, alice, bob) == []
+    [pairing] = pairings(db)
+    assert pairing.status == PairingStatus.ACTIVE.value
+    assert pairing.request_id == first.id
+    assert {pairing.person_low_id, pairing.person_high_id} == {alice.id, bob.id}
+    assert outcome.pairing is not None and outcome.pairing.id == pairing.id
+    assert outcome.people == {alice.id, bob.id}
+
+
+def test_a_normal_send_and_accept_are_not_mutual(db, program, alice, bob):
+    outcome = requests.send_request(
+        db, program_id=program.id, sender_id=alice.id, recipient_id=bob.id
+    )
+    assert outcome.mutual is False
+    accepted = requests.accept_request(db, request_id=outcome.request.id, actor_id=bob.id)
+    assert accepted.mutual is False
 
 
 def test_already_paired_people_cannot_request_again(db, program, alice, bob):

@@ -1,0 +1,203 @@
+"""Request cards for the inbox: incoming, outgoing and past, each with its history."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp.state.requests import RequestActionsState
+
+_STATUS_COLOR = {
+    "accepted": "grass",
+    "declined": "tomato",
+    "withdrawn": "gray",
+    "expired": "gray",
+    "cancelled": "amber",
+}
+
+
+def person_line(row) -> rx.Component:
+    """The other person's name, title and department."""
+    return rx.vstack(
+        rx.text(row.other_name, weight="bold", size="3"),
+        rx.text(
+            row.other_title,
+            rx.cond(row.other_department != "", " · " + row.other_department, ""),
+            size="2",
+            color_scheme="gray",
+        ),
+        spacing="0",
+        flex="1",
+        # Wide enough to keep names on one line; the actions wrap below on phones.
+        min_width="14rem",
+    )
+
+
+def _message(row) -> rx.Component:
+    return rx.cond(row.message != "", rx.blockquote(row.message, size="2", color_scheme="gray"))
+
+
+def _steps(row) -> rx.Component:
+    """Every transition of the request, oldest first, folded away by default."""
+    return rx.el.details(
+        rx.el.summary("History", class_name="history-summary"),
+        rx.el.ol(
+            rx.foreach(
+                row.steps,
+                lambda step: rx.el.li(
+                    rx.text(step.when, " · ", step.text, size="1", color_scheme="gray")
+                ),
+            ),
+            class_name="history-list",
+        ),
+        class_name="history",
+    )
+
+
+def _sent_line(row) -> rx.Component:
+    return rx.text(
+        "Sent ",
+        row.sent,
+        rx.cond(row.expires_label != "", " · " + row.expires_label, ""),
+        size="1",
+        color_scheme="gray",
+    )
+
+
+def incoming_card(row) -> rx.Component:
+    """A request waiting for your answer."""
+    busy = RequestActionsState.busy_ids.contains(row.id)
+    return rx.card(
+        rx.hstack(
+            person_line(row),
+            rx.hstack(
+                rx.button(
+                    "Accept",
+                    on_click=RequestActionsState.accept(row.id),
+                    loading=busy,
+                    aria_label="Accept request from " + row.other_name,
+                    size="2",
+                ),
+                rx.button(
+                    "Decline",
+                    on_click=RequestActionsState.open_decline(row.id, row.other_name),
+                    disabled=busy,
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    aria_label="Decline request from " + row.other_name,
+                ),
+                spacing="2",
+            ),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        _message(row),
+        _sent_line(row),
+        _steps(row),
+        width="100%",
+        data_testid="incoming-request",
+    )
+
+
+def outgoing_card(row) -> rx.Component:
+    """A request you sent that has no answer yet."""
+    busy = RequestActionsState.busy_ids.contains(row.id)
+    return rx.card(
+        rx.hstack(
+            person_line(row),
+            rx.badge(row.status_label, color_scheme="amber", variant="soft"),
+            rx.button(
+                "Withdraw",
+                on_click=RequestActionsState.withdraw(row.id),
+                loading=busy,
+                variant="outline",
+                color_scheme="gray",
+                size="2",
+                aria_label="Withdraw request to " + row.other_name,
+            ),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        _message(row),
+        _sent_line(row),
+        _steps(row),
+        width="100%",
+        data_testid="outgoing-request",
+    )
+
+
+def past_card(row) -> rx.Component:
+    """A closed request, worded for you ("Declined by Bob: not enough time")."""
+    return rx.card(
+        rx.hstack(
+            person_line(row),
+            rx.badge(
+                row.status,
+                color_scheme=rx.match(row.status, *_STATUS_COLOR.items(), "gray"),
+                variant="soft",
+                class_name="capitalize",
+            ),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.text(row.status_label, size="2", data_testid="status-label"),
+        rx.text(
+            rx.cond(row.direction == "incoming", "Request from ", "Your request to "),
+            row.other_name,
+            " · closed ",
+            row.closed,
+            size="1",
+            color_scheme="gray",
+        ),
+        _steps(row),
+        width="100%",
+        data_testid="past-request",
+        data_status=row.status,
+    )
+
+
+def decline_dialog() -> rx.Component:
+    """Confirm a decline, with an optional reason the sender will see."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(
+                "Decline the request from ", RequestActionsState.decline_name, "?"
+            ),
+            rx.alert_dialog.description(
+                "They will see that you declined. A short reason helps them (optional).",
+                size="2",
+            ),
+            rx.el.label("Reason (optional)", html_for="decline-reason", class_name="field-label"),
+            rx.text_area(
+                id="decline-reason",
+                value=RequestActionsState.decline_reason,
+                on_change=RequestActionsState.set_decline_reason,
+                max_length=300,
+                placeholder="e.g. Not enough time this quarter",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Keep request",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=RequestActionsState.close_decline,
+                    ),
+                ),
+                # Not an alert_dialog.action: its auto-close would race the decline.
+                rx.button(
+                    "Decline request",
+                    color_scheme="tomato",
+                    on_click=RequestActionsState.confirm_decline,
+                ),
+                justify="end",
+                spacing="3",
+                padding_top="1em",
+            ),
+        ),
+        open=RequestActionsState.decline_id != 0,
+        on_open_change=lambda _open: RequestActionsState.close_decline(),
+    )

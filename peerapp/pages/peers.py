@@ -1,0 +1,168 @@
+"""/peers: the colleagues you are paired with, and ending a pairing."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp import models, routes
+from peerapp.components.layout import page_frame, standing_summary
+from peerapp.state.live import InboxState
+from peerapp.state.pairings import PairingActionsState
+
+
+def _tags(label: str, items, color: str) -> rx.Component:
+    return rx.cond(
+        items.length() > 0,
+        rx.hstack(
+            rx.text(label, size="1", weight="medium", color_scheme="gray"),
+            rx.foreach(items, lambda tag: rx.badge(tag, variant="surface", color_scheme=color)),
+            spacing="1",
+            wrap="wrap",
+            align="center",
+        ),
+    )
+
+
+def _peer_card(row) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.avatar(fallback=row.other_name[:1], size="4", radius="full"),
+            rx.vstack(
+                rx.heading(row.other_name, size="4", as_="h2"),
+                rx.text(
+                    row.other_title,
+                    rx.cond(row.other_department != "", " · " + row.other_department, ""),
+                    rx.cond(row.other_location != "", " · " + row.other_location, ""),
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.link(row.other_email, href="mailto:" + row.other_email, size="2"),
+                rx.text("Peers since ", row.since, size="1", color_scheme="gray"),
+                spacing="1",
+                flex="1",
+                min_width="14rem",
+            ),
+            rx.button(
+                "End pairing",
+                on_click=PairingActionsState.open_end(row.pairing_id, row.other_name),
+                variant="soft",
+                color_scheme="gray",
+                aria_label="End pairing with " + row.other_name,
+            ),
+            align="start",
+            spacing="3",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.vstack(
+            _tags("Shares", row.other_skills, "blue"),
+            _tags("Wants to learn", row.other_learning_goals, "violet"),
+            spacing="2",
+            padding_top="0.75em",
+        ),
+        width="100%",
+        data_testid="peer-card",
+    )
+
+
+def _choice(value: str, label: str) -> rx.Component:
+    return rx.hstack(
+        rx.radio_group.item(value=value, id=f"outcome-{value}"),
+        rx.el.label(label, html_for=f"outcome-{value}"),
+        spacing="2",
+        align="center",
+    )
+
+
+def _end_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("End your pairing with ", PairingActionsState.ending_name, "?"),
+            rx.alert_dialog.description(
+                "Your answers below are private: they are not shown to your peer.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.el.fieldset(
+                        rx.el.legend("How did it go?", class_name="field-label"),
+                        rx.radio_group.root(
+                            rx.hstack(
+                                _choice("completed", "Completed"),
+                                _choice("not_a_fit", "Not a fit"),
+                                spacing="4",
+                            ),
+                            name="outcome",
+                            default_value="completed",
+                        ),
+                        class_name="plain-fieldset",
+                    ),
+                    rx.el.label(
+                        "Private feedback (optional)",
+                        html_for="end-feedback",
+                        class_name="field-label",
+                    ),
+                    rx.text_area(
+                        id="end-feedback",
+                        name="feedback",
+                        max_length=models.FEEDBACK_MAX,
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Keep pairing",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=PairingActionsState.close_end,
+                        ),
+                        rx.button(
+                            "End pairing",
+                            type="submit",
+                            color_scheme="tomato",
+                            loading=PairingActionsState.saving,
+                        ),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    padding_top="0.75em",
+                ),
+                on_submit=PairingActionsState.confirm_end,
+            ),
+        ),
+        open=PairingActionsState.ending_id != 0,
+        on_open_change=lambda _open: PairingActionsState.close_end(),
+    )
+
+
+def peers_page() -> rx.Component:
+    """Active pairings, live from the inbox channel."""
+    return page_frame(
+        "My peers",
+        standing_summary(),
+        rx.cond(
+            InboxState.loaded,
+            rx.cond(
+                InboxState.peers.length() > 0,
+                rx.grid(
+                    rx.foreach(InboxState.peers, _peer_card),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.callout(
+                    rx.vstack(
+                        rx.text("You have no peers yet."),
+                        rx.link("Find one in the directory", href=routes.DIRECTORY),
+                    ),
+                    icon="users",
+                    color_scheme="gray",
+                    width="100%",
+                ),
+            ),
+            rx.center(rx.spinner(size="3"), padding="3em"),
+        ),
+        _end_dialog(),
+    )

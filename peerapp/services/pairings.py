@@ -1,0 +1,113 @@
+"""Active pairings: the peers you have, and ending a pairing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from peerapp import models
+from peerapp.clock import utcnow
+from peerapp.models import Employee, Pairing, PairingOutcome, PairingStatus
+from peerapp.services import validation
+from peerapp.services.errors import Refused
+
+PEERS_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Peer:
+    """An active pairing seen from one side, with what the partner shares."""
+
+    pairing_id: int
+    other_id: int
+    other_name: str
+    other_email: str
+    other_title: str
+    other_department: str
+    other_location: str
+    other_skills: list[str]
+    other_learning_goals: list[str]
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A pairing that ended, and who needs to see it."""
+
+    pairing: Pairing
+    people: frozenset[int]
+
+
+def peers_of(db: Session, *, program_id: int, employee_id: int) -> list[Peer]:
+    """Active pairings of a member, newest first (bounded)."""
+    partner = aliased(Employee)
+    partner_id = sa.case(
+        (Pairing.person_low_id == employee_id, Pairing.person_high_id),
+        else_=Pairing.person_low_id,
+    )
+    rows = db.exec(
+        select(Pairing, partner)
+        .join(partner, partner.id == partner_id)
+        .where(
+            Pairing.program_id == program_id,
+            Pairing.status == PairingStatus.ACTIVE.value,
+            sa.or_(Pairing.person_low_id == employee_id, Pairing.person_high_id == employee_id),
+        )
+        .order_by(Pairing.started_at.desc(), Pairing.id.desc())
+        .limit(PEERS_LIMIT)
+    ).all()
+    return [
+        Peer(
+            pairing_id=pairing.id,
+            other_id=person.id,
+            other_name=person.full_name,
+            # Paired peers need a way to reach each other; the directory shows no emails.
+            other_email=person.email,
+            other_title=person.job_title,
+            other_department=person.department,
+            other_location=person.location,
+            other_skills=validation.split_tags(person.skills),
+            other_learning_goals=validation.split_tags(person.learning_goals),
+            since=pairing.started_at,
+        )
+        for pairing, person in rows
+    ]
+
+
+def end_pairing(
+    db: Session, *, pairing_id: object, actor_id: int, outcome: object, feedback: object = ""
+) -> Ended:
+    """Either partner ends an active pairing; the outcome and feedback stay private."""
+    pairing_id = validation.identifier(pairing_id, "pairing")
+    if not isinstance(outcome, str) or outcome not in {o.value for o in PairingOutcome}:
+        raise Refused("Choose how it went: completed, or not a fit.")
+    text = validation.text(feedback, "Feedback", models.FEEDBACK_MAX)
+    result = db.execute(
+        sa.update(Pairing)
+        .where(
+            Pairing.id == pairing_id,
+            Pairing.status == PairingStatus.ACTIVE.value,
+            sa.or_(Pairing.person_low_id == actor_id, Pairing.person_high_id == actor_id),
+        )
+        .values(
+            status=PairingStatus.ENDED.value,
+            ended_at=utcnow(),
+            ended_by_id=actor_id,
+            end_outcome=outcome,
+            end_feedback=text,
+        )
+    )
+    if result.rowcount != 1:
+        db.rollback()
+        pairing = db.get(Pairing, pairing_id)
+        if pairing is None or actor_id not in (pairing.person_low_id, pairing.person_high_id):
+            raise Refused("That pairing does not exist.")
+        raise Refused("This pairing has already ended.")
+    db.commit()
+    pairing = db.get(Pairing, pairing_id)
+    db.refresh(pairing)
+    return Ended(pairing, frozenset({pairing.person_low_id, pairing.person_high_id}))

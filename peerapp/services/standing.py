@@ -1,0 +1,82 @@
+"""Where a member stands: places left, open requests, and the locks that keep it true."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from peerapp.models import Membership, Pairing, PairingStatus, PeerRequest, RequestStatus
+
+
+def lock_members(db: Session, program_id: int, people: Iterable[int]) -> dict[int, Membership]:
+    """Lock the memberships of ``people`` for the rest of the transaction.
+
+    Every change that can use up a place or an open-request slot locks the
+    memberships involved first, always in id order so that two transactions
+    never wait on each other in a circle. On SQLite the whole transaction
+    already holds the write lock (see peerapp.db), and FOR UPDATE is not emitted.
+    """
+    rows = db.exec(
+        select(Membership)
+        .where(
+            Membership.program_id == program_id,
+            Membership.employee_id.in_(sorted(set(people))),  # type: ignore[attr-defined]
+        )
+        .order_by(Membership.employee_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {member.employee_id: member for member in rows}
+
+
+def active_pairings(db: Session, program_id: int, employee_id: int) -> int:
+    """Number of active peer pairings this member is in."""
+    return db.exec(
+        select(sa.func.count())
+        .select_from(Pairing)
+        .where(
+            Pairing.program_id == program_id,
+            Pairing.status == PairingStatus.ACTIVE.value,
+            sa.or_(Pairing.person_low_id == employee_id, Pairing.person_high_id == employee_id),
+        )
+    ).one()
+
+
+def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[int, int]:
+    """Active pairing counts for many members in one aggregate query."""
+    if not people:
+        return {}
+    counts: dict[int, int] = dict.fromkeys(people, 0)
+    for column in (Pairing.person_low_id, Pairing.person_high_id):
+        rows = db.exec(
+            select(column, sa.func.count())
+            .where(
+                Pairing.program_id == program_id,
+                Pairing.status == PairingStatus.ACTIVE.value,
+                column.in_(people),  # type: ignore[attr-defined]
+            )
+            .group_by(column)
+        ).all()
+        for person, count in rows:
+            counts[person] += count
+    return counts
+
+
+def open_requests(db: Session, program_id: int, sender_id: int) -> int:
+    """Pending requests this member has sent."""
+    return db.exec(
+        select(sa.func.count())
+        .select_from(PeerRequest)
+        .where(
+            PeerRequest.program_id == program_id,
+            PeerRequest.sender_id == sender_id,
+            PeerRequest.status == RequestStatus.PENDING.value,
+        )
+    ).one()
+
+
+def places_left(db: Session, member: Membership) -> int:
+    """How many more pairings this member can take on (never negative)."""
+    return max(0, member.capacity - active_pairings(db, member.program_id, member.employee_id))
