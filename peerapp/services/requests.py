@@ -10,6 +10,7 @@ back "one pending request per pair" and "one active pairing per pair".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -108,15 +109,31 @@ def _pending_between(db: Session, program_id: int, a: int, b: int) -> PeerReques
 
 
 def _check_room(db: Session, member: Membership, name: str, *, you: bool) -> None:
-    if standing.places_left(db, member) == 0:
+    active = standing.active_pairings(db, member.program_id, member.employee_id)
+    if active >= member.capacity:
         if you:
             raise Refused(
-                f"You have no places left ({member.capacity} of {member.capacity} used). End a "
+                f"You have no places left ({active} of {member.capacity} used). End a "
                 "pairing or raise your capacity on your profile first."
             )
         raise Refused(f"{name} has no places left for another peer right now.")
 
 
+def _release_locks_on_refusal(action):
+    """Roll back when a rule says no, so row locks and SQLite's write lock go at once."""
+
+    @functools.wraps(action)
+    def run(db: Session, **kwargs):
+        try:
+            return action(db, **kwargs)
+        except Refused:
+            db.rollback()
+            raise
+
+    return run
+
+
+@_release_locks_on_refusal
 def send_request(
     db: Session, *, program_id: int, sender_id: int, recipient_id: object, message: object = ""
 ) -> Outcome:
@@ -192,14 +209,17 @@ def _close(
 ) -> PeerRequest:
     """Move a pending request to ``status`` if ``actor_id`` is its ``party``."""
     party_column = PeerRequest.sender_id if party == "sender" else PeerRequest.recipient_id
+    now = utcnow()
     result = db.execute(
         sa.update(PeerRequest)
         .where(
             PeerRequest.id == request_id,
             PeerRequest.status == PENDING,
             party_column == actor_id,
+            # Past its deadline it is expired, even before the next sweep says so.
+            sa.or_(PeerRequest.expires_at.is_(None), PeerRequest.expires_at > now),  # type: ignore[union-attr]
         )
-        .values(status=status.value, closed_at=utcnow(), closed_by_id=actor_id, close_reason=reason)
+        .values(status=status.value, closed_at=now, closed_by_id=actor_id, close_reason=reason)
     )
     if result.rowcount != 1:
         db.rollback()
@@ -208,6 +228,17 @@ def _close(
             raise Refused("That request does not exist.")
         if request.status != PENDING:
             raise Refused(f"This request is no longer pending: it was {request.status}.")
+        if request.expires_at is not None and request.expires_at <= now:
+            reason = _expiry_reason(request.created_at, request.expires_at)
+            _close_many(
+                db,
+                PeerRequest.id == request_id,
+                status=RequestStatus.EXPIRED,
+                actor_id=None,
+                reason=reason,
+            )
+            db.commit()
+            raise Refused(f"This request has expired: {reason[0].lower()}{reason[1:]}")
         if party == "sender":
             raise Refused("Only the person who sent a request can withdraw it.")
         raise Refused("Only the person who received a request can answer it.")
@@ -285,6 +316,7 @@ def _accept_locked(
     return _outcome(db, request, pairing, also=affected, mutual=mutual)
 
 
+@_release_locks_on_refusal
 def accept_request(db: Session, *, request_id: object, actor_id: int) -> Outcome:
     """The recipient accepts: the request closes and a pairing starts."""
     request_id = validation.identifier(request_id, "request")
@@ -385,10 +417,10 @@ def cancel_pending(
 
 def cancel_request(db: Session, *, request_id: object, actor_id: int, reason: object) -> Outcome:
     """An admin cancels one pending request, saying why (both people see it)."""
-    request_id = validation.identifier(request_id, "request")
-    text = validation.text(reason, "Reason", models.REASON_MAX, required=True)
     if not programs.is_admin(db, actor_id):
         raise Refused("Only program admins can cancel other people's requests.")
+    request_id = validation.identifier(request_id, "request")
+    text = validation.text(reason, "Reason", models.REASON_MAX, required=True)
     result = db.execute(
         sa.update(PeerRequest)
         .where(PeerRequest.id == request_id, PeerRequest.status == PENDING)
@@ -416,8 +448,10 @@ def cancel_request(db: Session, *, request_id: object, actor_id: int, reason: ob
     return _outcome(db, request)
 
 
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
+def _expiry_reason(created_at, expires_at) -> str:
+    """Names the deadline the request was sent with, not today's program setting."""
+    days = max(1, round((expires_at - created_at).total_seconds() / 86400))
+    return f"No answer within {'1 day' if days == 1 else f'{days} days'}."
 
 
 def expire_due(db: Session) -> set[int]:
@@ -434,19 +468,18 @@ def expire_due(db: Session) -> set[int]:
             PeerRequest.expires_at <= now,  # type: ignore[operator]
         )
     ).all()
-    by_days: dict[int, list[int]] = {}
+    by_reason: dict[str, list[int]] = {}
     for request_id, created_at, expires_at in due:
-        days = max(1, round((expires_at - created_at).total_seconds() / 86400))
-        by_days.setdefault(days, []).append(request_id)
+        by_reason.setdefault(_expiry_reason(created_at, expires_at), []).append(request_id)
     affected: set[int] = set()
-    for days, ids in sorted(by_days.items()):
+    for reason, ids in sorted(by_reason.items()):
         for start in range(0, len(ids), 500):
             affected |= _close_many(
                 db,
                 PeerRequest.id.in_(ids[start : start + 500]),  # type: ignore[union-attr]
                 status=RequestStatus.EXPIRED,
                 actor_id=None,
-                reason=f"No answer within {_days(days)}.",
+                reason=reason,
             )
     db.commit()
     return affected

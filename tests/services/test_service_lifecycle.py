@@ -28,13 +28,13 @@ from lifecycle_helpers import (
 )
 from service_helpers import make_person, send
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, func, select
 
 from peerapp import cli, models
 from peerapp.clock import frozen_at
 from peerapp.db import make_engine
-from peerapp.models import Membership, PeerRequest, Program, RequestStatus
-from peerapp.services import Refused, admin, inbox, programs, requests
+from peerapp.models import Membership, Pairing, PeerRequest, Program, RequestStatus
+from peerapp.services import Refused, admin, history, inbox, programs, requests
 
 
 @pytest.fixture
@@ -561,3 +561,33 @@ def test_cancelled_request_frees_the_pair_for_a_new_request(db, program, people)
     db.expire_all()
     pending = db.exec(select(PeerRequest.id).where(PeerRequest.status == PENDING)).all()
     assert list(pending) == [again.id]
+
+
+@pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
+def test_an_overdue_request_expires_when_someone_acts_on_it(db, program, people, action):
+    """Between sweeps, a request past its deadline is not answerable: it expires there and then."""
+    alice, bob = people["alice"], people["bob"]
+    with frozen_at(T0):
+        sent = send(db, program, alice, bob)
+    actor = alice if action == "withdraw" else bob
+    with frozen_at(T0 + timedelta(days=14, minutes=1)), pytest.raises(Refused) as refused:
+        act(db, action, sent.id, actor.id)
+    assert "expired" in refused.value.message
+    assert "14 days" in refused.value.message
+    row = request_row(db, sent.id)
+    assert row.status == EXPIRED and row.closed_by_id is None
+    steps = history.steps_for(db, [sent.id])[sent.id]
+    assert [(s.from_status, s.to_status) for s in steps] == [(None, PENDING), (PENDING, EXPIRED)]
+    assert db.exec(select(func.count()).select_from(Pairing)).one() == 0
+    with frozen_at(T0 + timedelta(days=15)):
+        assert requests.expire_due(db) == set()
+
+
+def test_a_request_just_before_its_deadline_can_still_be_accepted(db, program, people):
+    alice, bob = people["alice"], people["bob"]
+    with frozen_at(T0):
+        sent = send(db, program, alice, bob)
+    with frozen_at(T0 + timedelta(days=14) - timedelta(seconds=1)):
+        outcome = act(db, "accept", sent.id, bob.id)
+    assert outcome.pairing is not None
+    assert status_of(db, sent.id) == ACCEPTED
