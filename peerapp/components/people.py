@@ -8,7 +8,8 @@ from peerapp.state.directory import DirectoryState
 from peerapp.state.live import InboxState, ProgramState
 
 
-def _tags(label: str, items, color: str) -> rx.Component:
+def tags(label: str, items, color: str) -> rx.Component:
+    """A labelled row of badges (skills, goals); nothing when the list is empty."""
     return rx.cond(
         items.length() > 0,
         rx.hstack(
@@ -138,8 +139,8 @@ def person_card(entry) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            _tags("Shares", entry.skills, "blue"),
-            _tags("Wants to learn", entry.learning_goals, "violet"),
+            tags("Shares", entry.skills, "blue"),
+            tags("Wants to learn", entry.learning_goals, "violet"),
             spacing="2",
             padding_top="0.75em",
         ),

@@ -6,21 +6,9 @@ import reflex as rx
 
 from peerapp import models, routes
 from peerapp.components.layout import page_frame, standing_summary
+from peerapp.components.people import tags
 from peerapp.state.live import InboxState
 from peerapp.state.pairings import PairingActionsState
-
-
-def _tags(label: str, items, color: str) -> rx.Component:
-    return rx.cond(
-        items.length() > 0,
-        rx.hstack(
-            rx.text(label, size="1", weight="medium", color_scheme="gray"),
-            rx.foreach(items, lambda tag: rx.badge(tag, variant="surface", color_scheme=color)),
-            spacing="1",
-            wrap="wrap",
-            align="center",
-        ),
-    )
 
 
 def _peer_card(row) -> rx.Component:
@@ -55,8 +43,8 @@ def _peer_card(row) -> rx.Component:
             wrap="wrap",
         ),
         rx.vstack(
-            _tags("Shares", row.other_skills, "blue"),
-            _tags("Wants to learn", row.other_learning_goals, "violet"),
+            tags("Shares", row.other_skills, "blue"),
+            tags("Wants to learn", row.other_learning_goals, "violet"),
             spacing="2",
             padding_top="0.75em",
         ),

@@ -10,6 +10,13 @@ from sqlmodel import Session, select
 
 from peerapp.models import Employee, Membership
 from peerapp.services import programs, requests
+from peerapp.services.demo_data import (
+    DEPARTMENTS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LOCATIONS,
+    SHARED_GOALS,
+)
 from peerapp.services.errors import Refused
 
 DEMO_PASSWORD = "peerapp-demo-2026"
@@ -29,194 +36,6 @@ DEMO_LOGINS = (
     DemoLogin("alex.morgan@example.com", "Alex Morgan", "peer in Engineering"),
     DemoLogin("sam.okafor@example.com", "Sam Okafor", "peer in Product"),
 )
-
-_DEPARTMENTS = {
-    "Engineering": (
-        [
-            "Software Engineer",
-            "Senior Software Engineer",
-            "Staff Engineer",
-            "Engineering Manager",
-            "Site Reliability Engineer",
-            "QA Engineer",
-        ],
-        [
-            "Python",
-            "TypeScript",
-            "Kubernetes",
-            "System design",
-            "Code review",
-            "PostgreSQL",
-            "Incident response",
-            "Testing strategy",
-            "Go",
-            "Observability",
-        ],
-    ),
-    "Product": (
-        ["Product Manager", "Senior Product Manager", "Product Owner", "Head of Product"],
-        [
-            "Roadmapping",
-            "User research",
-            "Prioritisation",
-            "Discovery interviews",
-            "OKRs",
-            "Stakeholder management",
-            "Pricing",
-        ],
-    ),
-    "Design": (
-        ["Product Designer", "UX Researcher", "Content Designer", "Design Lead"],
-        [
-            "Figma",
-            "Accessibility",
-            "Design systems",
-            "Usability testing",
-            "Copywriting",
-            "Prototyping",
-        ],
-    ),
-    "Sales": (
-        ["Account Executive", "Sales Development Rep", "Sales Engineer", "Regional Sales Lead"],
-        [
-            "Negotiation",
-            "Discovery calls",
-            "Forecasting",
-            "Salesforce",
-            "Public speaking",
-            "Enterprise deals",
-        ],
-    ),
-    "Marketing": (
-        ["Content Marketer", "Growth Marketer", "Brand Manager", "Marketing Analyst"],
-        ["SEO", "Storytelling", "Campaign planning", "Analytics", "Social media", "Events"],
-    ),
-    "Finance": (
-        ["Financial Analyst", "Controller", "FP&A Manager", "Accountant"],
-        ["Budgeting", "Excel modelling", "Forecasting", "Procurement", "Audit readiness"],
-    ),
-    "People": (
-        ["People Partner", "Recruiter", "L&D Specialist", "People Operations Lead"],
-        ["Coaching", "Interviewing", "Feedback conversations", "Onboarding", "Facilitation"],
-    ),
-    "Customer Success": (
-        [
-            "Customer Success Manager",
-            "Support Engineer",
-            "Onboarding Specialist",
-            "Support Team Lead",
-        ],
-        ["De-escalation", "Zendesk", "Customer training", "Renewals", "Writing help articles"],
-    ),
-    "Data": (
-        ["Data Analyst", "Data Engineer", "Data Scientist", "Analytics Lead"],
-        ["SQL", "dbt", "Statistics", "Dashboards", "Machine learning", "Experiment design"],
-    ),
-    "Legal": (
-        ["Legal Counsel", "Privacy Officer", "Contracts Manager"],
-        ["Contract review", "GDPR", "Risk assessment", "Plain-language writing"],
-    ),
-}
-_SHARED_GOALS = [
-    "Public speaking",
-    "Leading meetings",
-    "Time management",
-    "Giving feedback",
-    "Writing clearly",
-    "Managing up",
-    "Career planning",
-    "Delegation",
-    "SQL",
-    "Product thinking",
-    "Negotiation",
-    "Presenting data",
-    "Work-life balance",
-]
-_LOCATIONS = [
-    "Berlin",
-    "Lisbon",
-    "London",
-    "Toronto",
-    "Austin",
-    "Remote (EU)",
-    "Remote (US)",
-    "Singapore",
-    "Amsterdam",
-]
-_FIRST = [
-    "Ava",
-    "Ben",
-    "Chloe",
-    "Daniel",
-    "Elif",
-    "Farah",
-    "Gabriel",
-    "Hana",
-    "Ivan",
-    "Jonas",
-    "Keiko",
-    "Liam",
-    "Maya",
-    "Noah",
-    "Olga",
-    "Pablo",
-    "Quinn",
-    "Rosa",
-    "Tariq",
-    "Uma",
-    "Victor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zara",
-    "Amara",
-    "Bruno",
-    "Carmen",
-    "Dev",
-    "Emeka",
-    "Freya",
-    "Goran",
-    "Ines",
-    "Jia",
-    "Kofi",
-    "Lena",
-    "Mateo",
-    "Nadia",
-    "Oskar",
-    "Priyanka",
-]
-_LAST = [
-    "Andersen",
-    "Bauer",
-    "Costa",
-    "Dubois",
-    "Eriksen",
-    "Fischer",
-    "Garcia",
-    "Hoffmann",
-    "Ibrahim",
-    "Jensen",
-    "Kowalski",
-    "Larsen",
-    "Mensah",
-    "Nakamura",
-    "Oliveira",
-    "Petrov",
-    "Quintero",
-    "Rossi",
-    "Silva",
-    "Tanaka",
-    "Usman",
-    "Varga",
-    "Weber",
-    "Xu",
-    "Yilmaz",
-    "Zhang",
-    "Adeyemi",
-    "Brennan",
-    "Chen",
-    "Duarte",
-]
 
 
 def is_empty(db: Session) -> bool:
@@ -251,14 +70,14 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
         )
     names: set[str] = {e.full_name for e in employees}
     while len(employees) < people:
-        name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         if name in names:
             continue
         names.add(name)
-        dept = rng.choice(list(_DEPARTMENTS))
+        dept = rng.choice(list(DEPARTMENTS))
         email = name.lower().replace(" ", ".") + "@example.com"
         employees.append(
-            _person(rng, name, email, dept, rng.choice(_DEPARTMENTS[dept][0]), False, None)
+            _person(rng, name, email, dept, rng.choice(DEPARTMENTS[dept][0]), False, None)
         )
     db.add_all(employees)
     db.flush()
@@ -279,14 +98,14 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
 
 
 def _person(rng, name, email, dept, title, admin, password_hash) -> Employee:
-    skills = rng.sample(_DEPARTMENTS[dept][1], k=min(3, len(_DEPARTMENTS[dept][1])))
-    goals = rng.sample(_SHARED_GOALS, k=2)
+    skills = rng.sample(DEPARTMENTS[dept][1], k=min(3, len(DEPARTMENTS[dept][1])))
+    goals = rng.sample(SHARED_GOALS, k=2)
     return Employee(
         full_name=name,
         email=email,
         job_title=title,
         department=dept,
-        location=rng.choice(_LOCATIONS),
+        location=rng.choice(LOCATIONS),
         bio=f"{title} in {dept}. Happy to trade what I know for a fresh perspective.",
         skills=", ".join(skills),
         learning_goals=", ".join(goals),

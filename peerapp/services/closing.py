@@ -1,0 +1,109 @@
+"""Closing many pending requests at once: cancellations and expiry.
+
+Bulk closes lock the rows they will change in id order first (lock_pending):
+two transactions closing overlapping sets then queue instead of deadlocking on
+PostgreSQL. Each closed request gets its line in the history.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from peerapp.clock import utcnow
+from peerapp.models import PeerRequest, RequestStatus
+from peerapp.services import history
+
+PENDING = RequestStatus.PENDING.value
+
+
+def lock_pending(db: Session, condition) -> None:
+    """Lock the pending requests matching ``condition``, in id order (no-op on SQLite).
+
+    Transactions that close overlapping sets of requests (two accepts that fill four
+    last places, a capacity change) then queue for the rows in one order; an UPDATE
+    locks them in scan order, and two of those deadlock on PostgreSQL.
+    """
+    db.exec(
+        select(PeerRequest.id)
+        .where(condition, PeerRequest.status == PENDING)
+        .order_by(PeerRequest.id)
+        .with_for_update()
+    ).all()
+
+
+def close_many(
+    db: Session, condition, *, status: RequestStatus, actor_id: int | None, reason: str
+) -> set[int]:
+    """Close every pending request matching ``condition``; history included."""
+    lock_pending(db, condition)
+    rows = db.execute(
+        sa.update(PeerRequest)
+        .where(condition, PeerRequest.status == PENDING)
+        .values(status=status.value, closed_at=utcnow(), closed_by_id=actor_id, close_reason=reason)
+        .returning(PeerRequest.id, PeerRequest.sender_id, PeerRequest.recipient_id)
+    ).all()
+    history.record_many(
+        db,
+        [row[0] for row in rows],
+        from_status=PENDING,
+        to_status=status.value,
+        actor_id=actor_id,
+        reason=reason,
+    )
+    return {person for row in rows for person in row[1:]}
+
+
+def cancel_pending(
+    db: Session, *, program_id: int, actor_id: int | None, reason: str, person_id: int | None = None
+) -> set[int]:
+    """Cancel pending requests of a program (or of one person in it); returns who is affected.
+
+    The caller commits, so that cancelling is part of the change that caused it.
+    """
+    condition = PeerRequest.program_id == program_id
+    if person_id is not None:
+        condition = sa.and_(
+            condition,
+            sa.or_(PeerRequest.sender_id == person_id, PeerRequest.recipient_id == person_id),
+        )
+    return close_many(
+        db, condition, status=RequestStatus.CANCELLED, actor_id=actor_id, reason=reason
+    )
+
+
+def expiry_reason(created_at, expires_at) -> str:
+    """Names the deadline the request was sent with, not today's program setting."""
+    days = max(1, round((expires_at - created_at).total_seconds() / 86400))
+    return f"No answer within {'1 day' if days == 1 else f'{days} days'}."
+
+
+def expire_due(db: Session) -> set[int]:
+    """Expire every pending request past its deadline; idempotent. Returns who is affected.
+
+    The reason names the deadline each request was sent with (created_at to
+    expires_at), not the program's current setting, which may have changed since.
+    """
+    now = utcnow()
+    due = db.exec(
+        select(PeerRequest.id, PeerRequest.created_at, PeerRequest.expires_at).where(
+            PeerRequest.status == PENDING,
+            PeerRequest.expires_at.is_not(None),  # type: ignore[union-attr]
+            PeerRequest.expires_at <= now,  # type: ignore[operator]
+        )
+    ).all()
+    by_reason: dict[str, list[int]] = {}
+    for request_id, created_at, expires_at in due:
+        by_reason.setdefault(expiry_reason(created_at, expires_at), []).append(request_id)
+    affected: set[int] = set()
+    for reason, ids in sorted(by_reason.items()):
+        for start in range(0, len(ids), 500):
+            affected |= close_many(
+                db,
+                PeerRequest.id.in_(ids[start : start + 500]),  # type: ignore[union-attr]
+                status=RequestStatus.EXPIRED,
+                actor_id=None,
+                reason=reason,
+            )
+    db.commit()
+    return affected
