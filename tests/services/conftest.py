@@ -74,3 +74,14 @@ def db(engine: sa.Engine) -> Iterator[Session]:
 def program(db: Session) -> Program:
     """The default evergreen program (peer mentorship on)."""
     return programs.default_program(db)
+
+
+@pytest.fixture
+def people(db, program):
+    """Five peers (alice ... eve) and an admin with no role, keyed by first name."""
+    from service_helpers import make_person
+
+    names = ["Alice Archer", "Bob Baker", "Carol Cooper", "Dan Dyer", "Eve Ellis"]
+    found = {name.split()[0].lower(): make_person(db, program, name) for name in names}
+    found["admin"] = make_person(db, program, "Ann Admin", roles=(), admin=True)
+    return found

@@ -25,14 +25,6 @@ from peerapp.models import Employee, Program
 from peerapp.services import Refused, admin
 
 
-@pytest.fixture
-def p(db, program):
-    names = ["Alice Archer", "Bob Baker", "Carol Cooper", "Dan Dyer", "Eve Ellis"]
-    found = {name.split()[0].lower(): make_person(db, program, name) for name in names}
-    found["admin"] = make_person(db, program, "Ann Admin", roles=(), admin=True)
-    return found
-
-
 def settings(db, program, actor, enabled=True, **numbers):
     return admin.update_program_settings(
         db, actor_id=actor.id, program_id=program.id, peer_mentorship_enabled=enabled, **numbers
@@ -55,48 +47,48 @@ def employee_row(db, person) -> Employee:
 
 
 @pytest.mark.parametrize("limit", [1, 2, 50])
-def test_open_request_limit_can_be_set_within_1_to_50(db, program, p, limit):
-    change = settings(db, program, p["admin"], open_request_limit=limit)
+def test_open_request_limit_can_be_set_within_1_to_50(db, program, people, limit):
+    change = settings(db, program, people["admin"], open_request_limit=limit)
     assert change.program.open_request_limit == limit
     assert program_row(db, program).open_request_limit == limit
 
 
-def test_a_lower_limit_applies_to_the_next_request(db, program, p):
-    alice = p["alice"]
-    send(db, program, alice, p["bob"])
-    send(db, program, alice, p["carol"])
-    earlier = send(db, program, alice, p["dan"])
+def test_a_lower_limit_applies_to_the_next_request(db, program, people):
+    alice = people["alice"]
+    send(db, program, alice, people["bob"])
+    send(db, program, alice, people["carol"])
+    earlier = send(db, program, alice, people["dan"])
 
-    settings(db, program, p["admin"], open_request_limit=2)
+    settings(db, program, people["admin"], open_request_limit=2)
 
     # Requests already sent stay; the next one is refused and says how it counts.
     assert status_of(db, earlier.id) == PENDING
     with pytest.raises(Refused) as refused:
-        send(db, program, alice, p["eve"])
+        send(db, program, alice, people["eve"])
     assert "3 of 2" in refused.value.message
     assert request_count(db) == 3
 
 
-def test_a_higher_limit_allows_more_requests(db, program, p):
-    alice = p["alice"]
-    settings(db, program, p["admin"], open_request_limit=1)
-    send(db, program, alice, p["bob"])
+def test_a_higher_limit_allows_more_requests(db, program, people):
+    alice = people["alice"]
+    settings(db, program, people["admin"], open_request_limit=1)
+    send(db, program, alice, people["bob"])
     with pytest.raises(Refused, match="1 of 1"):
-        send(db, program, alice, p["carol"])
+        send(db, program, alice, people["carol"])
 
-    settings(db, program, p["admin"], open_request_limit=2)
+    settings(db, program, people["admin"], open_request_limit=2)
 
-    assert status_of(db, send(db, program, alice, p["carol"]).id) == PENDING
+    assert status_of(db, send(db, program, alice, people["carol"]).id) == PENDING
     with pytest.raises(Refused, match="2 of 2"):
-        send(db, program, alice, p["dan"])
+        send(db, program, alice, people["dan"])
 
 
 @pytest.mark.parametrize("value", [0, 51, -1, True, "5", 5.0, [5]])
-def test_open_request_limit_outside_1_to_50_is_refused(db, program, p, value):
-    pending = send(db, program, p["alice"], p["bob"])
+def test_open_request_limit_outside_1_to_50_is_refused(db, program, people, value):
+    pending = send(db, program, people["alice"], people["bob"])
     with pytest.raises(Refused) as refused:
         # Switching off at the same time must not happen either.
-        settings(db, program, p["admin"], enabled=False, open_request_limit=value)
+        settings(db, program, people["admin"], enabled=False, open_request_limit=value)
     assert refused.value.message == "Open-request limit must be a whole number from 1 to 50."
     row = program_row(db, program)
     assert row.open_request_limit == models.DEFAULT_OPEN_REQUEST_LIMIT
@@ -108,19 +100,19 @@ def test_open_request_limit_outside_1_to_50_is_refused(db, program, p, value):
 
 
 @pytest.mark.parametrize("days", [1, 30, 90])
-def test_expiry_days_can_be_set_within_1_to_90(db, program, p, days):
-    change = settings(db, program, p["admin"], request_expiry_days=days)
+def test_expiry_days_can_be_set_within_1_to_90(db, program, people, days):
+    change = settings(db, program, people["admin"], request_expiry_days=days)
     assert change.program.request_expiry_days == days
     assert program_row(db, program).request_expiry_days == days
     with frozen_at(T0):
-        sent = send(db, program, p["alice"], p["bob"])
+        sent = send(db, program, people["alice"], people["bob"])
     assert request_row(db, sent.id).expires_at == T0 + timedelta(days=days)
 
 
 @pytest.mark.parametrize("value", [0, 91, -3, False, "14", 14.0])
-def test_expiry_days_outside_1_to_90_are_refused(db, program, p, value):
+def test_expiry_days_outside_1_to_90_are_refused(db, program, people, value):
     with pytest.raises(Refused) as refused:
-        settings(db, program, p["admin"], open_request_limit=10, request_expiry_days=value)
+        settings(db, program, people["admin"], open_request_limit=10, request_expiry_days=value)
     assert (
         refused.value.message
         == "Days before a request expires must be a whole number from 1 to 90."
@@ -133,22 +125,24 @@ def test_expiry_days_outside_1_to_90_are_refused(db, program, p, value):
     )
 
 
-def test_none_keeps_both_numbers(db, program, p):
-    settings(db, program, p["admin"], open_request_limit=9, request_expiry_days=21)
-    change = settings(db, program, p["admin"], open_request_limit=None, request_expiry_days=None)
+def test_none_keeps_both_numbers(db, program, people):
+    settings(db, program, people["admin"], open_request_limit=9, request_expiry_days=21)
+    change = settings(
+        db, program, people["admin"], open_request_limit=None, request_expiry_days=None
+    )
     assert (change.program.open_request_limit, change.program.request_expiry_days) == (9, 21)
 
 
-def test_changing_expiry_days_keeps_the_deadlines_of_sent_requests(db, program, p):
+def test_changing_expiry_days_keeps_the_deadlines_of_sent_requests(db, program, people):
     with frozen_at(T0):
-        sent = send(db, program, p["alice"], p["bob"])
-    settings(db, program, p["admin"], request_expiry_days=3)
+        sent = send(db, program, people["alice"], people["bob"])
+    settings(db, program, people["admin"], request_expiry_days=3)
     assert request_row(db, sent.id).expires_at == T0 + timedelta(days=14)
 
 
 @pytest.mark.parametrize("who", ["peer", "unknown"])
-def test_non_admin_cannot_change_the_numbers(db, program, p, who):
-    actor_id = p["alice"].id if who == "peer" else 9_999
+def test_non_admin_cannot_change_the_numbers(db, program, people, who):
+    actor_id = people["alice"].id if who == "peer" else 9_999
     with pytest.raises(Refused, match="Only program admins"):
         admin.update_program_settings(
             db,
@@ -168,8 +162,14 @@ def test_non_admin_cannot_change_the_numbers(db, program, p, who):
 # ---------------------------------------------------------------- deactivating employees
 
 
-def test_deactivation_cancels_the_persons_pending_requests_with_a_reason(db, program, p):
-    alice, bob, carol, dan, boss = p["alice"], p["bob"], p["carol"], p["dan"], p["admin"]
+def test_deactivation_cancels_the_persons_pending_requests_with_a_reason(db, program, people):
+    alice, bob, carol, dan, boss = (
+        people["alice"],
+        people["bob"],
+        people["carol"],
+        people["dan"],
+        people["admin"],
+    )
     outgoing = send(db, program, alice, bob)
     incoming = send(db, program, carol, alice)
     unrelated = send(db, program, carol, dan)
@@ -193,29 +193,31 @@ def test_deactivation_cancels_the_persons_pending_requests_with_a_reason(db, pro
         send(db, program, bob, alice)
 
 
-def test_deactivation_cancels_in_every_program(db, program, p):
+def test_deactivation_cancels_in_every_program(db, program, people):
     other = admin.programs.create_program(db, "Second evergreen")
-    for person in (p["alice"], p["bob"]):
+    for person in (people["alice"], people["bob"]):
         admin.programs.set_roles(db, program_id=other.id, employee_id=person.id, roles={"peer"})
     db.commit()
-    here = send(db, program, p["alice"], p["bob"])
-    there = send(db, other, p["bob"], p["alice"])
+    here = send(db, program, people["alice"], people["bob"])
+    there = send(db, other, people["bob"], people["alice"])
 
-    admin.set_employee_active(db, actor_id=p["admin"].id, employee_id=p["alice"].id, active=False)
+    admin.set_employee_active(
+        db, actor_id=people["admin"].id, employee_id=people["alice"].id, active=False
+    )
 
     assert [status_of(db, here.id), status_of(db, there.id)] == [CANCELLED, CANCELLED]
 
 
-def test_deactivation_keeps_active_pairings(db, program, p):
-    alice, bob = p["alice"], p["bob"]
+def test_deactivation_keeps_active_pairings(db, program, people):
+    alice, bob = people["alice"], people["bob"]
     act(db, "accept", send(db, program, alice, bob).id, bob.id)
-    admin.set_employee_active(db, actor_id=p["admin"].id, employee_id=alice.id, active=False)
+    admin.set_employee_active(db, actor_id=people["admin"].id, employee_id=alice.id, active=False)
     assert len(active_pairings(db)) == 1
 
 
 @pytest.mark.parametrize("who", ["peer", "the person themselves", "inactive admin"])
-def test_non_admin_cannot_deactivate(db, program, p, who):
-    alice, bob, boss = p["alice"], p["bob"], p["admin"]
+def test_non_admin_cannot_deactivate(db, program, people, who):
+    alice, bob, boss = people["alice"], people["bob"], people["admin"]
     pending = send(db, program, alice, bob)
     actor = {"peer": bob, "the person themselves": alice, "inactive admin": boss}[who]
     if who == "inactive admin":
@@ -229,15 +231,15 @@ def test_non_admin_cannot_deactivate(db, program, p, who):
     assert status_of(db, pending.id) == PENDING
 
 
-def test_admin_cannot_deactivate_themselves(db, program, p):
-    boss = p["admin"]
+def test_admin_cannot_deactivate_themselves(db, program, people):
+    boss = people["admin"]
     with pytest.raises(Refused, match="cannot deactivate your own account"):
         admin.set_employee_active(db, actor_id=boss.id, employee_id=boss.id, active=False)
     assert employee_row(db, boss).is_active is True
 
 
-def test_reactivation_does_not_bring_cancelled_requests_back(db, program, p):
-    alice, bob, boss = p["alice"], p["bob"], p["admin"]
+def test_reactivation_does_not_bring_cancelled_requests_back(db, program, people):
+    alice, bob, boss = people["alice"], people["bob"], people["admin"]
     pending = send(db, program, alice, bob)
     admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
 
@@ -249,8 +251,8 @@ def test_reactivation_does_not_bring_cancelled_requests_back(db, program, p):
     assert status_of(db, send(db, program, alice, bob).id) == PENDING
 
 
-def test_deactivating_an_inactive_person_again_changes_nothing(db, program, p):
-    alice, boss = p["alice"], p["admin"]
+def test_deactivating_an_inactive_person_again_changes_nothing(db, program, people):
+    alice, boss = people["alice"], people["admin"]
     admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
     assert (
         admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False) == set()
@@ -269,10 +271,12 @@ def test_deactivating_an_inactive_person_again_changes_nothing(db, program, p):
         ("alice", 0, "must be on or off"),
     ],
 )
-def test_set_employee_active_validates_its_input(db, program, p, employee_id, active, meaning):
-    pending = send(db, program, p["alice"], p["bob"])
-    target = p["alice"].id if employee_id == "alice" else employee_id
+def test_set_employee_active_validates_its_input(db, program, people, employee_id, active, meaning):
+    pending = send(db, program, people["alice"], people["bob"])
+    target = people["alice"].id if employee_id == "alice" else employee_id
     with pytest.raises(Refused, match=meaning):
-        admin.set_employee_active(db, actor_id=p["admin"].id, employee_id=target, active=active)
-    assert employee_row(db, p["alice"]).is_active is True
+        admin.set_employee_active(
+            db, actor_id=people["admin"].id, employee_id=target, active=active
+        )
+    assert employee_row(db, people["alice"]).is_active is True
     assert status_of(db, pending.id) == PENDING

@@ -21,7 +21,7 @@ from lifecycle_helpers import (
     request_row,
     save_profile,
 )
-from service_helpers import make_person, send
+from service_helpers import send
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
@@ -30,18 +30,10 @@ from peerapp.models import RequestEvent
 from peerapp.services import Refused, admin, history, inbox, requests
 
 
-@pytest.fixture
-def p(db, program):
-    names = ["Alice Archer", "Bob Baker", "Carol Cooper", "Dan Dyer", "Eve Ellis"]
-    found = {name.split()[0].lower(): make_person(db, program, name) for name in names}
-    found["admin"] = make_person(db, program, "Ann Admin", roles=(), admin=True)
-    return found
-
-
-def test_sending_writes_the_first_event(db, program, p):
+def test_sending_writes_the_first_event(db, program, people):
     with frozen_at(T0):
-        sent = send(db, program, p["alice"], p["bob"], message="Hi")
-    assert events(db, sent.id) == [(p["alice"].id, None, PENDING, "")]
+        sent = send(db, program, people["alice"], people["bob"], message="Hi")
+    assert events(db, sent.id) == [(people["alice"].id, None, PENDING, "")]
     [event] = db.exec(select(RequestEvent)).all()
     assert event.at == T0 == request_row(db, sent.id).created_at
 
@@ -55,39 +47,39 @@ def test_sending_writes_the_first_event(db, program, p):
         ("cancel", "admin", CANCELLED, "Reported"),
     ],
 )
-def test_each_answer_writes_exactly_one_event(db, program, p, action, actor, status, reason):
+def test_each_answer_writes_exactly_one_event(db, program, people, action, actor, status, reason):
     with frozen_at(T0):
-        sent = send(db, program, p["alice"], p["bob"])
+        sent = send(db, program, people["alice"], people["bob"])
     moment = T0 + timedelta(hours=3)
     with frozen_at(moment):
-        act(db, action, sent.id, p[actor].id, reason=reason)
+        act(db, action, sent.id, people[actor].id, reason=reason)
 
     assert events(db, sent.id) == [
-        (p["alice"].id, None, PENDING, ""),
-        (p[actor].id, PENDING, status, reason),
+        (people["alice"].id, None, PENDING, ""),
+        (people[actor].id, PENDING, status, reason),
     ]
     last = db.exec(select(RequestEvent).order_by(RequestEvent.id.desc())).first()
     assert last.at == moment == request_row(db, sent.id).closed_at
 
 
-def test_expiry_writes_one_event_without_an_actor(db, program, p):
+def test_expiry_writes_one_event_without_an_actor(db, program, people):
     with frozen_at(T0):
-        sent = send(db, program, p["alice"], p["bob"])
+        sent = send(db, program, people["alice"], people["bob"])
     with frozen_at(T0 + timedelta(days=14)):
         requests.expire_due(db)
         requests.expire_due(db)
     assert events(db, sent.id) == [
-        (p["alice"].id, None, PENDING, ""),
+        (people["alice"].id, None, PENDING, ""),
         (None, PENDING, EXPIRED, "No answer within 14 days."),
     ]
 
 
-def test_mutual_request_writes_one_acceptance_event(db, program, p):
-    sent = send(db, program, p["alice"], p["bob"])
-    send(db, program, p["bob"], p["alice"])
+def test_mutual_request_writes_one_acceptance_event(db, program, people):
+    sent = send(db, program, people["alice"], people["bob"])
+    send(db, program, people["bob"], people["alice"])
     assert events(db, sent.id) == [
-        (p["alice"].id, None, PENDING, ""),
-        (p["bob"].id, PENDING, ACCEPTED, ""),
+        (people["alice"].id, None, PENDING, ""),
+        (people["bob"].id, PENDING, ACCEPTED, ""),
     ]
     assert event_count(db) == 2
 
@@ -96,8 +88,8 @@ def test_mutual_request_writes_one_acceptance_event(db, program, p):
     "refused",
     ["accept by sender", "withdraw by recipient", "accept twice", "decline after withdraw"],
 )
-def test_refused_actions_write_nothing(db, program, p, refused):
-    alice, bob = p["alice"], p["bob"]
+def test_refused_actions_write_nothing(db, program, people, refused):
+    alice, bob = people["alice"], people["bob"]
     sent = send(db, program, alice, bob)
     if refused == "accept twice":
         act(db, "accept", sent.id, bob.id)
@@ -117,15 +109,21 @@ def test_refused_actions_write_nothing(db, program, p, refused):
     assert event_count(db) == before
 
 
-def test_refused_send_writes_nothing(db, program, p):
-    save_profile(db, program, p["bob"], paused=True)
+def test_refused_send_writes_nothing(db, program, people):
+    save_profile(db, program, people["bob"], paused=True)
     with pytest.raises(Refused):
-        send(db, program, p["alice"], p["bob"])
+        send(db, program, people["alice"], people["bob"])
     assert event_count(db) == 0
 
 
-def test_admin_switch_off_writes_one_event_per_cancelled_request(db, program, p):
-    alice, bob, carol, dan, boss = p["alice"], p["bob"], p["carol"], p["dan"], p["admin"]
+def test_admin_switch_off_writes_one_event_per_cancelled_request(db, program, people):
+    alice, bob, carol, dan, boss = (
+        people["alice"],
+        people["bob"],
+        people["carol"],
+        people["dan"],
+        people["admin"],
+    )
     pending = [send(db, program, alice, bob), send(db, program, carol, dan)]
     closed = send(db, program, dan, alice)
     act(db, "decline", closed.id, alice.id)
@@ -147,11 +145,11 @@ def test_admin_switch_off_writes_one_event_per_cancelled_request(db, program, p)
     assert_history_matches_requests(db)
 
 
-def test_capacity_fill_writes_one_event_per_cancelled_request(db, program, p):
-    alice, bob = p["alice"], p["bob"]
+def test_capacity_fill_writes_one_event_per_cancelled_request(db, program, people):
+    alice, bob = people["alice"], people["bob"]
     save_profile(db, program, bob, capacity=1)
     chosen = send(db, program, alice, bob)
-    others = [send(db, program, p["carol"], bob), send(db, program, bob, p["dan"])]
+    others = [send(db, program, people["carol"], bob), send(db, program, bob, people["dan"])]
     before = event_count(db)
 
     act(db, "accept", chosen.id, bob.id)
@@ -167,9 +165,9 @@ def test_capacity_fill_writes_one_event_per_cancelled_request(db, program, p):
     assert_history_matches_requests(db)
 
 
-def test_deactivation_writes_one_event_per_cancelled_request(db, program, p):
-    alice, bob, boss = p["alice"], p["bob"], p["admin"]
-    sent = [send(db, program, alice, bob), send(db, program, p["carol"], alice)]
+def test_deactivation_writes_one_event_per_cancelled_request(db, program, people):
+    alice, bob, boss = people["alice"], people["bob"], people["admin"]
+    sent = [send(db, program, alice, bob), send(db, program, people["carol"], alice)]
 
     admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
 
@@ -183,10 +181,10 @@ def test_deactivation_writes_one_event_per_cancelled_request(db, program, p):
     assert_history_matches_requests(db)
 
 
-def test_a_busy_day_leaves_a_gap_free_history(db, program, p):
+def test_a_busy_day_leaves_a_gap_free_history(db, program, people):
     """Every kind of transition, then: each request's events chain up to its status."""
     alice, bob, carol, dan, eve, boss = (
-        p[k] for k in ("alice", "bob", "carol", "dan", "eve", "admin")
+        people[k] for k in ("alice", "bob", "carol", "dan", "eve", "admin")
     )
     with frozen_at(T0):
         expired = send(db, program, eve, dan)
@@ -206,11 +204,11 @@ def test_a_busy_day_leaves_a_gap_free_history(db, program, p):
     assert_history_matches_requests(db)
 
 
-def test_steps_for_names_the_actors_oldest_first(db, program, p):
-    alice, bob = p["alice"], p["bob"]
+def test_steps_for_names_the_actors_oldest_first(db, program, people):
+    alice, bob = people["alice"], people["bob"]
     with frozen_at(T0):
         sent = send(db, program, alice, bob)
-        other = send(db, program, p["carol"], alice)
+        other = send(db, program, people["carol"], alice)
     with frozen_at(T0 + timedelta(days=14)):
         requests.expire_due(db)
     steps = history.steps_for(db, [sent.id, other.id])
@@ -218,12 +216,12 @@ def test_steps_for_names_the_actors_oldest_first(db, program, p):
         ("Alice Archer", None, PENDING),
         ("", PENDING, EXPIRED),
     ]
-    assert [s.actor_id for s in steps[other.id]] == [p["carol"].id, None]
+    assert [s.actor_id for s in steps[other.id]] == [people["carol"].id, None]
     assert history.steps_for(db, []) == {}
 
 
-def test_inbox_steps_read_as_a_story(db, program, p):
-    alice, bob = p["alice"], p["bob"]
+def test_inbox_steps_read_as_a_story(db, program, people):
+    alice, bob = people["alice"], people["bob"]
     sent = send(db, program, alice, bob)
     act(db, "decline", sent.id, bob.id, reason="On leave")
     [mine] = inbox.load_inbox(db, program_id=program.id, employee_id=alice.id).history
@@ -236,9 +234,9 @@ def test_inbox_steps_read_as_a_story(db, program, p):
 
 
 @pytest.fixture
-def recorded(db, program, p):
-    sent = send(db, program, p["alice"], p["bob"])
-    act(db, "decline", sent.id, p["bob"].id, reason="Original reason")
+def recorded(db, program, people):
+    sent = send(db, program, people["alice"], people["bob"])
+    act(db, "decline", sent.id, people["bob"].id, reason="Original reason")
     return sent, events(db, sent.id)
 
 

@@ -38,14 +38,6 @@ from peerapp.services import Refused, admin, history, inbox, programs, requests
 
 
 @pytest.fixture
-def people(db, program):
-    names = ["Alice Archer", "Bob Baker", "Carol Cooper", "Dan Dyer", "Eve Ellis"]
-    found = {name.split()[0].lower(): make_person(db, program, name) for name in names}
-    found["admin"] = make_person(db, program, "Ann Admin", roles=(), admin=True)
-    return found
-
-
-@pytest.fixture
 def crowd(db, program):
     """Alice and seven more peers to send requests to."""
     alice = make_person(db, program, "Alice Archer")
