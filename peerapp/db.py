@@ -5,9 +5,16 @@ limit, mutual requests) would race between two server processes. Every SQLite
 transaction therefore starts with BEGIN IMMEDIATE, taking the database's write
 lock up front; writers queue (busy timeout) instead of interleaving. PostgreSQL
 gets row locks (SELECT ... FOR UPDATE) in the services instead.
+
+Production runs several backend workers forked from one supervisor that has
+already imported the app (and may have opened a connection). A pooled
+connection must never be shared across processes, so a connection checked out
+in a process other than the one that opened it is discarded and replaced.
 """
 
 from __future__ import annotations
+
+import os
 
 import sqlalchemy as sa
 from sqlmodel import Session, create_engine
@@ -29,6 +36,19 @@ def _sqlite_manual_transactions(dbapi_connection, _record) -> None:
 def _sqlite_begin_immediate(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@sa.event.listens_for(sa.pool.Pool, "connect")
+def _remember_owner(_dbapi_connection, record) -> None:
+    record.info["pid"] = os.getpid()
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _refuse_inherited(_dbapi_connection, record, proxy) -> None:
+    if record.info.get("pid", os.getpid()) != os.getpid():
+        # Inherited through fork: drop it without closing the parent's socket.
+        record.dbapi_connection = proxy.dbapi_connection = None
+        raise sa.exc.DisconnectionError("connection was opened by another process")
 
 
 def make_engine(url: str | None = None) -> sa.Engine:

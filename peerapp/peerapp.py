@@ -3,6 +3,7 @@
 import reflex as rx
 
 from peerapp import routes
+from peerapp.components.live import connection_status
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
@@ -19,6 +20,8 @@ app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
 )
+# Reflex's default overlay names the socket URL when offline; say it in people's words.
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection_status() if stateful else None
 app.register_lifespan_task(expire_requests_periodically)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
+from peerapp.components.live import live_announcements
 from peerapp.state.live import InboxState, ProgramState
 from peerapp.state.session import SessionState
 
@@ -89,22 +90,12 @@ def navbar() -> rx.Component:
     )
 
 
-def announcer() -> rx.Component:
-    """Screen readers hear what arrived live (new requests, answers)."""
-    return rx.el.div(
-        InboxState.announcement,
-        aria_live="polite",
-        role="status",
-        class_name="sr-only",
-    )
-
-
 def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | None = None):
     """A signed-in page: navigation, a heading and the content."""
     return rx.box(
         rx.el.a("Skip to content", href="#main", class_name="skip-link"),
         navbar(),
-        announcer(),
+        live_announcements(),
         rx.el.main(
             rx.cond(
                 SessionState.signed_in,

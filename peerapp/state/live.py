@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
@@ -38,6 +39,8 @@ class InboxState(rx.SharedState):
     paired_ids: list[int] = []
     standing: StandingRow = StandingRow()
     announcement: str = ""
+    announcement_seq: int = 0
+    announced_at: float = 0.0
     loaded: bool = False
 
     @staticmethod
@@ -47,8 +50,9 @@ class InboxState(rx.SharedState):
 
     def _refresh(self, program_id: int, employee_id: int) -> None:
         """Reload from the database and announce what arrived since the last load."""
-        with rx.session() as db:
-            box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
+        self._apply(_load_inbox(program_id, employee_id))
+
+    def _apply(self, box: inbox_service.Inbox) -> None:
         before_incoming = {row.id for row in self.incoming}
         before_outgoing = {row.id for row in self.outgoing}
         self.incoming = [RequestRow.of(item) for item in box.incoming]
@@ -77,8 +81,20 @@ class InboxState(rx.SharedState):
                 if row.id in before_incoming and "by you" not in row.status_label
             ]
             if news:
-                self.announcement = ". ".join(news) + "."
+                _announce(self, ". ".join(news) + ".")
         self.loaded = True
+
+
+def _announce(state: InboxState | ProgramState, text: str) -> None:
+    """News for the toast and the polite live region of every linked tab."""
+    state.announcement = text
+    state.announcement_seq += 1
+    state.announced_at = time.time() * 1000
+
+
+def _load_inbox(program_id: int, employee_id: int) -> inbox_service.Inbox:
+    with rx.session() as db:
+        return inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
 
 
 class ProgramState(rx.SharedState):
@@ -86,6 +102,10 @@ class ProgramState(rx.SharedState):
 
     program_name: str = ""
     peer_mentorship_enabled: bool = True
+    announcement: str = ""
+    announcement_seq: int = 0
+    announced_at: float = 0.0
+    loaded: bool = False
 
     @staticmethod
     def token_for(program_id: int) -> str:
@@ -95,18 +115,48 @@ class ProgramState(rx.SharedState):
     def _refresh(self, program_id: int) -> None:
         with rx.session() as db:
             program = programs.get_program(db, program_id)
+        if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
+            _announce(
+                self,
+                "Peer mentorship is open again."
+                if program.peer_mentorship_enabled
+                else "Peer mentorship was switched off by a program admin.",
+            )
         self.program_name = program.name
         self.peer_mentorship_enabled = program.peer_mentorship_enabled
+        self.loaded = True
+
+
+async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None:
+    token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
+    async with app.modify_state(token) as root:
+        inbox = await root.get_state(InboxState)
+        # Read inside the lock (updates of one inbox never overtake each other)
+        # but off the event loop, so other people's pushes and events go on.
+        inbox._apply(await asyncio.to_thread(_load_inbox, program_id, employee_id))
 
 
 async def refresh_inboxes(program_id: int, people: set[int], app: rx.App | None = None) -> None:
-    """Reload these people's inbox channels now (awaits the state locks)."""
+    """Reload these people's inbox channels now, all at once (awaits the state locks).
+
+    The actor's own inbox is usually linked into the event still being
+    processed, so its refresh waits for that event; the others' do not.
+    """
     app = app or RegistrationContext.get().app
-    for employee_id in sorted(people):
-        token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
-        async with app.modify_state(token) as root:
-            inbox = await root.get_state(InboxState)
-            inbox._refresh(program_id, employee_id)
+    ordered = sorted(people)
+    results = await asyncio.gather(
+        *(_refresh_inbox(app, program_id, employee_id) for employee_id in ordered),
+        return_exceptions=True,
+    )
+    failures = [
+        (employee_id, result)
+        for employee_id, result in zip(ordered, results, strict=True)
+        if isinstance(result, BaseException)
+    ]
+    for employee_id, failure in failures:
+        logger.error("Live inbox update for %s failed", employee_id, exc_info=failure)
+    if failures:
+        raise failures[0][1]
 
 
 async def _push_program(program_id: int) -> None:

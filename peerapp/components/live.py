@@ -1,0 +1,107 @@
+"""What a tab shows about live news and its own connection.
+
+News arrives in a shared channel state (``InboxState``/``ProgramState``) as an
+``announcement`` with a sequence number. Each tab toasts a sequence number once:
+a page change inside the app does not repeat it, and a tab opened later does
+not replay old news (only news younger than a few seconds at first sight).
+Screen readers hear the same text through the polite live region in the frame.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.components.core.banner import has_connection_errors
+from reflex.vars import Var, VarData
+
+from peerapp.state.live import InboxState, ProgramState
+
+# News older than this when a tab first sees it is not toasted (already seen elsewhere).
+FRESH_MS = 8000
+
+
+def _toast_hook(channel: str, seq: Var, message: Var, at: Var) -> Var:
+    code = f"""useEffect(() => {{
+  const seen = (window.__peerappSeen = window.__peerappSeen || {{}});
+  const seq = {seq};
+  if (!seq) return;
+  const first = seen["{channel}"] === undefined;
+  if (!first && seq <= seen["{channel}"]) return;
+  seen["{channel}"] = seq;
+  if (first && Date.now() - {at} > {FRESH_MS}) return;
+  if (refs["__toast"]) refs["__toast"].info({message}, {{duration: 6000}});
+}}, [{seq}]);"""
+    return Var(
+        _js_expr=code,
+        _var_data=VarData.merge(
+            VarData(imports={"react": ["useEffect"], "$/utils/state": ["refs"]}),
+            seq._get_all_var_data(),
+            message._get_all_var_data(),
+            at._get_all_var_data(),
+        ),
+    )
+
+
+class LiveToasts(rx.Fragment):
+    """Toasts the news of the person's inbox and the program channel."""
+
+    def add_hooks(self) -> list[str | Var]:
+        """One effect per channel, keyed on its news sequence number."""
+        return [
+            _toast_hook(
+                "inbox",
+                InboxState.announcement_seq,
+                InboxState.announcement,
+                InboxState.announced_at,
+            ),
+            _toast_hook(
+                "program",
+                ProgramState.announcement_seq,
+                ProgramState.announcement,
+                ProgramState.announced_at,
+            ),
+        ]
+
+
+def live_announcements() -> rx.Component:
+    """Toasts plus the polite live regions (one per channel) for screen readers."""
+    return rx.fragment(
+        LiveToasts.create(),
+        rx.el.div(
+            InboxState.announcement,
+            aria_live="polite",
+            role="status",
+            class_name="sr-only",
+            data_testid="inbox-announcer",
+        ),
+        rx.el.div(
+            ProgramState.announcement,
+            aria_live="polite",
+            role="status",
+            class_name="sr-only",
+            data_testid="program-announcer",
+        ),
+    )
+
+
+def connection_status() -> rx.Component:
+    """A visible, announced notice while the tab's connection is being restored."""
+    return rx.cond(
+        has_connection_errors,
+        rx.el.div(
+            rx.hstack(
+                rx.spinner(size="2"),
+                rx.text(
+                    "Connection lost. Reconnecting… Your inbox catches up as soon as it is back.",
+                    size="2",
+                    weight="medium",
+                ),
+                spacing="2",
+                align="center",
+                justify="center",
+            ),
+            role="status",
+            aria_live="polite",
+            class_name="connection-status",
+            data_testid="connection-status",
+        ),
+    )
