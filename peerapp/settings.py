@@ -23,4 +23,9 @@ def redis_url() -> str | None:
     return os.environ.get("PEERAPP_REDIS_URL", "").strip() or None
 
 
+def public_url() -> str | None:
+    """The address people open (behind a proxy or load balancer); unset: this host."""
+    return os.environ.get("PEERAPP_PUBLIC_URL", "").strip().rstrip("/") or None
+
+
 SESSION_DAYS = int(os.environ.get("PEERAPP_SESSION_DAYS", "30"))

@@ -8,11 +8,6 @@ Playwright in Debian's Chromium and assert only what a person sees.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.launch import AppProcess, app_env, free_port, migrate
+
 PASSWORD = "correct-horse-battery"
 CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
 
@@ -52,12 +48,6 @@ PEOPLE = {
     "lee": Person("lee.lund@example.com", "Lee Lund", "peer"),
     "mia": Person("mia.moss@example.com", "Mia Moss", "peer"),
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -110,68 +100,16 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
     """Migrate a fresh database, seed people, start `reflex run --env prod`."""
     workdir = tmp_path_factory.mktemp("app")
     database_url = f"sqlite:///{workdir / 'peerapp.db'}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PEERAPP_DATABASE_URL": database_url,
-        "PEERAPP_EXPIRY_INTERVAL_SECONDS": "1",
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "false",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    reflex = str(Path(sys.executable).parent / "reflex")
-    subprocess.run([reflex, "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = app_env(database_url)
+    migrate(env)
     _seed(database_url)
-    log_path = workdir / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                reflex,
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-                "--loglevel",
-                "info",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 600
+    server = AppProcess(env, free_port(), workdir / "server.log")
     try:
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"app exited early:\n{log_path.read_text()[-4000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"app did not start in time:\n{log_path.read_text()[-4000:]}")
-            time.sleep(1)
-        yield RunningApp(url=url, database_url=database_url, log_path=log_path)
+        server.start(pytest.fail)
+        yield RunningApp(url=server.url, database_url=database_url, log_path=server.log_path)
     finally:
-        os.killpg(server.pid, 15)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, 9)
-    problems = [
-        line
-        for line in log_path.read_text().splitlines()
-        if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")
-    ]
+        server.stop()
+    problems = server.logged_problems()
     assert not problems, "server logged errors:\n" + "\n".join(problems[:20])
 
 
