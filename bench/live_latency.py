@@ -1,23 +1,33 @@
 """How long a peer request takes to appear in the recipient's open inbox.
 
-Usage: start the app with demo data (make run), then
-    .venv/bin/python bench/live_latency.py [URL] [ROUNDS]
+Usage (starts its own production server: PostgreSQL + Redis, 2 workers):
+    .venv/bin/python bench/live_latency.py [--rounds 200] [--workers 2] [--url URL]
 
 Two Chromium contexts: Alex on the directory, Sam on the inbox. Each round Alex
 clicks "Request Sam Okafor" (clicked inside the page, so Playwright's own
 overhead is not counted) and a MutationObserver in Sam's page stops the clock
-when the request row appears; both clocks read performance.timeOrigin + now().
-Sam then declines through the UI (not timed) to reset. Prints p50/p95/max (ms).
+when the request row is in Sam's DOM; both clocks read
+performance.timeOrigin + now() on the same machine. The moment the update's
+WebSocket frame reached Sam's tab is recorded too, to split server time from
+rendering. Sam then declines through the UI (not timed) to reset.
+
+In the same run, Sam's tab times the round trip of a no-op Reflex event
+(closing an already closed dialog): the event frame goes out on the tab's own
+WebSocket and the clock stops at the server's answer.
+
+Prints p50/p95/max of both and their ratio; writes bench/results/live_latency-<date>.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 
-from playwright.sync_api import expect, sync_playwright
+from _server import add_server_arguments, percentile, production_server, save
+from playwright.sync_api import Page, expect, sync_playwright
 
 from peerapp.services.demo import DEMO_PASSWORD
+from peerapp.state.requests import RequestActionsState
 
 ARGS = [
     "--no-sandbox",
@@ -27,8 +37,28 @@ ARGS = [
     "--disable-sync",
 ]
 
-ARM_OBSERVER = """() => new Promise(resolve => {
+# Keep a handle on the page's WebSocket to time frames on it.
+CAPTURE_SOCKET = """(() => {
+  const Native = window.WebSocket;
+  class Tapped extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__ws = this;
+      this.addEventListener('message', (m) => {
+        if (window.__armed && typeof m.data === 'string' && m.data.includes('incoming')) {
+          window.__frameAt = performance.timeOrigin + performance.now();
+          window.__armed = false;
+        }
+      });
+    }
+  }
+  window.WebSocket = Tapped;
+})()"""
+
+ARM_OBSERVER = """() => {
   window.__arrived = null;
+  window.__frameAt = null;
+  window.__armed = true;
   const section = document.querySelector('[data-testid="incoming"]');
   const observer = new MutationObserver(() => {
     if (section.querySelector('[data-testid="incoming-request"]')) {
@@ -37,8 +67,7 @@ ARM_OBSERVER = """() => new Promise(resolve => {
     }
   });
   observer.observe(section, {childList: true, subtree: true});
-  resolve(true);
-})"""
+}"""
 
 CLICK = """() => {
   const button = document.querySelector('button[aria-label="Request Sam Okafor"]');
@@ -47,9 +76,26 @@ CLICK = """() => {
   return at;
 }"""
 
+NOOP_ROUND_TRIP = """(name) => new Promise((resolve) => {
+  const ws = window.__ws;
+  const sent = performance.now();
+  const answer = (m) => {
+    if (typeof m.data === 'string' && m.data.startsWith('42/_event')) {
+      ws.removeEventListener('message', answer);
+      resolve(performance.now() - sent);
+    }
+  };
+  ws.addEventListener('message', answer);
+  ws.send('42/_event,' + JSON.stringify(['event', {
+    name, payload: {}, router_data: {pathname: location.pathname, asPath: location.pathname},
+  }]));
+})"""
 
-def _sign_in(browser, base: str, email: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+def _sign_in(browser, base: str, email: str) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(CAPTURE_SOCKET)
+    page = context.new_page()
     page.goto(f"{base}/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -58,38 +104,95 @@ def _sign_in(browser, base: str, email: str):
     return page
 
 
-def main(base: str = "http://localhost:3000", rounds: str = "30") -> None:
-    """Run the rounds and print the figures."""
-    samples: list[float] = []
+def _decline_all_from_alex(sam: Page) -> None:
+    decline = sam.get_by_role("button", name="Decline request from Alex Morgan")
+    while decline.count():
+        decline.first.click()
+        sam.get_by_role("alertdialog").get_by_role("button", name="Decline request").click()
+        expect(sam.get_by_role("alertdialog")).to_have_count(0)
+
+
+def _summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(percentile(ordered, 0.95), 1),
+        "max_ms": round(ordered[-1], 1),
+    }
+
+
+def measure(base: str, rounds: int) -> dict:
+    """Run the rounds against ``base``; return the figures."""
+    noop_event = f"{RequestActionsState.get_full_name()}.close_decline"
+    live, frames, noops = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         sam = _sign_in(browser, base, "sam.okafor@example.com")
-        sam.goto(f"{base}/inbox")
+        sam.get_by_role("link", name="Inbox").first.click()
         expect(sam.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
+        expect(sam.get_by_test_id("incoming")).to_be_visible()
         alex = _sign_in(browser, base, "alex.morgan@example.com")
         alex.get_by_label("Search peers").fill("Sam Okafor")
         request = alex.get_by_role("button", name="Request Sam Okafor")
-        for _ in range(int(rounds)):
-            while sam.get_by_role("button", name="Decline request from Alex Morgan").count():
-                sam.get_by_role("button", name="Decline request from Alex Morgan").click()
-                sam.get_by_role("alertdialog").get_by_role("button", name="Decline request").click()
-                expect(sam.get_by_role("alertdialog")).to_have_count(0)
-            expect(
-                sam.get_by_test_id("incoming-request").filter(has_text="Alex Morgan")
-            ).to_have_count(0)
+        expect(alex.get_by_role("button", name="Requested Sam Okafor").or_(request)).to_be_visible()
+        for _ in range(rounds):
+            _decline_all_from_alex(sam)
             expect(request).to_be_enabled()
+            noops.append(sam.evaluate(NOOP_ROUND_TRIP, noop_event))
             sam.evaluate(ARM_OBSERVER)
             clicked = alex.evaluate(CLICK)
             sam.wait_for_function("window.__arrived !== null", timeout=10_000)
-            samples.append(sam.evaluate("window.__arrived") - clicked)
+            live.append(sam.evaluate("window.__arrived") - clicked)
+            frame_at = sam.evaluate("window.__frameAt")
+            if frame_at:
+                frames.append(frame_at - clicked)
         browser.close()
-    samples.sort()
-    p95 = samples[max(0, round(0.95 * len(samples)) - 1)]
-    print(
-        f"live request -> recipient inbox, {len(samples)} rounds: "
-        f"p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms"
+    result = {
+        "live_request_to_inbox": _summary(live),
+        "live_request_to_frame": _summary(frames),
+        "noop_event_round_trip": _summary(noops),
+    }
+    result["ratio_p50"] = round(
+        result["live_request_to_inbox"]["p50_ms"] / result["noop_event_round_trip"]["p50_ms"], 1
     )
+    result["ratio_p95"] = round(
+        result["live_request_to_inbox"]["p95_ms"] / result["noop_event_round_trip"]["p95_ms"], 1
+    )
+    return result
+
+
+def main() -> None:
+    """Start (or use) a server, measure, print and save the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_server_arguments(parser)
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    # Alex sends 200 requests in a few minutes: lift the hourly send limit for the run.
+    with production_server(args, PEERAPP_REQUESTS_PER_HOUR="100000") as server:
+        figures = measure(server["url"], args.rounds)
+    live, frame, noop = (
+        figures["live_request_to_inbox"],
+        figures["live_request_to_frame"],
+        figures["noop_event_round_trip"],
+    )
+    print(f"setup: {server['setup']}")
+    print(
+        f"live request -> row in recipient's inbox, {live['n']} rounds: "
+        f"p50 {live['p50_ms']} ms, p95 {live['p95_ms']} ms, max {live['max_ms']} ms"
+    )
+    print(
+        f"  of which until the update frame reached the tab: "
+        f"p50 {frame['p50_ms']} ms, p95 {frame['p95_ms']} ms"
+    )
+    print(
+        f"no-op Reflex event round trip, {noop['n']} samples: "
+        f"p50 {noop['p50_ms']} ms, p95 {noop['p95_ms']} ms, max {noop['max_ms']} ms"
+    )
+    print(f"ratio live / no-op: p50 {figures['ratio_p50']}x, p95 {figures['ratio_p95']}x")
+    path = save("live_latency", {"setup": server["setup"], "rounds": args.rounds} | figures)
+    print(f"saved {path.relative_to(path.parents[2])}")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    main()

@@ -59,6 +59,11 @@ class AppProcess:
         self._process: subprocess.Popen | None = None
         self._logged = 0
 
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running `reflex run` (its workers are its descendants)."""
+        return self._process.pid if self._process else None
+
     def start(self, fail: Callable[[str], None], timeout: float = 600) -> None:
         """Start the server and wait until it answers its health check."""
         with open(self.log_path, "a") as log:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
-from peerapp.state.live import InboxState, ProgramState
+from peerapp.state.live import InboxState
 from peerapp.state.session import SessionState
 
 
@@ -117,7 +117,7 @@ def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | Non
 def peer_mentorship_off_notice() -> rx.Component:
     """Shown wherever requests would otherwise be offered."""
     return rx.cond(
-        ~ProgramState.peer_mentorship_enabled,
+        ~InboxState.peer_mentorship_enabled,
         rx.callout(
             "Peer mentorship is off in this program. You can still browse colleagues, "
             "but new peer requests are paused.",

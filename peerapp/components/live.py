@@ -1,6 +1,6 @@
 """What a tab shows about live news and its own connection.
 
-News arrives in a shared channel state (``InboxState``/``ProgramState``) as an
+News arrives in the person's shared channel state (``InboxState``) as an
 ``announcement`` with a sequence number. Each tab toasts a sequence number once:
 a page change inside the app does not repeat it, and a tab opened later does
 not replay old news (only news younger than a few seconds at first sight).
@@ -13,7 +13,7 @@ import reflex as rx
 from reflex.components.core.banner import has_connection_errors
 from reflex.vars import Var, VarData
 
-from peerapp.state.live import InboxState, ProgramState
+from peerapp.state.live import InboxState
 
 # News older than this when a tab first sees it is not toasted (already seen elsewhere).
 FRESH_MS = 8000
@@ -42,7 +42,7 @@ def _toast_hook(channel: str, seq: Var, message: Var, at: Var) -> Var:
 
 
 class LiveToasts(rx.Fragment):
-    """Toasts the news of the person's inbox and the program channel."""
+    """Toasts the news of the person's channel (requests, answers, the program flag)."""
 
     def add_hooks(self) -> list[str | Var]:
         """One effect per channel, keyed on its news sequence number."""
@@ -53,17 +53,11 @@ class LiveToasts(rx.Fragment):
                 InboxState.announcement,
                 InboxState.announced_at,
             ),
-            _toast_hook(
-                "program",
-                ProgramState.announcement_seq,
-                ProgramState.announcement,
-                ProgramState.announced_at,
-            ),
         ]
 
 
 def live_announcements() -> rx.Component:
-    """Toasts plus the polite live regions (one per channel) for screen readers."""
+    """Toasts plus the polite live region for screen readers."""
     return rx.fragment(
         LiveToasts.create(),
         rx.el.div(
@@ -72,13 +66,6 @@ def live_announcements() -> rx.Component:
             role="status",
             class_name="sr-only",
             data_testid="inbox-announcer",
-        ),
-        rx.el.div(
-            ProgramState.announcement,
-            aria_live="polite",
-            role="status",
-            class_name="sr-only",
-            data_testid="program-announcer",
         ),
     )
 

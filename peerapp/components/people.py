@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.state.directory import DirectoryState
-from peerapp.state.live import InboxState, ProgramState
+from peerapp.state.live import InboxState
 
 
 def tags(label: str, items, color: str) -> rx.Component:
@@ -74,7 +74,7 @@ def request_action(entry) -> rx.Component:
                         href="/inbox",
                     ),
                     rx.cond(
-                        ProgramState.peer_mentorship_enabled,
+                        InboxState.peer_mentorship_enabled,
                         rx.cond(
                             entry.paused,
                             rx.badge("Paused", color_scheme="gray", size="2", variant="soft"),

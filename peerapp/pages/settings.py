@@ -6,7 +6,7 @@ import reflex as rx
 
 from peerapp.components.layout import page_frame
 from peerapp.services import admin
-from peerapp.state.live import ProgramState
+from peerapp.state.live import InboxState
 from peerapp.state.settings import SettingsState
 
 
@@ -64,7 +64,7 @@ def _number(label, field_id, value, on_change, bounds, hint) -> rx.Component:
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(ProgramState.program_name, size="4", as_="h2"),
+            rx.heading(InboxState.program_name, size="4", as_="h2"),
             rx.hstack(
                 rx.switch(
                     id="peer-mentorship",

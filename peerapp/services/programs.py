@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from peerapp import models
-from peerapp.models import Membership, Program, ProgramKind
+from peerapp.models import Employee, Membership, Program, ProgramKind
 from peerapp.services import validation
 from peerapp.services.errors import Refused
 
@@ -49,6 +49,18 @@ def membership(db: Session, program_id: int, employee_id: int) -> Membership | N
             Membership.program_id == program_id, Membership.employee_id == employee_id
         )
     ).first()
+
+
+def member_ids(db: Session, program_id: int) -> list[int]:
+    """Ids of the program's active members, in id order."""
+    return list(
+        db.exec(
+            select(Membership.employee_id)
+            .join(Employee, Employee.id == Membership.employee_id)
+            .where(Membership.program_id == program_id, Employee.is_active)
+            .order_by(Membership.employee_id)
+        ).all()
+    )
 
 
 def memberships_of(db: Session, employee_id: int) -> list[Membership]:

@@ -3,9 +3,14 @@
 Each person has one ``InboxState`` linked to the token ``inbox<id>``; every tab
 they have open links to it at sign-in. When a service changes something that
 concerns them, ``push_inboxes`` reloads that shared state from the database via
-``app.modify_state`` and Reflex sends the delta to all linked tabs. The program
-flag works the same way with one ``ProgramState`` per program. Browsers never
-poll, and only the server decides which token a tab is linked to.
+``app.modify_state`` and Reflex sends the delta to all linked tabs. Browsers
+never poll, and only the server decides which token a tab is linked to.
+
+The program's flag (peer mentorship on or off) travels in the same per-person
+channel. A program-wide shared state would link every open tab to one token:
+each page load would then touch it and fan out to all tabs (quadratic work with
+a thousand people online). Instead the rare admin change is pushed to each
+member's channel, and a page load only ever touches its own person's channel.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
 from reflex_base.registry import RegistrationContext
 
+from peerapp.models import Program
 from peerapp.services import inbox as inbox_service
 from peerapp.services import programs
 from peerapp.state.rows import PeerRow, RequestRow, StandingRow
@@ -38,6 +44,8 @@ class InboxState(rx.SharedState):
     incoming_from_ids: list[int] = []
     paired_ids: list[int] = []
     standing: StandingRow = StandingRow()
+    program_name: str = ""
+    peer_mentorship_enabled: bool = True
     announcement: str = ""
     announcement_seq: int = 0
     announced_at: float = 0.0
@@ -50,9 +58,23 @@ class InboxState(rx.SharedState):
 
     def _refresh(self, program_id: int, employee_id: int) -> None:
         """Reload from the database and announce what arrived since the last load."""
-        self._apply(_load_inbox(program_id, employee_id))
+        self._apply(*_load_inbox(program_id, employee_id))
 
-    def _apply(self, box: inbox_service.Inbox) -> None:
+    def _apply_program(self, program: Program) -> None:
+        if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
+            _announce(
+                self,
+                "Peer mentorship is open again."
+                if program.peer_mentorship_enabled
+                else "Peer mentorship was switched off by a program admin.",
+            )
+        if self.program_name != program.name:
+            self.program_name = program.name
+        if self.peer_mentorship_enabled != program.peer_mentorship_enabled:
+            self.peer_mentorship_enabled = program.peer_mentorship_enabled
+
+    def _apply(self, box: inbox_service.Inbox, program: Program) -> None:
+        self._apply_program(program)
         before_incoming = {row.id for row in self.incoming}
         before_outgoing = {row.id for row in self.outgoing}
         self.incoming = [RequestRow.of(item) for item in box.incoming]
@@ -85,46 +107,24 @@ class InboxState(rx.SharedState):
         self.loaded = True
 
 
-def _announce(state: InboxState | ProgramState, text: str) -> None:
+def _announce(state: InboxState, text: str) -> None:
     """News for the toast and the polite live region of every linked tab."""
     state.announcement = text
     state.announcement_seq += 1
     state.announced_at = time.time() * 1000
 
 
-def _load_inbox(program_id: int, employee_id: int) -> inbox_service.Inbox:
+def _load_inbox(program_id: int, employee_id: int) -> tuple[inbox_service.Inbox, Program]:
     with rx.session() as db:
-        return inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
+        box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
+        return box, programs.get_program(db, program_id)
 
 
-class ProgramState(rx.SharedState):
-    """Program-wide settings every signed-in tab reflects live."""
-
-    program_name: str = ""
-    peer_mentorship_enabled: bool = True
-    announcement: str = ""
-    announcement_seq: int = 0
-    announced_at: float = 0.0
-    loaded: bool = False
-
-    @staticmethod
-    def token_for(program_id: int) -> str:
-        """The shared token of a program's channel."""
-        return f"program{program_id}"
-
-    def _refresh(self, program_id: int) -> None:
-        with rx.session() as db:
-            program = programs.get_program(db, program_id)
-        if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
-            _announce(
-                self,
-                "Peer mentorship is open again."
-                if program.peer_mentorship_enabled
-                else "Peer mentorship was switched off by a program admin.",
-            )
-        self.program_name = program.name
-        self.peer_mentorship_enabled = program.peer_mentorship_enabled
-        self.loaded = True
+def _load_program(program_id: int) -> tuple[Program, list[int]]:
+    with rx.session() as db:
+        program = programs.get_program(db, program_id)
+        db.expunge(program)
+        return program, programs.member_ids(db, program_id)
 
 
 async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None:
@@ -133,7 +133,7 @@ async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None
         inbox = await root.get_state(InboxState)
         # Read inside the lock (updates of one inbox never overtake each other)
         # but off the event loop, so other people's pushes and events go on.
-        inbox._apply(await asyncio.to_thread(_load_inbox, program_id, employee_id))
+        inbox._apply(*await asyncio.to_thread(_load_inbox, program_id, employee_id))
 
 
 async def refresh_inboxes(program_id: int, people: set[int], app: rx.App | None = None) -> None:
@@ -159,12 +159,24 @@ async def refresh_inboxes(program_id: int, people: set[int], app: rx.App | None 
         raise failures[0][1]
 
 
+async def _set_program(app: rx.App, program: Program, employee_id: int) -> None:
+    token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
+    async with app.modify_state(token) as root:
+        (await root.get_state(InboxState))._apply_program(program)
+
+
 async def _push_program(program_id: int) -> None:
     app = RegistrationContext.get().app
-    token = BaseStateToken(ident=ProgramState.token_for(program_id), cls=ProgramState)
-    async with app.modify_state(token) as root:
-        program = await root.get_state(ProgramState)
-        program._refresh(program_id)
+    program, members = await asyncio.to_thread(_load_program, program_id)
+    # A few at a time: a program of thousands must not flood Redis at once.
+    for start in range(0, len(members), 50):
+        results = await asyncio.gather(
+            *(_set_program(app, program, member) for member in members[start : start + 50]),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                logger.error("Live program update failed", exc_info=result)
 
 
 def _spawn(coroutine) -> None:
@@ -188,5 +200,5 @@ def push_inboxes(program_id: int, people: set[int]) -> None:
 
 
 def push_program(program_id: int) -> None:
-    """Refresh the program settings in every signed-in tab."""
+    """Show the program's flag in every open tab of every member."""
     _spawn(_push_program(program_id))

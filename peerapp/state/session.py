@@ -68,14 +68,11 @@ class SessionState(rx.State):
         self.is_admin = False
 
     async def _link_channels(self, viewer: Viewer) -> None:
-        from peerapp.state.live import InboxState, ProgramState
+        from peerapp.state.live import InboxState
 
         inbox = await self.get_state(InboxState)
         inbox = await inbox._link_to(InboxState.token_for(viewer.employee_id))
         inbox._refresh(viewer.program_id, viewer.employee_id)
-        program = await self.get_state(ProgramState)
-        program = await program._link_to(ProgramState.token_for(viewer.program_id))
-        program._refresh(viewer.program_id)
 
     def _adopt(self, viewer: Viewer) -> None:
         self._employee_id = viewer.employee_id
@@ -133,16 +130,15 @@ class SessionState(rx.State):
     @rx.event
     async def sign_out(self):
         """End the session on the server and stop this tab's live updates."""
-        from peerapp.state.live import InboxState, ProgramState
+        from peerapp.state.live import InboxState
 
         with rx.session() as db:
             accounts.end_session(db, self.session_token)
         self.session_token = ""
         self._forget()
-        for channel in (InboxState, ProgramState):
-            state = await self.get_state(channel)
-            if state._linked_to:
-                await state._unlink()
+        inbox = await self.get_state(InboxState)
+        if inbox._linked_to:
+            await inbox._unlink()
         return rx.redirect(routes.LOGIN)
 
 

@@ -16,7 +16,7 @@ def _whole_number(text: str) -> object:
 
 
 class SettingsState(rx.State):
-    """A draft of the settings form; the saved truth is in ProgramState."""
+    """A draft of the settings form; the saved truth is in each member's InboxState."""
 
     peer_mentorship_enabled: bool = True
     open_request_limit: str = ""

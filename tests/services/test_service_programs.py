@@ -7,7 +7,7 @@ from service_helpers import make_person, reload
 from sqlmodel import func, select
 
 from peerapp.models import Membership, Program, ProgramKind
-from peerapp.services import Refused, programs
+from peerapp.services import Refused, admin, programs
 
 
 def test_new_evergreen_program_has_peer_mentorship_on(db):
@@ -140,3 +140,19 @@ def _membership_id(db, program, person) -> int:
             Membership.program_id == program.id, Membership.employee_id == person.id
         )
     ).one()
+
+
+def test_member_ids_are_the_active_members_of_that_program_only(db, program, people):
+    other = programs.create_program(db, "Elsewhere")
+    outsider = make_person(db, other, "Olga Outsider")
+    no_program = make_person(db, None, "Nina Nowhere")
+    admin.set_employee_active(
+        db, actor_id=people["admin"].id, employee_id=people["carol"].id, active=False
+    )
+
+    members = programs.member_ids(db, program.id)
+
+    expected = sorted(p.id for key, p in people.items() if key != "carol")
+    assert members == expected
+    assert outsider.id not in members and no_program.id not in members
+    assert programs.member_ids(db, other.id) == [outsider.id]
