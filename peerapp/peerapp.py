@@ -2,22 +2,26 @@
 
 import reflex as rx
 
-from peerapp import routes
+from peerapp import oidc, routes
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
 from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.settings import settings_page
+from peerapp.pages.sso import sso_landing_page
 from peerapp.state.directory import DirectoryState
 from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
+from peerapp.state.sso import SsoState
 
 app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
+    # /auth/oidc/* (single sign-on) in front of the Reflex backend.
+    api_transformer=oidc.api(),
 )
 app.register_lifespan_task(expire_requests_periodically)
 
@@ -31,7 +35,13 @@ app.add_page(
     login_page,
     route=routes.LOGIN,
     title="Sign in · peerapp",
-    on_load=SessionState.redirect_if_signed_in,
+    on_load=[SessionState.redirect_if_signed_in, SsoState.show_error],
+)
+app.add_page(
+    sso_landing_page,
+    route=routes.LOGIN_SSO,
+    title="Signing in · peerapp",
+    on_load=SsoState.redeem,
 )
 app.add_page(
     directory_page,
