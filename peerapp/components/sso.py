@@ -48,6 +48,8 @@ def sso_button() -> rx.Component:
                 rx.icon("building-2", size=18, aria_hidden="true"),
                 settings.label,
                 href=START_PATH,
+                # A real page load: the backend route answers, not the client-side router.
+                reload_document=True,
             ),
             as_child=True,
             variant="outline",

@@ -21,6 +21,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session
 
+from tests.support.oidc_provider import OidcProvider
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
 CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
@@ -106,14 +108,27 @@ def _seed(database_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> Iterator[RunningApp]:
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A local OpenID Connect provider the app's single sign-on points at."""
+    provider = OidcProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
     """Migrate a fresh database, seed people, start `reflex run --env prod`."""
     workdir = tmp_path_factory.mktemp("app")
     database_url = f"sqlite:///{workdir / 'peerapp.db'}"
     port = _free_port()
+    oidc_provider.redirect_uris.add(f"http://127.0.0.1:{port}/auth/oidc/callback")
     env = {
         **os.environ,
         "PEERAPP_DATABASE_URL": database_url,
+        "PEERAPP_OIDC_ISSUER": oidc_provider.url,
+        "PEERAPP_OIDC_CLIENT_ID": oidc_provider.client_id,
+        "PEERAPP_OIDC_CLIENT_SECRET": oidc_provider.client_secret,
+        "PEERAPP_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "PEERAPP_EXPIRY_INTERVAL_SECONDS": "1",
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
