@@ -176,3 +176,54 @@ def test_only_known_codes_have_messages():
     assert sso.message_for("<script>alert(1)</script>") == ""
     assert sso.message_for(None) == ""
     assert sso.message_for(["unknown"]) == ""
+
+
+# ------------------------------------------------------------- two servers at once
+
+
+@pytest.fixture
+def shared_engine(engine, tmp_path):
+    """An engine several threads can share: PostgreSQL, or a SQLite file (not memory)."""
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    from sqlmodel import SQLModel
+
+    from peerapp.db import make_engine
+
+    file_engine = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
+    SQLModel.metadata.create_all(file_engine)
+    yield file_engine
+    file_engine.dispose()
+
+
+def test_a_ticket_presented_twice_at_once_opens_one_session(shared_engine):
+    import threading
+
+    from peerapp.services import programs
+
+    with Session(shared_engine) as db:
+        person = make_person(db, programs.default_program(db), "Racy Rita")
+        ticket = sso.issue_ticket(db, person.email, True)
+
+    racers = 4
+    start = threading.Barrier(racers, timeout=30)
+    outcomes: list[str] = []
+
+    def redeem() -> None:
+        with Session(shared_engine) as db:
+            start.wait()
+            try:
+                sso.redeem_ticket(db, ticket)
+                outcomes.append("session")
+            except sso.SsoRefused as refused:
+                outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=redeem) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["expired"] * (racers - 1) + ["session"]
+    with Session(shared_engine) as db:
+        assert session_count(db) == 1
