@@ -128,6 +128,21 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class SsoTicket(SQLModel, table=True):
+    """A one-time, short-lived hand-over from the SSO callback to the app's sign-in.
+
+    The browser carries the ticket for a few seconds; only its hash is stored and
+    ``used_at`` is set exactly once, when it is exchanged for a session.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    used_at: datetime | None = None
+
+
 class PeerRequest(SQLModel, table=True):
     """One person asking another to become peers.
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from peerapp import routes
+from peerapp import oidc, routes
 from peerapp.components.live import connection_status
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
@@ -10,15 +10,19 @@ from peerapp.pages.login import login_page
 from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.settings import settings_page
+from peerapp.pages.sso import sso_landing_page
 from peerapp.state.directory import DirectoryState
 from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
+from peerapp.state.sso import SsoState
 
 app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
+    # /auth/oidc/* (single sign-on) in front of the Reflex backend.
+    api_transformer=oidc.api(),
 )
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_status() if stateful else None
@@ -34,7 +38,13 @@ app.add_page(
     login_page,
     route=routes.LOGIN,
     title="Sign in · peerapp",
-    on_load=SessionState.redirect_if_signed_in,
+    on_load=[SessionState.redirect_if_signed_in, SsoState.show_error],
+)
+app.add_page(
+    sso_landing_page,
+    route=routes.LOGIN_SSO,
+    title="Signing in · peerapp",
+    on_load=SsoState.redeem,
 )
 app.add_page(
     directory_page,

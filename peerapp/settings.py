@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,3 +30,62 @@ def public_url() -> str | None:
 
 
 SESSION_DAYS = int(os.environ.get("PEERAPP_SESSION_DAYS", "30"))
+
+
+# Single sign-on with OpenID Connect (optional) ---------------------------------
+
+OIDC_DEFAULT_LABEL = "Sign in with your company account"
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Where the company's identity provider is and who this app is to it."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+    public_url: str
+
+    @property
+    def metadata_url(self) -> str:
+        """OpenID Connect discovery document of the issuer."""
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    @property
+    def redirect_uri(self) -> str:
+        """Where the provider sends the browser back (register this with the provider)."""
+        return f"{self.public_url}/auth/oidc/callback"
+
+
+def oidc_settings() -> OidcSettings | None:
+    """SSO settings from PEERAPP_OIDC_*; None (SSO off) when the issuer is not set.
+
+    A half-filled configuration is a mistake, so it stops the app with a message
+    naming what is missing instead of silently hiding the SSO button.
+    """
+    issuer = os.environ.get("PEERAPP_OIDC_ISSUER", "").strip().rstrip("/")
+    client_id = os.environ.get("PEERAPP_OIDC_CLIENT_ID", "").strip()
+    client_secret = os.environ.get("PEERAPP_OIDC_CLIENT_SECRET", "").strip()
+    if not issuer and not client_id:
+        return None
+    missing = [
+        name
+        for name, value in (
+            ("PEERAPP_OIDC_ISSUER", issuer),
+            ("PEERAPP_OIDC_CLIENT_ID", client_id),
+            ("PEERAPP_OIDC_CLIENT_SECRET", client_secret),
+        )
+        if not value
+    ]
+    if missing:
+        raise RuntimeError(f"Single sign-on is half configured: set {', '.join(missing)}.")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=client_secret,
+        label=os.environ.get("PEERAPP_OIDC_LABEL", "").strip() or OIDC_DEFAULT_LABEL,
+        public_url=(
+            os.environ.get("PEERAPP_PUBLIC_URL", "").strip() or "http://localhost:3000"
+        ).rstrip("/"),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.components.sso import sso_button, sso_error
 from peerapp.state.session import SessionState
 
 
@@ -53,9 +54,11 @@ def login_page() -> rx.Component:
                                 width="100%",
                             ),
                         ),
+                        sso_error(),
                         _field("Email", "email", "email", "username"),
                         _field("Password", "password", "password", "current-password"),
                         rx.button("Sign in", type="submit", size="3", width="100%"),
+                        sso_button(),
                         spacing="4",
                         width="100%",
                     ),

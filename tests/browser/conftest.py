@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session
 
 from tests.launch import AppProcess, app_env, free_port, migrate
+from tests.support.oidc_provider import OidcProvider
 
 PASSWORD = "correct-horse-battery"
 CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
@@ -96,14 +97,30 @@ def _seed(database_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> Iterator[RunningApp]:
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A local OpenID Connect provider the app's single sign-on points at."""
+    provider = OidcProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
     """Migrate a fresh database, seed people, start `reflex run --env prod`."""
     workdir = tmp_path_factory.mktemp("app")
     database_url = f"sqlite:///{workdir / 'peerapp.db'}"
-    env = app_env(database_url)
+    port = free_port()
+    oidc_provider.redirect_uris.add(f"http://127.0.0.1:{port}/auth/oidc/callback")
+    env = app_env(
+        database_url,
+        PEERAPP_OIDC_ISSUER=oidc_provider.url,
+        PEERAPP_OIDC_CLIENT_ID=oidc_provider.client_id,
+        PEERAPP_OIDC_CLIENT_SECRET=oidc_provider.client_secret,
+        PEERAPP_PUBLIC_URL=f"http://127.0.0.1:{port}",
+    )
     migrate(env)
     _seed(database_url)
-    server = AppProcess(env, free_port(), workdir / "server.log")
+    server = AppProcess(env, port, workdir / "server.log")
     try:
         server.start(pytest.fail)
         yield RunningApp(url=server.url, database_url=database_url, log_path=server.log_path)

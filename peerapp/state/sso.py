@@ -1,0 +1,42 @@
+"""Single sign-on in the browser: show SSO errors, redeem the one-time ticket."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp import routes
+from peerapp.services import sso
+from peerapp.services.errors import Refused
+from peerapp.settings import SESSION_DAYS
+from peerapp.state.session import SessionState, resolve_viewer
+
+
+class SsoState(rx.State):
+    """The message of a failed single sign-on, shown on the sign-in page."""
+
+    error: str = ""
+
+    @rx.event
+    def show_error(self):
+        """on_load of /login: turn ``?sso_error=<code>`` into its fixed message."""
+        self.error = sso.message_for(self.router.url.query_parameters.get("sso_error"))
+
+    @rx.event
+    async def redeem(self):
+        """on_load of /login/sso: exchange ``?ticket=`` for a session, exactly once."""
+        ticket = self.router.url.query_parameters.get("ticket")
+        try:
+            with rx.session() as db:
+                token = sso.redeem_ticket(db, ticket, session_days=SESSION_DAYS)
+                viewer = resolve_viewer(db, token)
+        except Refused as refused:
+            code = refused.code if isinstance(refused, sso.SsoRefused) else "failed"
+            return rx.redirect(f"{routes.LOGIN}?sso_error={code}", replace=True)
+        session = await self.get_state(SessionState)
+        session.session_token = token
+        session.sign_in_error = ""
+        if viewer is not None:
+            session._adopt(viewer)
+        self.error = ""
+        # replace: the spent ticket's URL does not stay in the history as a step back.
+        return rx.redirect(routes.DIRECTORY, replace=True)
