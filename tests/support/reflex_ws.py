@@ -30,6 +30,7 @@ brings nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -273,11 +274,14 @@ class ReflexClient:
         from websockets.sync.client import connect
 
         self.pathname = pathname
-        self._ws = connect(
-            socket_url(self.base_url, self.token),
-            open_timeout=self.timeout,
-            max_size=None,
-            compression=None,
+        self._stack = contextlib.ExitStack()
+        self._ws = self._stack.enter_context(
+            connect(
+                socket_url(self.base_url, self.token),
+                open_timeout=self.timeout,
+                max_size=None,
+                compression=None,
+            )
         )
         opened = self._recv()
         if opened.kind != "open":
@@ -296,8 +300,8 @@ class ReflexClient:
     def close(self) -> None:
         """Close the socket (the server sees a tab closing)."""
         if self._ws is not None:
-            self._ws.close()
             self._ws = None
+            self._stack.close()
 
     def __enter__(self) -> ReflexClient:
         return self
