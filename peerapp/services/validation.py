@@ -8,6 +8,9 @@ from peerapp.services.errors import Refused
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Ids are INTEGER columns: anything larger cannot exist, and handing it to the
+# database driver fails (SQLite: OverflowError; PostgreSQL: out of range).
+ID_MAX = 2**31 - 1
 
 
 def text(value: object, label: str, max_len: int, *, required: bool = False) -> str:
@@ -33,8 +36,8 @@ def email(value: object) -> str:
 
 
 def identifier(value: object, label: str = "id") -> int:
-    """A positive integer id; bools and strings are refused."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    """A positive integer id that fits the id columns; bools and strings are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= ID_MAX:
         raise Refused(f"That {label} is not valid.")
     return value
 

@@ -48,11 +48,12 @@ class SessionState(rx.State):
         still valid is adopted again here, live channels included.
         """
         if not self.session_token:
+            await self._leave()
             return None
         with rx.session() as db:
             viewer = resolve_viewer(db, self.session_token)
         if viewer is None:
-            self._forget()
+            await self._leave()
             return None
         if viewer.employee_id != self._employee_id:
             self._adopt(viewer)
@@ -66,6 +67,19 @@ class SessionState(rx.State):
         self.signed_in = False
         self.user_name = ""
         self.is_admin = False
+
+    async def _leave(self) -> None:
+        """No valid session in this tab: forget the person and stop their live channels.
+
+        Without the unlink, a tab whose session ended elsewhere (or whose token
+        was cleared) kept receiving that person's inbox pushes.
+        """
+        from peerapp.state.live import InboxState
+
+        self._forget()
+        inbox = await self.get_state(InboxState)
+        if inbox._linked_to:
+            await inbox._unlink()
 
     async def _link_channels(self, viewer: Viewer) -> None:
         from peerapp.state.live import InboxState
@@ -130,15 +144,10 @@ class SessionState(rx.State):
     @rx.event
     async def sign_out(self):
         """End the session on the server and stop this tab's live updates."""
-        from peerapp.state.live import InboxState
-
         with rx.session() as db:
             accounts.end_session(db, self.session_token)
         self.session_token = ""
-        self._forget()
-        inbox = await self.get_state(InboxState)
-        if inbox._linked_to:
-            await inbox._unlink()
+        await self._leave()
         return rx.redirect(routes.LOGIN)
 
 

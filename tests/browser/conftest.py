@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -58,6 +58,23 @@ class RunningApp:
     url: str
     database_url: str
     log_path: Path
+    # Byte ranges of the server log whose errors a test has already checked and
+    # accepted (forged events that Reflex itself rejects with a logged error).
+    accepted_log_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def log_size(self) -> int:
+        """Current length of the server log, to mark where a test's output starts."""
+        return self.log_path.stat().st_size
+
+    def log_between(self, start: int, end: int) -> str:
+        """The server log written between two ``log_size`` marks."""
+        with open(self.log_path, "rb") as log:
+            log.seek(start)
+            return log.read(end - start).decode(errors="replace")
+
+    def accept_log_span(self, start: int, end: int) -> None:
+        """Exclude a span from the end-of-session error check (the caller checked it)."""
+        self.accepted_log_spans.append((start, end))
 
     def db(self) -> Session:
         """A session on the app's database (for setting up a scene)."""
@@ -123,10 +140,11 @@ def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
     server = AppProcess(env, port, workdir / "server.log")
     try:
         server.start(pytest.fail)
-        yield RunningApp(url=server.url, database_url=database_url, log_path=server.log_path)
+        app = RunningApp(url=server.url, database_url=database_url, log_path=server.log_path)
+        yield app
     finally:
         server.stop()
-    problems = server.logged_problems()
+    problems = server.logged_problems(skip=app.accepted_log_spans)
     assert not problems, "server logged errors:\n" + "\n".join(problems[:20])
 
 

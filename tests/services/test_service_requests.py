@@ -125,7 +125,7 @@ def test_nonexistent_recipient_gets_the_same_refusal_as_a_non_peer(db, program, 
     assert request_count(db) == 0
 
 
-@pytest.mark.parametrize("bad_id", ["2", 2.0, -1, 0, True, False, None, [2]])
+@pytest.mark.parametrize("bad_id", ["2", 2.0, -1, 0, True, False, None, [2], 2**31, 2**63, 10**40])
 def test_recipient_id_must_be_a_positive_int(db, program, alice, bad_id):
     make_person(db, program, "Bob Baker")  # a real peer whose id could be 1 or 2
     with pytest.raises(Refused, match="not valid"):
@@ -498,3 +498,13 @@ def _act(db, action: str, request_id, actor_id: int):
     if action == "decline":
         return requests.decline_request(db, request_id=request_id, actor_id=actor_id, reason="")
     return requests.withdraw_request(db, request_id=request_id, actor_id=actor_id)
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63, 10**40])
+def test_ids_beyond_the_id_columns_are_refused_not_crashed(db, program, alice, huge):
+    """A forged huge id used to reach the driver and fail (SQLite OverflowError)."""
+    for action in (requests.accept_request, requests.withdraw_request):
+        with pytest.raises(Refused, match="not valid"):
+            action(db, request_id=huge, actor_id=alice.id)
+    with pytest.raises(Refused, match="not valid"):
+        requests.decline_request(db, request_id=huge, actor_id=alice.id)
