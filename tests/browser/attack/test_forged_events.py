@@ -395,9 +395,7 @@ def case_inbox_private_link_handlers(attack: Attack):
 def case_inbox_setvar_on_shared_state(attack: Attack):
     oscar = attack.signed_in()
     oscar.send(handler("inbox", "setvar"), {"var_name": "incoming", "value": []})
-    oscar.send(
-        handler("inbox", "setvar"), {"var_name": "peer_mentorship_enabled", "value": False}
-    )
+    oscar.send(handler("inbox", "setvar"), {"var_name": "peer_mentorship_enabled", "value": False})
     shared_base = names()["inbox"].get_full_name().rpartition(".")[0]
     oscar.send(
         f"{shared_base}.setvar",
