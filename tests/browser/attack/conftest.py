@@ -25,7 +25,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from tests.browser.conftest import ROOT, RunningApp
+from tests.browser.conftest import RunningApp
+from tests.launch import ROOT
 from tests.support.reflex_ws import Barrier, ReflexClient, handler_name, storage_key
 
 SCENE_PASSWORD = "attack-scene-password"
