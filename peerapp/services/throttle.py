@@ -48,19 +48,20 @@ def is_throttled(db: Session, *, email: object, client: object) -> bool:
     """Too many recent failures for this email (since its last success) or this address."""
     since = utcnow() - _window()
     ekey = email_key(email)
+    # Failures after the last success count (ids, not times: two can share a time).
     last_success = db.exec(
-        select(sa.func.max(SignInAttempt.at)).where(
+        select(sa.func.max(SignInAttempt.id)).where(
             SignInAttempt.email_key == ekey,
             SignInAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
             SignInAttempt.at > since,
         )
     ).one()
-    email_since = max(since, last_success) if last_success is not None else since
     email_failures = db.exec(
         select(sa.func.count()).where(
             SignInAttempt.email_key == ekey,
             SignInAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
-            SignInAttempt.at > email_since,
+            SignInAttempt.at > since,
+            SignInAttempt.id > (last_success or 0),
         )
     ).one()
     if email_failures >= settings.SIGN_IN_FAILURES_PER_EMAIL:
