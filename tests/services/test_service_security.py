@@ -147,9 +147,7 @@ def test_refused_deactivation_revokes_nothing(db, program, people):
 # ---------------------------------------------------------------- throttling
 
 
-def test_five_failures_lock_the_email_even_for_the_right_password_until_the_window_passes(
-    db, ada
-):
+def test_five_failures_lock_the_email_even_for_the_right_password_until_the_window_passes(db, ada):
     assert settings.SIGN_IN_FAILURES_PER_EMAIL == 5
     assert settings.SIGN_IN_WINDOW_MINUTES == 15
     with frozen_at(T0):
