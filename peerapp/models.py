@@ -143,6 +143,20 @@ class SsoTicket(SQLModel, table=True):
     used_at: datetime | None = None
 
 
+class SignInAttempt(SQLModel, table=True):
+    """One checked sign-in, for throttling across server processes.
+
+    Only hashes of the email and of the client address are kept, and rows older
+    than the throttling window are pruned as new attempts arrive.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    email_key: str = Field(max_length=64, index=True)
+    client_key: str = Field(max_length=64, index=True)
+    succeeded: bool = Field(default=False)
+
+
 class PeerRequest(SQLModel, table=True):
     """One person asking another to become peers.
 

@@ -89,3 +89,12 @@ def oidc_settings() -> OidcSettings | None:
             os.environ.get("PEERAPP_PUBLIC_URL", "").strip() or "http://localhost:3000"
         ).rstrip("/"),
     )
+
+
+# Sign-in throttling: failures within the window per email / per client address.
+SIGN_IN_WINDOW_MINUTES = int(os.environ.get("PEERAPP_SIGN_IN_WINDOW_MINUTES", "15"))
+SIGN_IN_FAILURES_PER_EMAIL = int(os.environ.get("PEERAPP_SIGN_IN_FAILURES_PER_EMAIL", "5"))
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("PEERAPP_SIGN_IN_FAILURES_PER_ADDRESS", "20"))
+
+# Peer requests one person may send in any rolling hour (whatever became of them).
+REQUESTS_PER_HOUR = int(os.environ.get("PEERAPP_REQUESTS_PER_HOUR", "10"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp import models
 from peerapp.state.requests import RequestActionsState
 
 _STATUS_COLOR = {
@@ -175,7 +176,7 @@ def decline_dialog() -> rx.Component:
                 id="decline-reason",
                 value=RequestActionsState.decline_reason,
                 on_change=RequestActionsState.set_decline_reason,
-                max_length=300,
+                max_length=models.REASON_MAX,
                 placeholder="e.g. Not enough time this quarter",
             ),
             rx.hstack(

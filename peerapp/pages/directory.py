@@ -6,6 +6,7 @@ import reflex as rx
 
 from peerapp.components.layout import page_frame, peer_mentorship_off_notice, standing_summary
 from peerapp.components.people import person_card
+from peerapp.services.directory import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
 
@@ -20,6 +21,7 @@ def _filters() -> rx.Component:
                 value=DirectoryState.query,
                 on_change=DirectoryState.set_query.debounce(250),
                 aria_label="Search peers",
+                max_length=QUERY_MAX,
                 type="search",
                 size="3",
                 width="100%",

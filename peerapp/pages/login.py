@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp import models
 from peerapp.components.sso import sso_button, sso_error
+from peerapp.services.accounts import PASSWORD_MAX
 from peerapp.state.session import SessionState
 
 
-def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:
+def _field(label: str, name: str, kind: str, autocomplete: str, max_len: int) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, class_name="field-label"),
         rx.input(
@@ -17,6 +19,7 @@ def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:
             type=kind,
             required=True,
             auto_complete=autocomplete,
+            max_length=max_len,
             size="3",
             width="100%",
         ),
@@ -55,8 +58,10 @@ def login_page() -> rx.Component:
                             ),
                         ),
                         sso_error(),
-                        _field("Email", "email", "email", "username"),
-                        _field("Password", "password", "password", "current-password"),
+                        _field("Email", "email", "email", "username", models.EMAIL_MAX),
+                        _field(
+                            "Password", "password", "password", "current-password", PASSWORD_MAX
+                        ),
                         rx.button("Sign in", type="submit", size="3", width="100%"),
                         sso_button(),
                         spacing="4",

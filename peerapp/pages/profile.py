@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.account import account_security
 from peerapp.components.layout import page_frame
 from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
@@ -216,4 +217,6 @@ def profile_page() -> rx.Component:
             ),
             rx.center(rx.spinner(size="3"), padding="3em"),
         ),
+        # Its own forms, outside the profile form (forms cannot nest).
+        rx.cond(ProfileState.loaded, account_security()),
     )

@@ -6,18 +6,22 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from pwdlib import PasswordHash
 from sqlmodel import Session, select
+from zxcvbn import zxcvbn
 
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import Employee, UserSession
-from peerapp.services import validation
+from peerapp.services import throttle, validation
 from peerapp.services.errors import Refused
 from peerapp.services.programs import parse_roles, set_roles
 
-PASSWORD_MIN = 10
+PASSWORD_MIN = 12
 PASSWORD_MAX = 256
+# zxcvbn scores 0 (guessable in a few tries) to 4; 3 means "safely unguessable".
+PASSWORD_SCORE_MIN = 3
 
 _hasher = PasswordHash.recommended()
 # Verified against when an email is unknown, so that a miss costs as much time
@@ -25,13 +29,33 @@ _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("peerapp-timing-equaliser")
 
 
-def _check_password(password: object) -> str:
+def check_new_password(password: object, *, personal: tuple[str, ...] = ()) -> str:
+    """Refuse a new password that is too short, too long or easy to guess.
+
+    ``personal`` holds the person's own details (name, email), which zxcvbn treats
+    as guessable words.
+    """
     if not isinstance(password, str):
         raise Refused("Password must be text.")
     if len(password) < PASSWORD_MIN:
         raise Refused(f"Password must be at least {PASSWORD_MIN} characters.")
     if len(password) > PASSWORD_MAX:
         raise Refused(f"Password can be at most {PASSWORD_MAX} characters.")
+    words: list[str] = []
+    for item in personal:
+        if isinstance(item, str) and item.strip():
+            words.append(item.strip().lower())
+            words.extend(part for part in item.lower().replace("@", " ").replace(".", " ").split())
+    # zxcvbn is slow on very long input and gains nothing past ~100 characters.
+    verdict = zxcvbn(password[:100], user_inputs=words)
+    if verdict["score"] < PASSWORD_SCORE_MIN:
+        feedback = verdict.get("feedback") or {}
+        hints = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
+        detail = " ".join(hint.strip() for hint in hints if hint and hint.strip())
+        raise Refused(
+            "That password is too easy to guess. "
+            + (detail or "Add another word or two; uncommon words are better.")
+        )
     return password
 
 
@@ -68,7 +92,11 @@ def create_employee(
         skills=validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         learning_goals=validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
         is_admin=bool(is_admin),
-        password_hash=_hasher.hash(_check_password(password)) if password is not None else None,
+        password_hash=(
+            _hasher.hash(check_new_password(password, personal=(full_name, address)))
+            if password is not None
+            else None
+        ),
     )
     db.add(employee)
     db.flush()
@@ -139,3 +167,94 @@ def end_session(db: Session, token: object) -> None:
         session_row.revoked_at = utcnow()
         db.add(session_row)
         db.commit()
+
+
+def sign_in(
+    db: Session,
+    *,
+    email: object,
+    password: object,
+    client: object,
+    previous_token: object = None,
+    days: int = 30,
+) -> str:
+    """Check a sign-in and open a new session; returns its token.
+
+    Refuses with one generic message whether the email is unknown, the password
+    wrong or the email/address throttled; a throttled attempt is refused without
+    checking the password at all. A token the browser still held is revoked, so
+    every sign-in rotates the browser's session.
+    """
+    if throttle.is_throttled(db, email=email, client=client):
+        raise Refused(throttle.SIGN_IN_REFUSED)
+    employee = authenticate(db, email, password)
+    throttle.record(db, email=email, client=client, succeeded=employee is not None)
+    if employee is None:
+        raise Refused(throttle.SIGN_IN_REFUSED)
+    end_session(db, previous_token)
+    return start_session(db, employee.id, days=days)
+
+
+def revoke_sessions(db: Session, employee_id: int, *, keep_token: object = None) -> int:
+    """Revoke every live session of a person except ``keep_token``'s (no commit).
+
+    Returns how many sessions were revoked.
+    """
+    condition = sa.and_(
+        UserSession.employee_id == employee_id,
+        UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
+    )
+    if isinstance(keep_token, str) and keep_token:
+        condition = sa.and_(condition, UserSession.token_hash != _digest(keep_token))
+    result = db.exec(sa.update(UserSession).where(condition).values(revoked_at=utcnow()))
+    return result.rowcount or 0
+
+
+def sign_out_everywhere(db: Session, token: object) -> int:
+    """Revoke every session of the person this token signs in, this one included."""
+    employee = resolve_session(db, token)
+    if employee is None:
+        raise Refused("You are signed out already.")
+    count = revoke_sessions(db, employee.id)
+    db.commit()
+    return count
+
+
+def change_password(
+    db: Session,
+    *,
+    token: object,
+    current_password: object,
+    new_password: object,
+    repeat_password: object,
+    client: object = "",
+) -> None:
+    """Change the signed-in person's password; every other session of theirs ends.
+
+    The current password is checked (and wrong guesses count toward sign-in
+    throttling, so a stolen session cannot be used to guess it).
+    """
+    employee = resolve_session(db, token)
+    if employee is None:
+        raise Refused("Your session has ended. Sign in again to change your password.")
+    if not isinstance(current_password, str) or not current_password:
+        raise Refused("Enter your current password.")
+    if throttle.is_throttled(db, email=employee.email, client=client):
+        raise Refused("Too many wrong passwords. Try again in a few minutes.")
+    right = (
+        len(current_password) <= PASSWORD_MAX
+        and employee.password_hash is not None
+        and _hasher.verify(current_password, employee.password_hash)
+    )
+    if not right:
+        throttle.record(db, email=employee.email, client=client, succeeded=False)
+        raise Refused("Your current password is not right.")
+    new = check_new_password(new_password, personal=(employee.full_name, employee.email))
+    if new_password != repeat_password:
+        raise Refused("The two new passwords differ. Type the same new password twice.")
+    if new == current_password:
+        raise Refused("The new password is the same as the current one. Choose a different one.")
+    employee.password_hash = _hasher.hash(new)
+    db.add(employee)
+    revoke_sessions(db, employee.id, keep_token=token)
+    db.commit()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from peerapp.models import Employee, Program
-from peerapp.services import programs, requests, validation
+from peerapp.services import accounts, programs, requests, validation
 from peerapp.services.errors import Refused
 
 CANCELLED_BY_SETTINGS = "Peer mentorship was turned off in this program by an admin."
@@ -84,7 +84,11 @@ def update_program_settings(
 def set_employee_active(
     db: Session, *, actor_id: int, employee_id: object, active: object
 ) -> set[int]:
-    """Deactivate (or reactivate) an employee; deactivation cancels their pending requests."""
+    """Deactivate (or reactivate) an employee.
+
+    Deactivation cancels their pending requests and revokes every session they
+    have, so reactivating them later does not bring old sign-ins back.
+    """
     require_admin(db, actor_id)
     employee_id = validation.identifier(employee_id, "person")
     active = validation.flag(active, "Active")
@@ -103,6 +107,8 @@ def set_employee_active(
                 person_id=employee_id,
                 reason=f"{employee.full_name} is no longer active in the program.",
             )
+    if not active:
+        accounts.revoke_sessions(db, employee_id)
     employee.is_active = active
     db.add(employee)
     db.commit()

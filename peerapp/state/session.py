@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
 
 from peerapp import routes
-from peerapp.services import accounts, programs
+from peerapp.services import Refused, accounts, programs
 from peerapp.settings import SESSION_DAYS
 
 
@@ -76,6 +77,7 @@ class SessionState(rx.State):
         """
         from peerapp.state.live import InboxState
 
+        self.session_token = ""
         self._forget()
         inbox = await self.get_state(InboxState)
         if inbox._linked_to:
@@ -114,15 +116,26 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_in(self, form_data: dict):
-        """Check the email and password; one message for every kind of failure."""
+        """Check the email and password; one message for every kind of failure.
+
+        Attempts are throttled per email and per client address; a token this
+        browser still held is revoked and replaced (session rotation).
+        """
         email = form_data.get("email") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
         with rx.session() as db:
-            employee = accounts.authenticate(db, email, password)
-            if employee is None:
-                self.sign_in_error = "Email or password is not right. Please try again."
+            try:
+                token = accounts.sign_in(
+                    db,
+                    email=email,
+                    password=password,
+                    client=self.router.session.client_ip,
+                    previous_token=self.session_token,
+                    days=SESSION_DAYS,
+                )
+            except Refused as refusal:
+                self.sign_in_error = refusal.message
                 return None
-            token = accounts.start_session(db, employee.id, days=SESSION_DAYS)
             viewer = resolve_viewer(db, token)
         self.session_token = token
         self.sign_in_error = ""
@@ -143,12 +156,23 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        """End the session on the server and stop this tab's live updates."""
+        """End the session on the server; every tab of this browser loses it."""
         with rx.session() as db:
             accounts.end_session(db, self.session_token)
-        self.session_token = ""
         await self._leave()
         return rx.redirect(routes.LOGIN)
+
+    @rx.event
+    async def sign_out_everywhere(self):
+        """End every session of the signed-in person, on every device, this one too."""
+        # Already signed out (Refused): the sign-in page is where they belong anyway.
+        with rx.session() as db, contextlib.suppress(Refused):
+            accounts.sign_out_everywhere(db, self.session_token)
+        await self._leave()
+        return [
+            rx.redirect(routes.LOGIN),
+            rx.toast.success("You are signed out on every device and browser."),
+        ]
 
 
 async def current_viewer(state: rx.State) -> Viewer | None:

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from peerapp.services import programs, requests
+from peerapp.services.throttle import SIGN_IN_REFUSED
 from tests.browser.conftest import (
     PEOPLE,
     assert_not_reloaded,
@@ -172,9 +173,7 @@ def test_wrong_password_gets_one_generic_message(app_server, new_context):
     page.get_by_label("Email").fill(PEOPLE["alice"].email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "Email or password is not right. Please try again."
-    )
+    expect(page.get_by_role("alert")).to_have_text(SIGN_IN_REFUSED)
     expect(page).to_have_url(re.compile(r"/login/?$"))
 
     page.reload()
@@ -182,9 +181,7 @@ def test_wrong_password_gets_one_generic_message(app_server, new_context):
     page.get_by_label("Email").fill("nobody@example.com")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "Email or password is not right. Please try again."
-    )
+    expect(page.get_by_role("alert")).to_have_text(SIGN_IN_REFUSED)
     expect(page).to_have_url(re.compile(r"/login/?$"))
 
 

@@ -122,7 +122,10 @@ def test_create_user_refuses_a_duplicate_and_a_short_password(cli_database, monk
     assert "already exists" in capsys.readouterr().err
     monkeypatch.setenv("PEERAPP_PASSWORD", "short")
     assert cli.main(["create-user", "--email", "cy@corp.example", "--name", "Cy"]) == 1
-    assert "at least 10 characters" in capsys.readouterr().err
+    assert "at least 12 characters" in capsys.readouterr().err
+    monkeypatch.setenv("PEERAPP_PASSWORD", "password1234")
+    assert cli.main(["create-user", "--email", "cy@corp.example", "--name", "Cy"]) == 1
+    assert "too easy to guess" in capsys.readouterr().err
     with Session(make_engine(cli_database)) as db:
         assert db.exec(select(sa.func.count()).select_from(Employee)).one() == 1
 
