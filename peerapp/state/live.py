@@ -68,24 +68,33 @@ class InboxState(rx.SharedState):
                 if program.peer_mentorship_enabled
                 else "Peer mentorship was switched off by a program admin.",
             )
-        if self.program_name != program.name:
-            self.program_name = program.name
-        if self.peer_mentorship_enabled != program.peer_mentorship_enabled:
-            self.peer_mentorship_enabled = program.peer_mentorship_enabled
+        _update(
+            self,
+            program_name=program.name,
+            peer_mentorship_enabled=program.peer_mentorship_enabled,
+        )
 
     def _apply(self, box: inbox_service.Inbox, program: Program) -> None:
         self._apply_program(program)
         before_incoming = {row.id for row in self.incoming}
         before_outgoing = {row.id for row in self.outgoing}
-        self.incoming = [RequestRow.of(item) for item in box.incoming]
-        self.outgoing = [RequestRow.of(item) for item in box.outgoing]
-        self.history = [RequestRow.of(item) for item in box.history]
-        self.peers = [PeerRow.of(item) for item in box.peers]
-        self.incoming_count = len(box.incoming)
-        self.outgoing_ids = [row.other_id for row in self.outgoing]
-        self.incoming_from_ids = [row.other_id for row in self.incoming]
-        self.paired_ids = [row.other_id for row in self.peers]
-        self.standing = StandingRow.of(box.standing)
+        incoming = [RequestRow.of(item) for item in box.incoming]
+        outgoing = [RequestRow.of(item) for item in box.outgoing]
+        peers = [PeerRow.of(item) for item in box.peers]
+        # Only what changed goes into the delta: a new request must not resend
+        # the whole history to every tab.
+        _update(
+            self,
+            incoming=incoming,
+            outgoing=outgoing,
+            history=[RequestRow.of(item) for item in box.history],
+            peers=peers,
+            incoming_count=len(incoming),
+            outgoing_ids=[row.other_id for row in outgoing],
+            incoming_from_ids=[row.other_id for row in incoming],
+            paired_ids=[row.other_id for row in peers],
+            standing=StandingRow.of(box.standing),
+        )
         if self.loaded:
             news = [
                 f"New peer request from {row.other_name}"
@@ -104,7 +113,15 @@ class InboxState(rx.SharedState):
             ]
             if news:
                 _announce(self, ". ".join(news) + ".")
-        self.loaded = True
+        if not self.loaded:
+            self.loaded = True
+
+
+def _update(state: InboxState, **values) -> None:
+    """Assign only the vars whose value differs (an assignment marks a var dirty)."""
+    for name, value in values.items():
+        if getattr(state, name) != value:
+            setattr(state, name, value)
 
 
 def _announce(state: InboxState, text: str) -> None:
