@@ -2,12 +2,15 @@
 
 import reflex as rx
 
-from peerapp.settings import database_url, redis_url
+from peerapp.settings import allowed_origins, database_url, redis_url
 
 config = rx.Config(
     app_name="peerapp",
     db_url=database_url(),
     redis_url=redis_url(),
+    # Reflex hands these to python-socketio, which refuses a WebSocket whose Origin
+    # is not listed (and to the CORS middleware of the HTTP routes).
+    cors_allowed_origins=allowed_origins(),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

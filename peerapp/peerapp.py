@@ -9,6 +9,7 @@ from peerapp.pages.login import login_page
 from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.settings import settings_page
+from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
 from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.profile import ProfileState
@@ -18,6 +19,8 @@ from peerapp.state.settings import SettingsState
 app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
+    # CSP, nosniff, no-referrer and DENY framing on every HTTP response, pages included.
+    api_transformer=SecurityHeaders,
 )
 app.register_lifespan_task(expire_requests_periodically)
 
