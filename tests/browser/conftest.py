@@ -241,9 +241,11 @@ def new_context(browser: Browser):
     def watch(page: Page) -> None:
         page.on(
             "console",
-            lambda message: violations.append(f"{page.url}: {message.text}")
-            if _is_csp_violation(message.text)
-            else None,
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if _is_csp_violation(message.text)
+                else None
+            ),
         )
 
     def make(**kwargs) -> BrowserContext:

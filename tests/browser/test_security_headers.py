@@ -49,11 +49,13 @@ def test_every_response_carries_the_security_headers(app_server, path):
 
 
 def test_socket_refuses_a_foreign_origin(app_server):
-    with pytest.raises(InvalidStatus) as refused:
-        with connect(
+    with (
+        pytest.raises(InvalidStatus) as refused,
+        connect(
             _socket_url(app_server.url), origin="http://evil.example", open_timeout=10
-        ) as socket:
-            socket.recv(timeout=5)
+        ) as socket,
+    ):
+        socket.recv(timeout=5)
     assert refused.value.response.status_code in (400, 403)
 
 
@@ -71,7 +73,8 @@ def test_app_works_under_its_policy(app_server, new_context):
     """Sign in, browse and get a toast; ``new_context`` fails on any CSP violation."""
     context = new_context()
     page = sign_in(context, app_server, "kim")
-    for name, heading in [("Inbox", "Inbox"), ("My peers", "My peers"), ("Profile", "Your profile")]:
+    pages = [("Inbox", "Inbox"), ("My peers", "My peers"), ("Profile", "Your profile")]
+    for name, heading in pages:
         page.get_by_role("link", name=name).first.click()
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
     page.get_by_role("button", name="Save profile").click()
