@@ -29,7 +29,7 @@ from peerapp import models
 from peerapp.models import Employee, Membership, PeerRequest
 from peerapp.services import accounts, profiles, programs, requests, validation
 from tests.browser.conftest import PASSWORD
-from tests.browser.xss_payloads import PAYLOADS
+from tests.browser.xss_payloads import PAYLOADS, REFUSED
 
 pytestmark = pytest.mark.browser
 
@@ -439,6 +439,13 @@ def test_profile_page_shows_hostile_values_as_typed(app_server, scene, new_conte
         page.get_by_label("Search peers").fill(payload)
         expect(page.locator(".person-card").filter(has_text=payload).first).to_be_visible()
         assert_inert(page, watch)
+
+    # Reflex's var tag is refused with a message (it would hang the server in a toast).
+    page.get_by_role("link", name="Profile").click()
+    page.locator("#full_name").fill(REFUSED[0])
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("alert")).to_contain_text("Full name cannot contain a “reflex.Var” tag")
+    assert_inert(page, watch)
 
     # Every payload, stored by the service, shown by the page after a fresh load.
     for payload in PAYLOADS:

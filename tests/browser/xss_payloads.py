@@ -65,7 +65,6 @@ PAYLOADS: list[str] = [
     "{{constructor.constructor('window.__pwned=1')()}}",
     "{{7*7}} ${7*7} #{7*7} <%= 7*7 %>",
     "{__html: '<img src=x onerror=window.__pwned=1>'}",
-    '<reflex.Var>{"state": ""}</reflex.Var>window.__pwned=1',
     '"+(window.__pwned=1)+"',
     "');window.__pwned=1;//",
     '\\";window.__pwned=1;//',
@@ -102,6 +101,14 @@ PAYLOADS: list[str] = [
     ("<img src=x onerror=" + MARK + ">" + "A" * 80)[:120],
     ("<script>" + MARK + "</script>" + "x" * 300)[:300],
     "<b>" + ("long " * 190) + f"<script>{MARK}</script>",
+]
+
+# Refused by the services (see services/validation.py): Reflex's own var tag, which
+# would make the backend loop when the text reaches a toast, and a lone surrogate.
+REFUSED: list[str] = [
+    '<reflex.Var>{"state": ""}</reflex.Var>window.__pwned=1',
+    "<reflex.Var>1</reflex.Var>",
+    "lone \ud800 surrogate",
 ]
 
 assert len(PAYLOADS) >= 50
