@@ -97,7 +97,6 @@ def content_security_policy(origins: Iterable[str], script_hashes: Iterable[str]
         "script-src": ["'self'", *script_hashes, "'unsafe-eval'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "data:"],
         "connect-src": connect,
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
