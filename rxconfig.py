@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from peerapp.settings import database_url, public_url, redis_url
+from peerapp.settings import allowed_origins, database_url, public_url, redis_url
 
 # Behind a load balancer the browser must reach the backend through the public
 # address, not the port one worker process listens on.
@@ -13,6 +13,9 @@ config = rx.Config(
     **_public,
     db_url=database_url(),
     redis_url=redis_url(),
+    # Reflex hands these to python-socketio, which refuses a WebSocket whose Origin
+    # is not listed (and to the CORS middleware of the HTTP routes).
+    cors_allowed_origins=allowed_origins(),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

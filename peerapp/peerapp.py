@@ -11,6 +11,7 @@ from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.settings import settings_page
 from peerapp.pages.sso import sso_landing_page
+from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
 from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.profile import ProfileState
@@ -21,8 +22,9 @@ from peerapp.state.sso import SsoState
 app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
-    # /auth/oidc/* (single sign-on) in front of the Reflex backend.
-    api_transformer=oidc.api(),
+    # /auth/oidc/* (single sign-on) in front of the Reflex backend, then (outermost)
+    # CSP, nosniff, no-referrer and DENY framing on every HTTP response, pages included.
+    api_transformer=[oidc.api(), SecurityHeaders],
 )
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_status() if stateful else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,3 +99,38 @@ SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("PEERAPP_SIGN_IN_FAILURES_PER_
 
 # Peer requests one person may send in any rolling hour (whatever became of them).
 REQUESTS_PER_HOUR = int(os.environ.get("PEERAPP_REQUESTS_PER_HOUR", "10"))
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, lower-cased, without a path or trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def allowed_origins() -> list[str]:
+    """Browser origins the app is served from; only these may open its WebSocket.
+
+    PEERAPP_ALLOWED_ORIGINS (comma separated, e.g. ``https://peers.example.com``)
+    wins. Without it: PEERAPP_PUBLIC_URL and the deploy URL (REFLEX_DEPLOY_URL) if set, and
+    localhost and 127.0.0.1 on the frontend port (REFLEX_FRONTEND_PORT, which
+    `reflex run --frontend-port` sets for its server process; 3000 by default).
+    """
+    configured = os.environ.get("PEERAPP_ALLOWED_ORIGINS", "")
+    if configured.strip():
+        candidates = configured.split(",")
+    else:
+        port = os.environ.get("REFLEX_FRONTEND_PORT", "").strip() or "3000"
+        candidates = [
+            public_url() or "",
+            os.environ.get("REFLEX_DEPLOY_URL", ""),
+            f"http://localhost:{port}",
+            f"http://127.0.0.1:{port}",
+        ]
+    origins: list[str] = []
+    for candidate in candidates:
+        origin = _origin(candidate)
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins

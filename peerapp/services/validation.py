@@ -12,6 +12,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # database driver fails (SQLite: OverflowError; PostgreSQL: out of range).
 ID_MAX = 2**31 - 1
 
+# Reflex reads this tag inside any string it turns into JavaScript (every toast
+# message is one): the text after it is taken as a reference to a compiled
+# expression, and a tag it cannot resolve makes it loop until memory runs out.
+# Names and reasons reach toasts, so stored text must never contain it.
+REFLEX_VAR_TAG = "<reflex.Var>"
+
 
 def text(value: object, label: str, max_len: int, *, required: bool = False) -> str:
     """Return ``value`` stripped, or refuse if it is not text, too long or missing."""
@@ -20,11 +26,38 @@ def text(value: object, label: str, max_len: int, *, required: bool = False) -> 
     if not isinstance(value, str):
         raise Refused(f"{label} must be text.")
     value = _CONTROL.sub("", value).strip()
+    if not _encodable(value):
+        raise Refused(f"{label} contains characters that cannot be saved.")
+    if REFLEX_VAR_TAG in value:
+        # (The message must not quote the tag: refusals are shown in toasts.)
+        raise Refused(f"{label} cannot contain a “reflex.Var” tag.")
     if required and not value:
         raise Refused(f"{label} is required.")
     if len(value) > max_len:
         raise Refused(f"{label} can be at most {max_len} characters (it has {len(value)}).")
     return value
+
+
+def _encodable(value: str) -> bool:
+    """Whether the text is valid Unicode (a browser can send lone UTF-16 surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def display_text(value: object, max_len: int) -> str:
+    """Text sent by a browser only to be shown back (a name in a dialog): never refused.
+
+    Anything that is not usable text becomes empty, so it can go into a toast safely.
+    """
+    if not isinstance(value, str):
+        return ""
+    try:
+        return text(value, "Text", max_len)
+    except Refused:
+        return ""
 
 
 def email(value: object) -> str:

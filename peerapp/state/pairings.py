@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import routes
-from peerapp.services import Refused, pairings
+from peerapp import models, routes
+from peerapp.services import Refused, pairings, validation
 from peerapp.state.live import push_inboxes
 from peerapp.state.session import current_viewer
 
@@ -21,7 +21,8 @@ class PairingActionsState(rx.State):
     def open_end(self, pairing_id: int, name: str):
         """Ask how it went before ending."""
         self.ending_id = pairing_id if isinstance(pairing_id, int) else 0
-        self.ending_name = name if isinstance(name, str) else ""
+        # Shown in the dialog and in the closing toast, which Reflex turns into a script.
+        self.ending_name = validation.display_text(name, models.NAME_MAX)
 
     @rx.event
     def close_end(self):

@@ -134,6 +134,8 @@ def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
         PEERAPP_OIDC_CLIENT_ID=oidc_provider.client_id,
         PEERAPP_OIDC_CLIENT_SECRET=oidc_provider.client_secret,
         PEERAPP_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        # Only the app's own origin may open its WebSocket (see peerapp/settings.py).
+        PEERAPP_ALLOWED_ORIGINS=f"http://127.0.0.1:{port},http://localhost:{port}",
     )
     migrate(env)
     _seed(database_url)
@@ -194,17 +196,39 @@ def assert_not_reloaded(page: Page) -> None:
     assert page.evaluate("window.__peerappNoReload === true"), "the page was reloaded"
 
 
+def _is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def new_context(browser: Browser):
-    """Separate browser contexts (separate people), closed after the test."""
+    """Separate browser contexts (separate people), closed after the test.
+
+    Every page of these contexts reports Content-Security-Policy violations from
+    its console; the test fails if there was any, so each browser test also
+    checks that the app works under its policy.
+    """
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if _is_csp_violation(message.text)
+                else None
+            ),
+        )
 
     def make(**kwargs) -> BrowserContext:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, **kwargs)
         context.set_default_timeout(15_000)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations[:10])
