@@ -23,6 +23,7 @@ The policy allows only what the built app uses:
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 from collections.abc import Iterable
@@ -62,8 +63,12 @@ def inline_script_hashes(html_files: Iterable[Path]) -> list[str]:
     """CSP source expressions (``'sha256-…'``) for the inline scripts of these files."""
     hashes: set[str] = set()
     for path in html_files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:  # replaced while we read: the next request sees the new build
+            continue
         parser = _InlineScripts()
-        parser.feed(path.read_text(encoding="utf-8"))
+        parser.feed(text)
         parser.close()
         for script in parser.scripts:
             digest = hashlib.sha256(script.encode("utf-8")).digest()
@@ -106,9 +111,20 @@ def content_security_policy(origins: Iterable[str], script_hashes: Iterable[str]
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-@functools.cache
 def _headers() -> tuple[tuple[bytes, bytes], ...]:
-    policy = content_security_policy(allowed_origins(), inline_script_hashes(_built_pages()))
+    # Keyed on the build's files: a frontend rebuilt in place (a second server
+    # process starting, a deploy) brings new inline scripts, and new hashes.
+    build = []
+    for page in _built_pages():
+        with contextlib.suppress(OSError):  # replaced while we look
+            build.append((page, page.stat().st_mtime_ns))
+    return _headers_for(tuple(build))
+
+
+@functools.lru_cache(maxsize=4)
+def _headers_for(build: tuple[tuple[Path, int], ...]) -> tuple[tuple[bytes, bytes], ...]:
+    pages = [page for page, _ in build]
+    policy = content_security_policy(allowed_origins(), inline_script_hashes(pages))
     return (
         (b"content-security-policy", policy.encode("latin-1")),
         (b"x-content-type-options", b"nosniff"),

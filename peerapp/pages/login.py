@@ -69,6 +69,9 @@ def login_page() -> rx.Component:
                     ),
                     on_submit=SessionState.sign_in,
                     reset_on_submit=False,
+                    # Should the script not run, the browser must never put the
+                    # password in a URL (a GET form would).
+                    method="post",
                 ),
                 size="4",
                 width="min(420px, 92vw)",
