@@ -153,27 +153,37 @@ async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None
         inbox._apply(*await asyncio.to_thread(_load_inbox, program_id, employee_id))
 
 
-async def refresh_inboxes(program_id: int, people: set[int], app: rx.App | None = None) -> None:
-    """Reload these people's inbox channels now, all at once (awaits the state locks).
-
-    The actor's own inbox is usually linked into the event still being
-    processed, so its refresh waits for that event; the others' do not.
-    """
-    app = app or RegistrationContext.get().app
-    ordered = sorted(people)
+async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
     results = await asyncio.gather(
-        *(_refresh_inbox(app, program_id, employee_id) for employee_id in ordered),
+        *(_refresh_inbox(app, program_id, employee_id) for employee_id in people),
         return_exceptions=True,
     )
     failures = [
         (employee_id, result)
-        for employee_id, result in zip(ordered, results, strict=True)
+        for employee_id, result in zip(people, results, strict=True)
         if isinstance(result, BaseException)
     ]
     for employee_id, failure in failures:
         logger.error("Live inbox update for %s failed", employee_id, exc_info=failure)
     if failures:
         raise failures[0][1]
+
+
+async def refresh_inboxes(
+    program_id: int, people: set[int], app: rx.App | None = None, actor_id: int | None = None
+) -> None:
+    """Reload these people's inbox channels now (awaits the state locks).
+
+    The others concerned come first, all at once; the actor's own inbox last:
+    it is usually linked into the event still being processed (so it would wait
+    for that event anyway), and the actor already sees their own click's result.
+    """
+    app = app or RegistrationContext.get().app
+    others = sorted(person for person in people if person != actor_id)
+    if others:
+        await _refresh_all(app, program_id, others)
+    if actor_id in people:
+        await _refresh_all(app, program_id, [actor_id])
 
 
 async def _set_program(app: rx.App, program: Program, employee_id: int) -> None:
@@ -210,10 +220,10 @@ def _spawn(coroutine) -> None:
     task.add_done_callback(done)
 
 
-def push_inboxes(program_id: int, people: set[int]) -> None:
-    """Refresh these people's inboxes in every tab they have open."""
+def push_inboxes(program_id: int, people: set[int], actor_id: int | None = None) -> None:
+    """Refresh these people's inboxes in every tab they have open (the actor's last)."""
     if people:
-        _spawn(refresh_inboxes(program_id, set(people)))
+        _spawn(refresh_inboxes(program_id, set(people), actor_id=actor_id))
 
 
 def push_program(program_id: int) -> None:

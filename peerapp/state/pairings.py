@@ -50,7 +50,7 @@ class PairingActionsState(rx.State):
                     feedback=data.get("feedback", ""),
                 )
             self.ending_id = 0
-            push_inboxes(viewer.program_id, set(ended.people))
+            push_inboxes(viewer.program_id, set(ended.people), actor_id=viewer.employee_id)
             yield rx.toast.success(f"Pairing with {self.ending_name} ended.")
         except Refused as refusal:
             yield rx.toast.error(refusal.message)

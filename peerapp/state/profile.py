@@ -104,7 +104,7 @@ class ProfileState(rx.State):
                 )
             self._show(change.profile)
             self.error = ""
-            push_inboxes(viewer.program_id, change.affected_people)
+            push_inboxes(viewer.program_id, change.affected_people, actor_id=viewer.employee_id)
             yield rx.toast.success("Profile saved.")
         except Refused as refusal:
             self.error = refusal.message

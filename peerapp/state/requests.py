@@ -31,7 +31,7 @@ class RequestActionsState(rx.State):
         try:
             with rx.session() as db:
                 outcome = action(db, viewer.employee_id)
-            push_inboxes(viewer.program_id, outcome.people)
+            push_inboxes(viewer.program_id, outcome.people, actor_id=viewer.employee_id)
             yield rx.toast.success(done_message)
         except Refused as refusal:
             yield rx.toast.error(refusal.message)

@@ -101,7 +101,7 @@ class SettingsState(rx.State):
                 )
             self._show(change.program)
             push_program(viewer.program_id)
-            push_inboxes(viewer.program_id, change.affected_people)
+            push_inboxes(viewer.program_id, change.affected_people, actor_id=viewer.employee_id)
             cancelled = len(change.affected_people)
             suffix = (
                 f" Pending requests were cancelled for {cancelled} people." if cancelled else ""
