@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from peerapp.state.session import SessionState
 ROOT_STATE = "reflex___state____state"
 TOKEN_VAR = f"{SessionState.get_full_name()}.session_token_rx_state_"
 TIMEOUT = 10.0
+# An error toast (refs['__toast']?.["error"](...)) as it appears inside the JSON frame.
+REFUSAL = re.compile(r'__toast\'\]\?\.\[\\*"error\\*"\]')
 SEARCH_TERMS = ["a", "an", "Engineering", "Design", "Data", "Lisbon", "Python", "research", "lead"]
 
 
@@ -213,7 +216,7 @@ async def run_load(args, server: dict) -> dict:
             if "error occurred" in message.lower():
                 outcomes["errors"] += 1
                 error_samples.append(message[:300])
-            elif kind != "search" and ".error(" in message:
+            elif kind != "search" and REFUSAL.search(message):
                 outcomes["refused"] += 1
             else:
                 outcomes["ok"] += 1
