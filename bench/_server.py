@@ -86,7 +86,10 @@ def production_server(args: argparse.Namespace, **extra_env: str) -> Iterator[di
             "url": server.url,
             "database_url": database_url,
             "pid": server.pid,
-            "setup": f"PostgreSQL + Redis, {args.workers} backend workers, production build",
+            "setup": (
+                f"PostgreSQL + Redis, {args.workers} backend "
+                f"worker{'s' if args.workers != 1 else ''}, production build"
+            ),
             "log": str(log),
         }
     finally:
