@@ -39,7 +39,24 @@ class ProfileState(rx.State):
     loaded: bool = False
     revision: int = 0
 
+    def _snapshot(self) -> tuple:
+        return (
+            self.full_name,
+            self.job_title,
+            self.department,
+            self.location,
+            self.bio,
+            self.skills,
+            self.learning_goals,
+            self.is_mentor,
+            self.is_mentee,
+            self.is_peer,
+            self.capacity,
+            self.paused,
+        )
+
     def _show(self, profile: profiles.Profile) -> None:
+        before = self._snapshot() if self.loaded else None
         self.full_name = profile.full_name
         self.email = profile.email
         self.job_title = profile.job_title
@@ -55,8 +72,10 @@ class ProfileState(rx.State):
         self.paused = profile.paused
         self.active_pairings = profile.active_pairings
         self.loaded = True
-        # The form's fields are uncontrolled: a new key re-mounts them with saved values.
-        self.revision += 1
+        # The form's fields are uncontrolled: a new key re-mounts them with the saved
+        # values. Only when those changed: a re-mount would drop what is being typed.
+        if before != self._snapshot():
+            self.revision += 1
 
     @rx.event
     async def load(self):

@@ -225,6 +225,37 @@ def test_profile_saves_details_and_roles(app_server, new_context):
     expect(page.get_by_label("Peer", exact=True)).to_be_checked()
 
 
+TYPE_ON_ARRIVAL = """(text) => new Promise((resolve) => {
+  document.querySelector('a[href="/profile"]').click();
+  const type = () => {
+    const input = document.querySelector('input[name="job_title"]');
+    if (!input) return requestAnimationFrame(type);
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setter.call(input, text);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    resolve(true);
+  };
+  type();
+})"""
+
+
+def test_typing_on_a_revisited_profile_is_not_wiped_by_its_reload(app_server, new_context):
+    page = sign_in(new_context(), app_server, "hana")
+    page.get_by_role("link", name="Profile").click()
+    expect(page.get_by_label("Job title")).to_have_value("Hana Specialist")
+    page.get_by_role("link", name="Directory").click()
+    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+
+    # Back on the page, the form from the last visit shows at once while the
+    # profile reloads; what is typed meanwhile must survive that reload.
+    # Type in the first animation frame the field exists, before the reload lands.
+    page.evaluate(TYPE_ON_ARRIVAL, "Typed straight away")
+    expect(page.get_by_label("Job title")).to_have_value("Typed straight away")
+    expect(page.get_by_label("Full name")).to_have_value("Hana Hill")  # the reload did land
+    page.wait_for_timeout(1000)
+    expect(page.get_by_label("Job title")).to_have_value("Typed straight away")
+
+
 def test_profile_rejects_a_missing_name_and_keeps_the_old_one(app_server, new_context):
     page = sign_in(new_context(), app_server, "gwen")
     page.goto(f"{app_server.url}/profile")
