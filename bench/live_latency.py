@@ -21,6 +21,7 @@ Prints p50/p95/max of both and their ratio; writes bench/results/live_latency-<d
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 
 from _server import add_server_arguments, percentile, production_server, save
@@ -29,6 +30,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from peerapp.services.demo import DEMO_PASSWORD
 from peerapp.state.requests import RequestActionsState
 
+CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -127,7 +129,7 @@ def measure(base: str, rounds: int) -> dict:
     noop_event = f"{RequestActionsState.get_full_name()}.close_decline"
     live, frames, noops = [], [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         sam = _sign_in(browser, base, "sam.okafor@example.com")
         sam.get_by_role("link", name="Inbox").first.click()
         expect(sam.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
