@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 
 import psutil
@@ -43,17 +41,15 @@ from peerapp.state.directory import DirectoryState
 from peerapp.state.live import InboxState
 from peerapp.state.requests import RequestActionsState
 from peerapp.state.session import SessionState
+from tests.support import reflex_ws
 
-ROOT_STATE = "reflex___state____state"
-TOKEN_VAR = f"{SessionState.get_full_name()}.session_token_rx_state_"
+ROOT_STATE = reflex_ws.ROOT_STATE
+TOKEN_VAR = reflex_ws.storage_key(SessionState, "session_token")
+PAGE = "/directory/"
 TIMEOUT = 10.0
 # An error toast (refs['__toast']?.["error"](...)) as it appears inside the JSON frame.
 REFUSAL = re.compile(r'__toast\'\]\?\.\[\\*"error\\*"\]')
 SEARCH_TERMS = ["a", "an", "Engineering", "Design", "Data", "Lisbon", "Python", "research", "lead"]
-
-
-def _event(name: str, payload: dict, path: str = "/directory/") -> dict:
-    return {"name": name, "payload": payload, "router_data": {"pathname": path, "asPath": path}}
 
 
 @dataclass
@@ -69,29 +65,27 @@ class Client:
     _waiter: tuple | None = None
     _reader: asyncio.Task | None = None
 
-    async def connect(self, ws_base: str, origin: str) -> None:
+    async def connect(self, base: str) -> None:
         """Open the socket and hydrate, signed in by the session token."""
-        url = f"{ws_base}/_event/?EIO=4&transport=websocket&token={uuid.uuid4()}"
-        self.ws = await websockets.connect(url, origin=origin, max_size=None, open_timeout=60)
-        opening = await self.ws.recv()
-        assert opening.startswith("0"), opening
-        hydrate = _event(
-            f"{ROOT_STATE}.hydrate_and_load", {"vars": {TOKEN_VAR: self.session_token}}
-        )
-        await self.ws.send("40/_event," + json.dumps({"event": hydrate}))
+        url = reflex_ws.socket_url(base, reflex_ws.new_token())
+        self.ws = await websockets.connect(url, origin=base, max_size=None, open_timeout=60)
+        opening = reflex_ws.decode(await self.ws.recv())
+        assert opening.kind == "open", opening
+        hydrate = reflex_ws.hydrate_event({TOKEN_VAR: self.session_token}, pathname=PAGE)
+        await self.ws.send(reflex_ws.encode_connect({"event": hydrate}))
         self._reader = asyncio.create_task(self._read())
         await asyncio.wait_for(self.hydrated.wait(), 60)
 
     async def _read(self) -> None:
         inbox_key = InboxState.get_full_name()
         async for message in self.ws:
-            if message == "2":  # Engine.IO ping
-                await self.ws.send("3")
+            packet = reflex_ws.decode(message)
+            if packet.kind == "ping":
+                await self.ws.send(reflex_ws.encode_pong())
                 continue
-            if not message.startswith("42/_event,"):
+            if packet.kind != "event" or packet.name != "event":
                 continue
-            update = json.loads(message[len("42/_event,") :])[1]
-            delta = update.get("delta") or {}
+            delta = packet.data.get("delta") or {}
             if delta.get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True:
                 self.hydrated.set()
             inbox = delta.get(inbox_key, {})
@@ -106,7 +100,8 @@ class Client:
         future = asyncio.get_running_loop().create_future()
         self._waiter = (done, future)
         sent = time.perf_counter()
-        await self.ws.send("42/_event," + json.dumps(["event", _event(name, payload)]))
+        event = reflex_ws.make_event(name, payload, pathname=PAGE)
+        await self.ws.send(reflex_ws.encode_event(event))
         message = await asyncio.wait_for(future, TIMEOUT)
         return (time.perf_counter() - sent) * 1000, message
 
@@ -160,7 +155,6 @@ def _redis_state_bytes(redis_url: str, sample: int = 25) -> float | None:
 async def run_load(args, server: dict) -> dict:
     """Connect the sessions, run the mix, collect figures."""
     base = server["url"]
-    ws_base = base.replace("http", "ws", 1)
     rss_before = _backend_rss(server["pid"])
     clients, peers = _open_sessions(server["database_url"], args.sessions)
     started = time.perf_counter()
@@ -169,7 +163,7 @@ async def run_load(args, server: dict) -> dict:
     async def connect(client: Client) -> bool:
         async with semaphore:
             try:
-                await client.connect(ws_base, base)
+                await client.connect(base)
                 return True
             except Exception:  # noqa: BLE001 (counted as a failed session)
                 return False
