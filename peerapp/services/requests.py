@@ -11,7 +11,6 @@ back "one pending request per pair" and "one active pairing per pair".
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from peerapp import models, settings
+from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import (
     Employee,
@@ -30,7 +29,7 @@ from peerapp.models import (
     Program,
     RequestStatus,
 )
-from peerapp.services import history, programs, standing, validation
+from peerapp.services import history, programs, send_rate, standing, validation
 from peerapp.services.closing import (  # noqa: F401  (cancel_pending, expire_due: public here too)
     cancel_pending,
     close_many,
@@ -127,32 +126,6 @@ def _check_room(db: Session, member: Membership, name: str, *, you: bool) -> Non
         raise Refused(f"{name} has no places left for another peer right now.")
 
 
-def _check_send_rate(db: Session, sender_id: int) -> None:
-    """At most ``settings.REQUESTS_PER_HOUR`` requests created in any rolling hour.
-
-    Every request counts, whatever became of it, so sending and withdrawing in a
-    loop is limited too.
-    """
-    limit = settings.REQUESTS_PER_HOUR
-    now = utcnow()
-    hour_ago = now - timedelta(hours=1)
-    recent = db.exec(
-        select(PeerRequest.created_at)
-        .where(PeerRequest.sender_id == sender_id, PeerRequest.created_at > hour_ago)
-        .order_by(PeerRequest.created_at.desc())  # type: ignore[attr-defined]
-        .limit(limit)
-    ).all()
-    if len(recent) >= limit:
-        # The oldest of the last ``limit`` requests leaves the hour first.
-        wait = recent[-1] + timedelta(hours=1) - now
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        when = "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
-        raise Refused(
-            f"You have sent {limit} peer requests in the last hour, the most allowed. "
-            f"You can send another {when}."
-        )
-
-
 def _release_locks_on_refusal(action):
     """Roll back when a rule says no, so row locks and SQLite's write lock go at once."""
 
@@ -196,7 +169,7 @@ def send_request(
         return _accept_locked(db, program, existing, sender_id, members, mutual=True)
     if members[recipient_id].paused:
         raise Refused(f"{recipient.full_name} is not taking new peer requests right now.")
-    _check_send_rate(db, sender_id)
+    send_rate.check(db, sender_id)
     used = standing.open_requests(db, program_id, sender_id)
     if used >= program.open_request_limit:
         raise Refused(
