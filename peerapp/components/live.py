@@ -12,6 +12,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.components.core.banner import has_connection_errors
 from reflex.vars import Var, VarData
+from reflex_base.constants.compiler import MemoizationMode
 
 from peerapp.state.live import InboxState
 
@@ -41,8 +42,14 @@ def _toast_hook(channel: str, seq: Var, message: Var, at: Var) -> Var:
     )
 
 
-class LiveToasts(rx.Fragment):
-    """Toasts the news of the person's channel (requests, answers, the program flag)."""
+class LiveAnnouncer(rx.el.Div):
+    """The polite live region; its effect toasts the person's channel news.
+
+    A memo boundary of its own: the effect reads the channel, and a hook at page
+    level would re-render the whole page on every push to it.
+    """
+
+    _memoization_mode = MemoizationMode(recursive=False)
 
     def add_hooks(self) -> list[str | Var]:
         """One effect per channel, keyed on its news sequence number."""
@@ -58,15 +65,12 @@ class LiveToasts(rx.Fragment):
 
 def live_announcements() -> rx.Component:
     """Toasts plus the polite live region for screen readers."""
-    return rx.fragment(
-        LiveToasts.create(),
-        rx.el.div(
-            InboxState.announcement,
-            aria_live="polite",
-            role="status",
-            class_name="sr-only",
-            data_testid="inbox-announcer",
-        ),
+    return LiveAnnouncer.create(
+        InboxState.announcement,
+        aria_live="polite",
+        role="status",
+        class_name="sr-only",
+        data_testid="inbox-announcer",
     )
 
 

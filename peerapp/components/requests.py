@@ -1,4 +1,9 @@
-"""Request cards for the inbox: incoming, outgoing and past, each with its history."""
+"""Request cards for the inbox: incoming, outgoing and past, each with its history.
+
+The cards are React memo components keyed by request id: a push that adds one
+request renders that card only, not the whole inbox (its other rows keep their
+identity when the browser applies the delta).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.state.requests import RequestActionsState
+from peerapp.state.rows import RequestRow
 
 _STATUS_COLOR = {
     "accepted": "grass",
@@ -64,7 +70,8 @@ def _sent_line(row) -> rx.Component:
     )
 
 
-def incoming_card(row) -> rx.Component:
+@rx.memo
+def incoming_card(row: rx.Var[RequestRow]) -> rx.Component:
     """A request waiting for your answer."""
     busy = RequestActionsState.busy_ids.contains(row.id)
     return rx.card(
@@ -101,7 +108,8 @@ def incoming_card(row) -> rx.Component:
     )
 
 
-def outgoing_card(row) -> rx.Component:
+@rx.memo
+def outgoing_card(row: rx.Var[RequestRow]) -> rx.Component:
     """A request you sent that has no answer yet."""
     busy = RequestActionsState.busy_ids.contains(row.id)
     return rx.card(
@@ -129,7 +137,8 @@ def outgoing_card(row) -> rx.Component:
     )
 
 
-def past_card(row) -> rx.Component:
+@rx.memo
+def past_card(row: rx.Var[RequestRow]) -> rx.Component:
     """A closed request, worded for you ("Declined by Bob: not enough time")."""
     return rx.card(
         rx.hstack(

@@ -14,6 +14,7 @@ from peerapp.components.requests import (
     person_line,
 )
 from peerapp.state.live import InboxState
+from peerapp.state.rows import PeerRow
 
 
 def _empty(text: str) -> rx.Component:
@@ -43,7 +44,8 @@ def _listing(items, card, empty: str) -> rx.Component:
     )
 
 
-def _peer_card(row) -> rx.Component:
+@rx.memo
+def _peer_card(row: rx.Var[PeerRow]) -> rx.Component:
     return rx.card(
         rx.hstack(
             person_line(row),
@@ -71,7 +73,7 @@ def inbox_page() -> rx.Component:
                     InboxState.incoming_count,
                     _listing(
                         InboxState.incoming,
-                        incoming_card,
+                        lambda row: rx.fragment(incoming_card(row=row), key=row.id),
                         "No requests waiting for you. New ones appear here as they arrive.",
                     ),
                     "incoming",
@@ -81,7 +83,7 @@ def inbox_page() -> rx.Component:
                     InboxState.outgoing.length(),
                     _listing(
                         InboxState.outgoing,
-                        outgoing_card,
+                        lambda row: rx.fragment(outgoing_card(row=row), key=row.id),
                         "You have no requests waiting for an answer. Find a peer in the directory.",
                     ),
                     "outgoing",
@@ -92,7 +94,7 @@ def inbox_page() -> rx.Component:
                     rx.vstack(
                         _listing(
                             InboxState.peers,
-                            _peer_card,
+                            lambda row: rx.fragment(_peer_card(row=row), key=row.pairing_id),
                             "No peers yet. Accepted requests become pairings here.",
                         ),
                         rx.link("Manage your peers", href=routes.PEERS, size="2"),
@@ -103,7 +105,11 @@ def inbox_page() -> rx.Component:
                 _section(
                     "Past requests",
                     InboxState.history.length(),
-                    _listing(InboxState.history, past_card, "Nothing here yet."),
+                    _listing(
+                        InboxState.history,
+                        lambda row: rx.fragment(past_card(row=row), key=row.id),
+                        "Nothing here yet.",
+                    ),
                     "history",
                 ),
                 spacing="6",

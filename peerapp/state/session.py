@@ -59,8 +59,11 @@ class SessionState(rx.State):
         if viewer.employee_id != self._employee_id:
             self._adopt(viewer)
             await self._link_channels(viewer)
-        self.user_name = viewer.full_name
-        self.is_admin = viewer.is_admin
+        # Assign only on change: an assignment puts the var in every event's delta.
+        if self.user_name != viewer.full_name:
+            self.user_name = viewer.full_name
+        if self.is_admin != viewer.is_admin:
+            self.is_admin = viewer.is_admin
         return viewer
 
     def _forget(self) -> None:
