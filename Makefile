@@ -62,7 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 
 test-services: install
-	$(BIN)/pytest tests/services -q
+	$(BIN)/pytest tests/services tests/test_*.py -q
 
 # Browser tests run in their own pytest process (Playwright's event loop).
 test-browser: install chromium

@@ -136,6 +136,56 @@ def standing_of(db: Session, *, program_id: int, employee_id: int) -> Standing:
     )
 
 
+def request_item(
+    request: PeerRequest,
+    other: Employee,
+    viewer_id: int,
+    steps: list[history.Step],
+    now: datetime,
+) -> RequestItem:
+    """One request as ``viewer_id`` sees it, ``other`` being the person on the other side."""
+    return RequestItem(
+        id=request.id,
+        direction="incoming" if request.recipient_id == viewer_id else "outgoing",
+        other_id=other.id,
+        other_name=other.full_name,
+        other_title=other.job_title,
+        other_department=other.department,
+        message=request.message,
+        status=request.status,
+        status_label=describe(request, viewer_id, other),
+        created_at=request.created_at,
+        closed_at=request.closed_at,
+        close_reason=request.close_reason,
+        expires_label=expires_label(request.expires_at, now) if request.status == PENDING else "",
+        steps=[StepItem(step.at, _step_text(step, viewer_id, other)) for step in steps],
+    )
+
+
+def sent_rows(
+    request: PeerRequest, sender: Employee, recipient: Employee
+) -> dict[int, RequestItem]:
+    """Each side's new inbox row for a request just sent, as their next ``load_inbox`` shows it.
+
+    Built from what the sender's transaction already holds (the request's one
+    history step is its sending), so the live push needs no query.
+    """
+    sent = history.Step(
+        request_id=request.id,
+        at=request.created_at,
+        actor_id=sender.id,
+        actor_name=sender.full_name,
+        from_status=None,
+        to_status=PENDING,
+        reason="",
+    )
+    now = utcnow()
+    return {
+        sender.id: request_item(request, recipient, sender.id, [sent], now),
+        recipient.id: request_item(request, sender, recipient.id, [sent], now),
+    }
+
+
 def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
     """Pending requests both ways, recent closed ones, peers and standing (all bounded)."""
     other = aliased(Employee)
@@ -169,27 +219,7 @@ def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
     now = utcnow()
 
     def item(request: PeerRequest, person: Employee) -> RequestItem:
-        return RequestItem(
-            id=request.id,
-            direction="incoming" if request.recipient_id == employee_id else "outgoing",
-            other_id=person.id,
-            other_name=person.full_name,
-            other_title=person.job_title,
-            other_department=person.department,
-            message=request.message,
-            status=request.status,
-            status_label=describe(request, employee_id, person),
-            created_at=request.created_at,
-            closed_at=request.closed_at,
-            close_reason=request.close_reason,
-            expires_label=expires_label(request.expires_at, now)
-            if request.status == PENDING
-            else "",
-            steps=[
-                StepItem(step.at, _step_text(step, employee_id, person))
-                for step in steps.get(request.id, [])
-            ],
-        )
+        return request_item(request, person, employee_id, steps.get(request.id, []), now)
 
     return Inbox(
         incoming=[item(*row) for row in incoming],

@@ -10,8 +10,9 @@ back "one pending request per pair" and "one active pairing per pair".
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -29,7 +30,7 @@ from peerapp.models import (
     Program,
     RequestStatus,
 )
-from peerapp.services import history, programs, send_rate, standing, validation
+from peerapp.services import history, inbox, programs, send_rate, standing, validation
 from peerapp.services.closing import (  # noqa: F401  (cancel_pending, expire_due: public here too)
     cancel_pending,
     close_many,
@@ -51,6 +52,8 @@ class Outcome:
     people: frozenset[int]
     pairing: Pairing | None = None
     mutual: bool = False
+    # A plain send: each side's new inbox row, so their screens need no reload.
+    rows: dict[int, inbox.RequestItem] = field(default_factory=dict)
 
 
 def _outcome(
@@ -203,7 +206,8 @@ def send_request(
         raise Refused(
             f"There is already a pending request between you and {recipient.full_name}."
         ) from None
-    return _outcome(db, request)
+    outcome = _outcome(db, request)
+    return dataclasses.replace(outcome, rows=inbox.sent_rows(outcome.request, sender, recipient))
 
 
 def _close(

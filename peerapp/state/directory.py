@@ -9,7 +9,7 @@ from peerapp.services import Refused
 from peerapp.services import directory as directory_service
 from peerapp.services import requests as request_service
 from peerapp.services.directory import DirectoryEntry
-from peerapp.state.live import push_inboxes
+from peerapp.state.live import push_outcome
 from peerapp.state.session import current_viewer
 
 
@@ -91,26 +91,32 @@ class DirectoryState(rx.State):
     @rx.event
     async def request_peer(self, recipient_id: int):
         """One click: send a peer request; the inbox channel updates both people."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            yield rx.redirect(routes.LOGIN)
-            return
         if recipient_id in self.sending_to:
             return
-        self.sending_to = [*self.sending_to, recipient_id]
-        yield
+        # The button shows that it is sending (only ids are tracked: the value
+        # comes from the browser and is checked by the service below).
+        busy = isinstance(recipient_id, int) and not isinstance(recipient_id, bool)
+        if busy:
+            self.sending_to = [*self.sending_to, recipient_id]
+            yield
         try:
+            # One database session for the sign-in check and the send.
             with rx.session() as db:
+                viewer = await current_viewer(self, db)
+                if viewer is None:
+                    yield rx.redirect(routes.LOGIN)
+                    return
                 outcome = request_service.send_request(
                     db,
                     program_id=viewer.program_id,
                     sender_id=viewer.employee_id,
                     recipient_id=recipient_id,
                 )
-            push_inboxes(viewer.program_id, outcome.people, actor_id=viewer.employee_id)
+            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
             name = next((e.full_name for e in self.entries if e.id == recipient_id), "them")
             yield rx.toast.success(f"Request sent to {name}.")
         except Refused as refusal:
             yield rx.toast.error(refusal.message)
         finally:
-            self.sending_to = [i for i in self.sending_to if i != recipient_id]
+            if busy:
+                self.sending_to = [i for i in self.sending_to if i != recipient_id]

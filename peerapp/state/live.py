@@ -16,20 +16,27 @@ member's channel, and a page load only ever touches its own person's channel.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import time
 
 import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
+from reflex.istate.shared import UPDATE_OTHER_CLIENT_TASKS
 from reflex_base.registry import RegistrationContext
+from sqlmodel import Session
 
 from peerapp.models import Program
 from peerapp.services import inbox as inbox_service
 from peerapp.services import programs
+from peerapp.services import requests as request_service
 from peerapp.state.rows import PeerRow, RequestRow, StandingRow
 
 logger = logging.getLogger(__name__)
 _background: set[asyncio.Task] = set()
+# How long the actor's own reload waits for the others' tabs to be sent their news.
+TAB_WAIT_SECONDS = 1.0
 
 
 class InboxState(rx.SharedState):
@@ -50,15 +57,24 @@ class InboxState(rx.SharedState):
     announcement_seq: int = 0
     announced_at: float = 0.0
     loaded: bool = False
+    # The numbers behind ``standing`` (server only), to re-word it after a send.
+    _standing: inbox_service.Standing | None = None
 
     @staticmethod
     def token_for(employee_id: int) -> str:
         """The shared token of a person's inbox (no underscores allowed)."""
         return f"inbox{employee_id}"
 
-    def _refresh(self, program_id: int, employee_id: int) -> None:
-        """Reload from the database and announce what arrived since the last load."""
-        self._apply(*_load_inbox(program_id, employee_id))
+    def _refresh(self, program_id: int, employee_id: int, db: Session | None = None) -> None:
+        """Reload from the database and announce what arrived since the last load.
+
+        ``db``: the caller's open database session, if it has one (SQLite lets
+        one transaction at a time write, so a second session would wait on it).
+        """
+        if db is None:
+            self._apply(*_load_inbox(program_id, employee_id))
+        else:
+            self._apply(*_read_inbox(db, program_id, employee_id))
 
     def _apply_program(self, program: Program) -> None:
         if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
@@ -95,6 +111,7 @@ class InboxState(rx.SharedState):
             paired_ids=[row.other_id for row in peers],
             standing=StandingRow.of(box.standing),
         )
+        self._standing = box.standing
         if self.loaded:
             news = [
                 f"New peer request from {row.other_name}"
@@ -116,6 +133,31 @@ class InboxState(rx.SharedState):
         if not self.loaded:
             self.loaded = True
 
+    def _add_sent(self, row: RequestRow) -> None:
+        """A request just sent to or by this person: add its row without a reload.
+
+        Skipped when the row is already here (a reload got there first) or
+        already closed in the history (answered or withdrawn meanwhile).
+        """
+        if any(seen.id == row.id for seen in (*self.incoming, *self.outgoing, *self.history)):
+            return
+        if row.direction == "incoming":
+            incoming = [row, *self.incoming][: inbox_service.PENDING_LIMIT]
+            _update(
+                self,
+                incoming=incoming,
+                incoming_count=len(incoming),
+                incoming_from_ids=[seen.other_id for seen in incoming],
+            )
+            _announce(self, f"New peer request from {row.other_name}.")
+            return
+        outgoing = [row, *self.outgoing][: inbox_service.PENDING_LIMIT]
+        _update(self, outgoing=outgoing, outgoing_ids=[seen.other_id for seen in outgoing])
+        if self._standing is not None:
+            # Open requests are exactly the pending ones sent, as listed.
+            self._standing = dataclasses.replace(self._standing, open_requests=len(outgoing))
+            _update(self, standing=StandingRow.of(self._standing))
+
 
 def _update(state: InboxState, **values) -> None:
     """Assign only the vars whose value differs (an assignment marks a var dirty)."""
@@ -131,10 +173,16 @@ def _announce(state: InboxState, text: str) -> None:
     state.announced_at = time.time() * 1000
 
 
+def _read_inbox(
+    db: Session, program_id: int, employee_id: int
+) -> tuple[inbox_service.Inbox, Program]:
+    box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
+    return box, programs.get_program(db, program_id)
+
+
 def _load_inbox(program_id: int, employee_id: int) -> tuple[inbox_service.Inbox, Program]:
     with rx.session() as db:
-        box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
-        return box, programs.get_program(db, program_id)
+        return _read_inbox(db, program_id, employee_id)
 
 
 def _load_program(program_id: int) -> tuple[Program, list[int]]:
@@ -150,7 +198,8 @@ async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None
         inbox = await root.get_state(InboxState)
         # Read inside the lock (updates of one inbox never overtake each other)
         # but off the event loop, so other people's pushes and events go on.
-        inbox._apply(*await asyncio.to_thread(_load_inbox, program_id, employee_id))
+        box = await asyncio.to_thread(_load_inbox, program_id, employee_id)
+        inbox._apply(*box)
 
 
 async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
@@ -181,9 +230,25 @@ async def refresh_inboxes(
     app = app or RegistrationContext.get().app
     others = sorted(person for person in people if person != actor_id)
     if others:
-        await _refresh_all(app, program_id, others)
+        async with _reaching_tabs():
+            await _refresh_all(app, program_id, others)
     if actor_id in people:
         await _refresh_all(app, program_id, [actor_id])
+
+
+@contextlib.asynccontextmanager
+async def _reaching_tabs():
+    """Wait until the pushes made inside have been sent on to the linked tabs.
+
+    Reflex hands each linked tab its delta in a task of its own. Starting the
+    actor's reload (a database read that holds the interpreter) before those
+    tasks have written their frames would delay the other people's news.
+    """
+    before = set(UPDATE_OTHER_CLIENT_TASKS)
+    yield
+    started = UPDATE_OTHER_CLIENT_TASKS - before
+    if started:
+        await asyncio.wait(started, timeout=TAB_WAIT_SECONDS)
 
 
 async def _set_program(app: rx.App, program: Program, employee_id: int) -> None:
@@ -218,6 +283,49 @@ def _spawn(coroutine) -> None:
             logger.error("Live update failed", exc_info=finished.exception())
 
     task.add_done_callback(done)
+
+
+async def _deliver(app: rx.App, employee_id: int, item: inbox_service.RequestItem) -> None:
+    token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
+    async with app.modify_state(token) as root:
+        inbox = await root.get_state(InboxState)
+        # A channel nobody has loaded has no tab to show it: the first tab
+        # that links it reads everything from the database.
+        if inbox.loaded:
+            inbox._add_sent(RequestRow.of(item))
+
+
+async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
+    app = RegistrationContext.get().app
+    if not outcome.rows:
+        await refresh_inboxes(program_id, set(outcome.people), app, actor_id)
+        return
+    others = sorted(person for person in outcome.rows if person != actor_id)
+    async with _reaching_tabs():
+        results = await asyncio.gather(
+            *(_deliver(app, person, outcome.rows[person]) for person in others),
+            return_exceptions=True,
+        )
+    stale = {person for person, result in zip(others, results, strict=True) if result is not None}
+    if actor_id in outcome.rows:
+        try:
+            await _deliver(app, actor_id, outcome.rows[actor_id])
+        except Exception:
+            stale.add(actor_id)
+    if stale:
+        # A failed delivery falls back to reading those inboxes from the database.
+        logger.warning("Live delivery to %s failed; reloading their inboxes", sorted(stale))
+        await refresh_inboxes(program_id, stale, app, actor_id)
+
+
+def push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
+    """Show a request action in every open tab of the people it concerns.
+
+    A plain send travels as each side's new row, straight into their open
+    inboxes (no database read on the way); every other change reloads the
+    inboxes concerned from the database. The actor's own inbox comes last.
+    """
+    _spawn(_push_outcome(program_id, outcome, actor_id))
 
 
 def push_inboxes(program_id: int, people: set[int], actor_id: int | None = None) -> None:

@@ -42,23 +42,28 @@ class SessionState(rx.State):
     sign_in_error: str = ""
     _employee_id: int | None = None
 
-    async def _viewer(self) -> Viewer | None:
+    async def _viewer(self, db: Session | None = None) -> Viewer | None:
         """Re-check the session against the database: sign-out elsewhere takes effect.
 
         A tab whose server-side state was lost (server restart) but whose token is
-        still valid is adopted again here, live channels included.
+        still valid is adopted again here, live channels included. With ``db``
+        the check runs in the caller's database session (one connection for the
+        check and the action that follows).
         """
         if not self.session_token:
             await self._leave()
             return None
-        with rx.session() as db:
+        if db is None:
+            with rx.session() as own:
+                viewer = resolve_viewer(own, self.session_token)
+        else:
             viewer = resolve_viewer(db, self.session_token)
         if viewer is None:
             await self._leave()
             return None
         if viewer.employee_id != self._employee_id:
             self._adopt(viewer)
-            await self._link_channels(viewer)
+            await self._link_channels(viewer, db)
         # Assign only on change: an assignment puts the var in every event's delta.
         if self.user_name != viewer.full_name:
             self.user_name = viewer.full_name
@@ -86,12 +91,12 @@ class SessionState(rx.State):
         if inbox._linked_to:
             await inbox._unlink()
 
-    async def _link_channels(self, viewer: Viewer) -> None:
+    async def _link_channels(self, viewer: Viewer, db: Session | None = None) -> None:
         from peerapp.state.live import InboxState
 
         inbox = await self.get_state(InboxState)
         inbox = await inbox._link_to(InboxState.token_for(viewer.employee_id))
-        inbox._refresh(viewer.program_id, viewer.employee_id)
+        inbox._refresh(viewer.program_id, viewer.employee_id, db)
 
     def _adopt(self, viewer: Viewer) -> None:
         self._employee_id = viewer.employee_id
@@ -178,7 +183,7 @@ class SessionState(rx.State):
         ]
 
 
-async def current_viewer(state: rx.State) -> Viewer | None:
+async def current_viewer(state: rx.State, db: Session | None = None) -> Viewer | None:
     """The signed-in person for the event being handled by ``state``, or None."""
     session = await state.get_state(SessionState)
-    return await session._viewer()
+    return await session._viewer(db)

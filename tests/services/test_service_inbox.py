@@ -279,3 +279,45 @@ def test_inbox_peers_are_exactly_the_active_pairings(db, program, world):
     for person in ("alice", "eve", "frank", "bob"):
         box = load(db, program, p[person])
         assert box.peers == pairings.peers_of(db, program_id=program.id, employee_id=p[person].id)
+
+
+@pytest.mark.parametrize("message", ["", "Pair on the Q3 launch?"])
+def test_a_plain_send_carries_each_sides_row_exactly_as_their_inbox_shows_it(
+    db, program, world, message
+):
+    # The live push hands these rows straight to open inboxes instead of
+    # reloading them: they must be what a reload would show, field for field.
+    p, _ = world
+    with frozen_at(datetime(2031, 3, 2, 9, 0, tzinfo=UTC)):
+        outcome = requests.send_request(
+            db,
+            program_id=program.id,
+            sender_id=p["bob"].id,
+            recipient_id=p["carol"].id,
+            message=message,
+        )
+        bob, carol = load(db, program, p["bob"]), load(db, program, p["carol"])
+    assert set(outcome.rows) == {p["bob"].id, p["carol"].id}
+    assert outcome.rows[p["bob"].id] == next(i for i in bob.outgoing if i.id == outcome.request.id)
+    assert outcome.rows[p["carol"].id] == next(
+        i for i in carol.incoming if i.id == outcome.request.id
+    )
+    assert outcome.rows[p["carol"].id].steps[0].text == "Sent by Bob Baker"
+    assert outcome.rows[p["bob"].id].status_label == "Waiting for Carol Cooper"
+
+
+def test_a_mutual_send_carries_no_rows_so_both_inboxes_are_reloaded(db, program, world):
+    # Asking back pairs the two at once: history and peers change, not just pending rows.
+    p, r = world
+    outcome = requests.send_request(
+        db, program_id=program.id, sender_id=p["alice"].id, recipient_id=p["bob"].id
+    )
+    assert outcome.request.id == r["incoming"].id
+    assert outcome.pairing is not None
+    assert outcome.rows == {}
+
+
+def test_only_a_send_carries_rows(db, program, world):
+    p, r = world
+    outcome = requests.withdraw_request(db, request_id=r["outgoing"].id, actor_id=p["alice"].id)
+    assert outcome.rows == {}
