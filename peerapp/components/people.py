@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.services.directory import DirectoryEntry
 from peerapp.state.directory import DirectoryState
 from peerapp.state.live import InboxState
 
@@ -40,58 +41,28 @@ def _places(entry):
     )
 
 
-def request_action(entry) -> rx.Component:
-    """Request / Requested / Paired / Paused / No places left / nothing.
+def relation(entry) -> rx.Var[str]:
+    """Where the viewer stands with ``entry``: self, none, paired, requested, incoming, open, off.
 
     Pairing and request status come from the live inbox channel, so a button
     changes as soon as the other person answers; the server re-checks all of it.
     """
-    name = entry.full_name
     return rx.cond(
-        ~entry.is_peer | (entry.id == DirectoryState.viewer_id),
-        rx.fragment(),
+        entry.id == DirectoryState.viewer_id,
+        "self",
         rx.cond(
-            InboxState.paired_ids.contains(entry.id),
-            rx.badge("Paired", color_scheme="grass", size="2", variant="soft"),
+            ~entry.is_peer,
+            "none",
             rx.cond(
-                InboxState.outgoing_ids.contains(entry.id),
-                rx.button(
-                    "Requested",
-                    disabled=True,
-                    variant="soft",
-                    size="2",
-                    aria_label="Requested " + name,
-                ),
+                InboxState.paired_ids.contains(entry.id),
+                "paired",
                 rx.cond(
-                    InboxState.incoming_from_ids.contains(entry.id),
-                    rx.link(
-                        rx.button(
-                            "Answer request",
-                            variant="outline",
-                            size="2",
-                            aria_label="Answer request from " + name,
-                        ),
-                        href="/inbox",
-                    ),
+                    InboxState.outgoing_ids.contains(entry.id),
+                    "requested",
                     rx.cond(
-                        InboxState.peer_mentorship_enabled,
-                        rx.cond(
-                            entry.paused,
-                            rx.badge("Paused", color_scheme="gray", size="2", variant="soft"),
-                            rx.cond(
-                                entry.places_left == 0,
-                                rx.badge(
-                                    "No places left", color_scheme="gray", size="2", variant="soft"
-                                ),
-                                rx.button(
-                                    "Request",
-                                    on_click=DirectoryState.request_peer(entry.id),
-                                    loading=DirectoryState.sending_to.contains(entry.id),
-                                    size="2",
-                                    aria_label="Request " + name,
-                                ),
-                            ),
-                        ),
+                        InboxState.incoming_from_ids.contains(entry.id),
+                        "incoming",
+                        rx.cond(InboxState.peer_mentorship_enabled, "open", "off"),
                     ),
                 ),
             ),
@@ -99,8 +70,61 @@ def request_action(entry) -> rx.Component:
     )
 
 
-def person_card(entry) -> rx.Component:
-    """One directory result."""
+def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
+    """Request / Requested / Paired / Answer request / Paused / No places left / nothing."""
+    name = entry.full_name
+    return rx.match(
+        relation,
+        ("paired", rx.badge("Paired", color_scheme="grass", size="2", variant="soft")),
+        (
+            "requested",
+            rx.button(
+                "Requested", disabled=True, variant="soft", size="2", aria_label="Requested " + name
+            ),
+        ),
+        (
+            "incoming",
+            rx.link(
+                rx.button(
+                    "Answer request",
+                    variant="outline",
+                    size="2",
+                    aria_label="Answer request from " + name,
+                ),
+                href="/inbox",
+            ),
+        ),
+        (
+            "open",
+            rx.cond(
+                entry.paused,
+                rx.badge("Paused", color_scheme="gray", size="2", variant="soft"),
+                rx.cond(
+                    entry.places_left == 0,
+                    rx.badge("No places left", color_scheme="gray", size="2", variant="soft"),
+                    rx.button(
+                        "Request",
+                        on_click=DirectoryState.request_peer(entry.id),
+                        loading=sending,
+                        size="2",
+                        aria_label="Request " + name,
+                    ),
+                ),
+            ),
+        ),
+        rx.fragment(),
+    )
+
+
+@rx.memo
+def person_card(
+    entry: rx.Var[DirectoryEntry], relation: rx.Var[str], sending: rx.Var[bool]
+) -> rx.Component:
+    """One directory result.
+
+    A React memo with plain props: a push that changes one person's button
+    renders that card only, not the whole page of results.
+    """
     return rx.card(
         rx.hstack(
             rx.avatar(fallback=entry.full_name[:1], size="4", radius="full"),
@@ -120,7 +144,7 @@ def person_card(entry) -> rx.Component:
                 flex="1",
                 min_width="0",
             ),
-            request_action(entry),
+            _request_action(entry, relation, sending),
             align="start",
             spacing="3",
             width="100%",
@@ -132,7 +156,7 @@ def person_card(entry) -> rx.Component:
                     lambda role: rx.badge(role, color_scheme="teal", variant="soft", radius="full"),
                 ),
                 rx.cond(
-                    entry.is_peer & (entry.id != DirectoryState.viewer_id),
+                    entry.is_peer & (relation != "self"),
                     rx.text(_places(entry), size="1", color_scheme="gray"),
                 ),
                 spacing="2",
@@ -146,4 +170,16 @@ def person_card(entry) -> rx.Component:
         ),
         width="100%",
         class_name="person-card",
+    )
+
+
+def directory_card(entry) -> rx.Component:
+    """A directory result keyed by person, with where the viewer stands."""
+    return rx.fragment(
+        person_card(
+            entry=entry,
+            relation=relation(entry),
+            sending=DirectoryState.sending_to.contains(entry.id),
+        ),
+        key=entry.id,
     )

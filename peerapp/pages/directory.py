@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.components.layout import page_frame, peer_mentorship_off_notice, standing_summary
-from peerapp.components.people import person_card
+from peerapp.components.people import directory_card
 from peerapp.services.directory import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
@@ -110,7 +110,7 @@ def _results() -> rx.Component:
                     role="status",
                 ),
                 rx.grid(
-                    rx.foreach(DirectoryState.entries, person_card),
+                    rx.foreach(DirectoryState.entries, directory_card),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="3",
                     width="100%",
