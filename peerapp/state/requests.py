@@ -7,7 +7,7 @@ import reflex as rx
 from peerapp import routes
 from peerapp.services import Refused
 from peerapp.services import requests as request_service
-from peerapp.state.live import push_inboxes
+from peerapp.state.live import push_outcome
 from peerapp.state.session import current_viewer
 
 
@@ -31,7 +31,7 @@ class RequestActionsState(rx.State):
         try:
             with rx.session() as db:
                 outcome = action(db, viewer.employee_id)
-            push_inboxes(viewer.program_id, outcome.people, actor_id=viewer.employee_id)
+            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
             yield rx.toast.success(done_message)
         except Refused as refusal:
             yield rx.toast.error(refusal.message)
