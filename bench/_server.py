@@ -16,6 +16,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,10 +114,27 @@ def machine() -> dict:
         "hostname": platform.node(),
         "cpus": os.cpu_count(),
         "cpu_model": model,
+        "python_loop_ms": python_loop_ms(),
         "memory_gib": memory_gib,
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+def python_loop_ms() -> float:
+    """Best of 3 runs of a fixed pure-Python loop (10 million additions).
+
+    Machines of one kind here report the same CPU model but run at very
+    different speeds; this figure tells two result files' machines apart.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
