@@ -87,21 +87,23 @@ def search(
         )
     if dept:
         condition = sa.and_(condition, Employee.department == dept)
-    base = select(Employee, Membership).join(Membership, Membership.employee_id == Employee.id)
-    total = db.exec(
-        select(sa.func.count())
-        .select_from(Employee)
+    # One query brings the page and the total (a window count over all matches).
+    matches = (
+        select(Employee, Membership, sa.func.count().over())
         .join(Membership, Membership.employee_id == Employee.id)
         .where(condition)
-    ).one()
-    page_count = max(1, -(-total // page_size))
-    page_number = min(page_number, page_count)
-    rows = db.exec(
-        base.where(condition)
         .order_by(sa.func.lower(Employee.full_name), Employee.id)
-        .offset((page_number - 1) * page_size)
         .limit(page_size)
-    ).all()
+    )
+    found = db.exec(matches.offset((page_number - 1) * page_size)).all()
+    if not found and page_number > 1:
+        # Past the last page (the results shrank): show the last one there is.
+        total = db.exec(select(sa.func.count()).select_from(matches.limit(None).subquery())).one()
+        page_number = max(1, -(-total // page_size))
+        found = db.exec(matches.offset((page_number - 1) * page_size)).all()
+    total = found[0][2] if found else 0
+    page_count = max(1, -(-total // page_size))
+    rows = [(employee, member) for employee, member, _ in found]
     pairs = standing.active_pairings_of(db, program_id, [employee.id for employee, _ in rows])
     entries = [
         DirectoryEntry(

@@ -48,19 +48,21 @@ def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[
     """Active pairing counts for many members in one aggregate query."""
     if not people:
         return {}
-    counts: dict[int, int] = dict.fromkeys(people, 0)
-    for column in (Pairing.person_low_id, Pairing.person_high_id):
-        rows = db.exec(
-            select(column, sa.func.count())
-            .where(
+    sides = sa.union_all(
+        *(
+            select(column.label("person")).where(
                 Pairing.program_id == program_id,
                 Pairing.status == PairingStatus.ACTIVE.value,
                 column.in_(people),  # type: ignore[attr-defined]
             )
-            .group_by(column)
-        ).all()
-        for person, count in rows:
-            counts[person] += count
+            for column in (Pairing.person_low_id, Pairing.person_high_id)
+        )
+    ).subquery()
+    counts: dict[int, int] = dict.fromkeys(people, 0)
+    for person, count in db.exec(
+        select(sides.c.person, sa.func.count()).group_by(sides.c.person)
+    ).all():
+        counts[person] += count
     return counts
 
 

@@ -9,7 +9,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from peerapp import routes
-from peerapp.services import Refused, accounts, programs
+from peerapp.services import Refused, accounts
 from peerapp.settings import SESSION_DAYS
 
 
@@ -25,11 +25,11 @@ class Viewer:
 
 def resolve_viewer(db: Session, token: str) -> Viewer | None:
     """The person a session token belongs to, in the default program."""
-    employee = accounts.resolve_session(db, token)
-    if employee is None:
+    found = accounts.resolve_session_in_program(db, token)
+    if found is None:
         return None
-    program = programs.default_program(db)
-    return Viewer(employee.id, program.id, employee.full_name, employee.is_admin)
+    employee, program_id = found
+    return Viewer(employee.id, program_id, employee.full_name, employee.is_admin)
 
 
 class SessionState(rx.State):

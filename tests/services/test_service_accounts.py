@@ -281,6 +281,28 @@ def test_resolve_session_rejects_unknown_or_malformed_tokens(db, ada, token):
     assert accounts.resolve_session(db, token) is None
 
 
+def test_session_resolves_with_the_default_program_in_one_query(db, program, ada):
+    later = programs.create_program(db, "Spring cohort").id
+    first, ada_id = program.id, ada.id
+    token = accounts.start_session(db, ada_id)
+    statements = []
+    sa.event.listen(
+        db.get_bind(), "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    employee, program_id = accounts.resolve_session_in_program(db, token)
+    assert (employee.id, program_id) == (ada_id, first)
+    assert program_id != later
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1, statements
+    accounts.end_session(db, token)
+    assert accounts.resolve_session_in_program(db, token) is None
+
+
+@pytest.mark.parametrize("token", [None, "", 123, "not-a-real-token", "x" * 500])
+def test_resolve_session_in_program_rejects_unknown_or_malformed_tokens(db, ada, token):
+    accounts.start_session(db, ada.id)
+    assert accounts.resolve_session_in_program(db, token) is None
+
+
 def test_session_expires(db, ada):
     start = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
     with frozen_at(start):
