@@ -28,12 +28,14 @@ class DirectoryState(rx.State):
     viewer_id: int = 0
 
     async def _search(self):
-        viewer = await current_viewer(self)
-        if viewer is None:
-            return rx.redirect(routes.LOGIN)
-        self.viewer_id = viewer.employee_id
         try:
+            # One database session for the sign-in check and the search.
             with rx.session() as db:
+                viewer = await current_viewer(self, db)
+                if viewer is None:
+                    return rx.redirect(routes.LOGIN)
+                if self.viewer_id != viewer.employee_id:
+                    self.viewer_id = viewer.employee_id
                 result = directory_service.search(
                     db,
                     program_id=viewer.program_id,

@@ -20,23 +20,29 @@ class RequestActionsState(rx.State):
     decline_reason: str = ""
 
     async def _act(self, request_id, action, done_message: str):
-        viewer = await current_viewer(self)
-        if viewer is None:
-            yield rx.redirect(routes.LOGIN)
-            return
         if request_id in self.busy_ids:
             return
-        self.busy_ids = [*self.busy_ids, request_id]
-        yield
+        # The buttons show that it is working (only ids are tracked: the value
+        # comes from the browser and is checked by the service).
+        busy = isinstance(request_id, int) and not isinstance(request_id, bool)
+        if busy:
+            self.busy_ids = [*self.busy_ids, request_id]
+            yield
         try:
+            # One database session for the sign-in check and the action.
             with rx.session() as db:
+                viewer = await current_viewer(self, db)
+                if viewer is None:
+                    yield rx.redirect(routes.LOGIN)
+                    return
                 outcome = action(db, viewer.employee_id)
             push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
             yield rx.toast.success(done_message)
         except Refused as refusal:
             yield rx.toast.error(refusal.message)
         finally:
-            self.busy_ids = [i for i in self.busy_ids if i != request_id]
+            if busy:
+                self.busy_ids = [i for i in self.busy_ids if i != request_id]
 
     @rx.event
     async def accept(self, request_id: int):
