@@ -44,6 +44,12 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         help="PostgreSQL server to create the benchmark database on",
     )
     parser.add_argument(
+        "--people",
+        type=int,
+        default=300,
+        help="size of the seeded demo organisation (default 300)",
+    )
+    parser.add_argument(
         "--redis",
         default=os.environ.get("PEERAPP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"),
         help="Redis database for the shared state (emptied first)",
@@ -73,7 +79,11 @@ def production_server(args: argparse.Namespace, **extra_env: str) -> Iterator[di
     )
     migrate(env)
     subprocess.run(
-        [str(BIN / "peerapp"), "seed-demo"], env=env, check=True, capture_output=True, cwd=ROOT
+        [str(BIN / "peerapp"), "seed-demo", "--people", str(args.people)],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
     log = Path(tempfile.mkdtemp(prefix="peerapp-bench-")) / "server.log"
     server = AppProcess(env, port, log)
@@ -89,7 +99,8 @@ def production_server(args: argparse.Namespace, **extra_env: str) -> Iterator[di
             "pid": server.pid,
             "setup": (
                 f"PostgreSQL + Redis, {args.workers} backend "
-                f"worker{'s' if args.workers != 1 else ''}, production build"
+                f"worker{'s' if args.workers != 1 else ''}, production build, "
+                f"{args.people}-person demo organisation"
             ),
             "log": str(log),
         }

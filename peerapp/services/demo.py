@@ -21,6 +21,9 @@ from peerapp.services.errors import Refused
 
 DEMO_PASSWORD = "peerapp-demo-2026"
 
+# Enough for every first/middle-initial/last combination to stay unique.
+MAX_PEOPLE = 10_000
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -54,6 +57,8 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
     """Fill an empty database with an organisation, requests and pairings."""
     if not is_empty(db):
         raise Refused("The database already has employees; the demo only fills an empty one.")
+    if not 0 < people <= MAX_PEOPLE:
+        raise Refused(f"A demo organisation has between 1 and {MAX_PEOPLE} people.")
     rng = random.Random(rng_seed)
     program = programs.default_program(db)
     password_hash = PasswordHash.recommended().hash(DEMO_PASSWORD)
@@ -69,13 +74,20 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
             _person(rng, login.full_name, login.email, dept, title, admin, password_hash)
         )
     names: set[str] = {e.full_name for e in employees}
+    # First/last pairs not used yet; past them (a large demo) names get a middle initial.
+    pairs = {f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES} - names
     while len(employees) < people:
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        if pairs:
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            pairs.discard(name)
+        else:
+            initial = rng.choice("ABCDEFGHJKLMNPRSTVW")
+            name = f"{rng.choice(FIRST_NAMES)} {initial}. {rng.choice(LAST_NAMES)}"
         if name in names:
             continue
         names.add(name)
         dept = rng.choice(list(DEPARTMENTS))
-        email = name.lower().replace(" ", ".") + "@example.com"
+        email = ".".join(part.strip(".") for part in name.lower().split()) + "@example.com"
         employees.append(
             _person(rng, name, email, dept, rng.choice(DEPARTMENTS[dept][0]), False, None)
         )

@@ -57,3 +57,26 @@ def test_seed_refused_when_anyone_exists(db):
     with pytest.raises(Refused, match="already has employees"):
         demo.seed(db, people=10)
     assert count(db, Employee) == 1
+
+
+def test_a_demo_larger_than_the_name_pairs_gets_middle_initials(db, monkeypatch):
+    # Two first names and two last names make four pairs; ten people used to loop forever.
+    monkeypatch.setattr(demo, "FIRST_NAMES", ["Ana", "Ben"])
+    monkeypatch.setattr(demo, "LAST_NAMES", ["Lopez", "Meyer"])
+    demo.seed(db, people=13)
+    people = db.exec(select(Employee)).all()
+    assert len(people) == 13
+    assert len({person.full_name for person in people}) == 13
+    assert len({person.email for person in people}) == 13
+    initialled = [person for person in people if ". " in person.full_name]
+    assert len(initialled) == 13 - 3 - 4
+    for person in initialled:
+        first, initial, last = person.full_name.split()
+        assert person.email == f"{first.lower()}.{initial[0].lower()}.{last.lower()}@example.com"
+
+
+@pytest.mark.parametrize("people", [0, -1, demo.MAX_PEOPLE + 1])
+def test_a_demo_size_out_of_range_is_refused(db, people):
+    with pytest.raises(Refused, match="between 1 and"):
+        demo.seed(db, people=people)
+    assert demo.is_empty(db)
