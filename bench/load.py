@@ -315,7 +315,7 @@ def main() -> None:
         f"{figures['backend_memory_per_session_kib']} KiB per session; "
         f"Redis state {figures['redis_state_per_session_kib']} KiB per session"
     )
-    path = save("load", {"setup": server["setup"]} | figures)
+    path = save(f"load-{args.people}-people", {"setup": server["setup"]} | figures)
     print(f"saved {path.relative_to(path.parents[2])}")
 
 
