@@ -64,6 +64,8 @@ def search(
     words = validation.text(query, "Search", QUERY_MAX).split()
     dept = validation.text(department, "Department", 120)
     page_number = page if isinstance(page, int) and not isinstance(page, bool) and page > 0 else 1
+    # Any page past the results shows the last one; the cap keeps the OFFSET a database integer.
+    page_number = min(page_number, validation.ID_MAX // page_size)
     condition = sa.and_(
         Membership.program_id == program_id,
         Employee.is_active.is_(True),  # type: ignore[attr-defined]
