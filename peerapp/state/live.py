@@ -198,8 +198,7 @@ async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None
         inbox = await root.get_state(InboxState)
         # Read inside the lock (updates of one inbox never overtake each other)
         # but off the event loop, so other people's pushes and events go on.
-        box = await asyncio.to_thread(_load_inbox, program_id, employee_id)
-        inbox._apply(*box)
+        inbox._apply(*await asyncio.to_thread(_load_inbox, program_id, employee_id))
 
 
 async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
@@ -306,16 +305,21 @@ async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor
             *(_deliver(app, person, outcome.rows[person]) for person in others),
             return_exceptions=True,
         )
-    stale = {person for person, result in zip(others, results, strict=True) if result is not None}
+    failures = {
+        person: result
+        for person, result in zip(others, results, strict=True)
+        if isinstance(result, BaseException)
+    }
     if actor_id in outcome.rows:
         try:
             await _deliver(app, actor_id, outcome.rows[actor_id])
-        except Exception:
-            stale.add(actor_id)
-    if stale:
-        # A failed delivery falls back to reading those inboxes from the database.
-        logger.warning("Live delivery to %s failed; reloading their inboxes", sorted(stale))
-        await refresh_inboxes(program_id, stale, app, actor_id)
+        except Exception as failure:
+            failures[actor_id] = failure
+    for person, failure in failures.items():
+        # A failed delivery falls back to reading that inbox from the database.
+        logger.warning("Live delivery to %s failed; reloading it", person, exc_info=failure)
+    if failures:
+        await refresh_inboxes(program_id, set(failures), app, actor_id)
 
 
 def push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
