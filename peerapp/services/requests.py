@@ -10,10 +10,9 @@ back "one pending request per pair" and "one active pairing per pair".
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -92,41 +91,90 @@ def _peer(db: Session, members: dict[int, Membership], employee_id: int) -> Empl
     return employee
 
 
-def _active_pairing(db: Session, program_id: int, a: int, b: int) -> Pairing | None:
+def _between(model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int):
     low, high = _pair(a, b)
-    return db.exec(
-        select(Pairing).where(
-            Pairing.program_id == program_id,
-            Pairing.person_low_id == low,
-            Pairing.person_high_id == high,
+    return sa.and_(
+        model.program_id == program_id,
+        model.person_low_id == low,
+        model.person_high_id == high,
+    )
+
+
+@dataclass(frozen=True)
+class _SendFacts:
+    """What the send rules look at, beyond the locked memberships."""
+
+    paired: bool
+    pending_id: int | None
+    hour_full_since: datetime | None  # see send_rate.limit_reached_since
+    open_requests: int
+    active: dict[int, int]
+
+
+def _send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) -> _SendFacts:
+    """Read every fact the send rules need in one round trip (under the members' locks)."""
+    paired = (
+        select(Pairing.id)
+        .where(
+            _between(Pairing, program_id, sender_id, recipient_id),
             Pairing.status == PairingStatus.ACTIVE.value,
         )
-    ).first()
-
-
-def _pending_between(db: Session, program_id: int, a: int, b: int) -> PeerRequest | None:
-    low, high = _pair(a, b)
-    return db.exec(
-        select(PeerRequest)
+        .limit(1)
+    )
+    pending = (
+        select(PeerRequest.id)
         .where(
-            PeerRequest.program_id == program_id,
-            PeerRequest.person_low_id == low,
-            PeerRequest.person_high_id == high,
+            _between(PeerRequest, program_id, sender_id, recipient_id),
             PeerRequest.status == PENDING,
         )
-        .execution_options(populate_existing=True)
-    ).first()
+        .limit(1)
+    )
+    row = db.exec(
+        select(
+            paired.scalar_subquery(),
+            pending.scalar_subquery(),
+            send_rate.limit_reached_since(sender_id).scalar_subquery(),
+            standing.open_requests_query(program_id, sender_id).scalar_subquery(),
+            standing.active_pairings_query(program_id, sender_id).scalar_subquery(),
+            standing.active_pairings_query(program_id, recipient_id).scalar_subquery(),
+        )
+    ).one()
+    paired_id, pending_id, hour_full_since, open_requests, sender_active, recipient_active = row
+    return _SendFacts(
+        paired=paired_id is not None,
+        pending_id=pending_id,
+        hour_full_since=hour_full_since,
+        open_requests=open_requests,
+        active={sender_id: sender_active, recipient_id: recipient_active},
+    )
 
 
-def _check_room(db: Session, member: Membership, name: str, *, you: bool) -> None:
-    active = standing.active_pairings(db, member.program_id, member.employee_id)
-    if active >= member.capacity:
-        if you:
-            raise Refused(
-                f"You have no places left ({active} of {member.capacity} used). End a "
-                "pairing or raise your capacity on your profile first."
-            )
-        raise Refused(f"{name} has no places left for another peer right now.")
+def _check_room(
+    members: dict[int, Membership], you: Employee, other: Employee, active: dict[int, int]
+) -> None:
+    """Both people need a free place (``active``: their active pairings)."""
+    you_member, other_member = members[you.id], members[other.id]
+    if active[you.id] >= you_member.capacity:
+        raise Refused(
+            f"You have no places left ({active[you.id]} of {you_member.capacity} used). End "
+            "a pairing or raise your capacity on your profile first."
+        )
+    if active[other.id] >= other_member.capacity:
+        raise Refused(f"{other.full_name} has no places left for another peer right now.")
+
+
+def _commit_as_written(db: Session) -> None:
+    """Commit without expiring what the session holds.
+
+    What it holds was just read or written by this transaction, so reading it
+    back after the commit would only cost round trips.
+    """
+    keep = db.expire_on_commit
+    db.expire_on_commit = False
+    try:
+        db.commit()
+    finally:
+        db.expire_on_commit = keep
 
 
 def _release_locks_on_refusal(action):
@@ -162,25 +210,24 @@ def send_request(
     recipient = _peer(db, members, recipient_id)
     if recipient is None:
         raise Refused("That person is not taking part in peer mentorship.")
-    if _active_pairing(db, program_id, sender_id, recipient_id) is not None:
+    facts = _send_facts(db, program_id, sender_id, recipient_id)
+    if facts.paired:
         raise Refused(f"You are already peers with {recipient.full_name}.")
-    existing = _pending_between(db, program_id, sender_id, recipient_id)
-    if existing is not None:
+    if facts.pending_id is not None and (existing := _fresh(db, facts.pending_id)):
         if existing.sender_id == sender_id:
             raise Refused(f"You already have a pending request to {recipient.full_name}.")
         # They asked first: asking back is a yes.
         return _accept_locked(db, program, existing, sender_id, members, mutual=True)
     if members[recipient_id].paused:
         raise Refused(f"{recipient.full_name} is not taking new peer requests right now.")
-    send_rate.check(db, sender_id)
-    used = standing.open_requests(db, program_id, sender_id)
+    send_rate.refuse_if_reached(facts.hour_full_since)
+    used = facts.open_requests
     if used >= program.open_request_limit:
         raise Refused(
             f"You have {used} of {program.open_request_limit} open requests. Withdraw one or "
             "wait for answers before sending another."
         )
-    _check_room(db, members[sender_id], sender.full_name, you=True)
-    _check_room(db, members[recipient_id], recipient.full_name, you=False)
+    _check_room(members, sender, recipient, facts.active)
     low, high = _pair(sender_id, recipient_id)
     now = utcnow()
     request = PeerRequest(
@@ -199,15 +246,16 @@ def send_request(
         history.record(
             db, request.id, from_status=None, to_status=PENDING, actor_id=sender_id, at=now
         )
-        db.commit()
+        # Each side's new inbox row, from what this transaction holds.
+        rows = inbox.sent_rows(request, sender, recipient)
+        _commit_as_written(db)
     except IntegrityError:
         # Another request between these two landed a moment earlier.
         db.rollback()
         raise Refused(
             f"There is already a pending request between you and {recipient.full_name}."
         ) from None
-    outcome = _outcome(db, request)
-    return dataclasses.replace(outcome, rows=inbox.sent_rows(outcome.request, sender, recipient))
+    return Outcome(request, frozenset({sender_id, recipient_id}), rows=rows)
 
 
 def _close(
@@ -284,8 +332,8 @@ def _accept_locked(
         if sender is None or recipient is None:
             raise Refused("Both people need the peer role for this request to be accepted.")
         if request.recipient_id == actor_id:
-            _check_room(db, members[actor_id], recipient.full_name, you=True)
-            _check_room(db, members[request.sender_id], sender.full_name, you=False)
+            active = standing.active_pairings_of(db, program.id, [sender.id, recipient.id])
+            _check_room(members, recipient, sender, active)
     # This may cancel every pending request of both people below: lock them all now,
     # in id order, so that two accepts never wait on each other's rows (see _lock_pending).
     people = [request.sender_id, request.recipient_id]

@@ -7,9 +7,9 @@ spam that the open limit cannot: sending and withdrawing in a loop.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from peerapp import settings
 from peerapp.clock import utcnow
@@ -17,27 +17,31 @@ from peerapp.models import PeerRequest
 from peerapp.services.errors import Refused
 
 
-def check(db: Session, sender_id: int) -> None:
-    """At most ``settings.REQUESTS_PER_HOUR`` requests created in any rolling hour.
+def limit_reached_since(sender_id: int):
+    """SELECT the ``limit``-th newest request of the rolling hour (none: room to send).
 
-    Every request counts, whatever became of it, so sending and withdrawing in a
-    loop is limited too.
+    Every request counts, whatever became of it, so sending and withdrawing in
+    a loop is limited too. The one selected is the first to leave the hour.
     """
-    limit = settings.REQUESTS_PER_HOUR
-    now = utcnow()
-    hour_ago = now - timedelta(hours=1)
-    recent = db.exec(
+    hour_ago = utcnow() - timedelta(hours=1)
+    return (
         select(PeerRequest.created_at)
         .where(PeerRequest.sender_id == sender_id, PeerRequest.created_at > hour_ago)
         .order_by(PeerRequest.created_at.desc())  # type: ignore[attr-defined]
-        .limit(limit)
-    ).all()
-    if len(recent) >= limit:
-        # The oldest of the last ``limit`` requests leaves the hour first.
-        wait = recent[-1] + timedelta(hours=1) - now
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        when = "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
-        raise Refused(
-            f"You have sent {limit} peer requests in the last hour, the most allowed. "
-            f"You can send another {when}."
-        )
+        .offset(settings.REQUESTS_PER_HOUR - 1)
+        .limit(1)
+    )
+
+
+def refuse_if_reached(since: datetime | None) -> None:
+    """Refuse, saying when the next send is allowed, if ``limit_reached_since`` found one."""
+    if since is None:
+        return
+    limit = settings.REQUESTS_PER_HOUR
+    wait = since + timedelta(hours=1) - utcnow()
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    when = "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
+    raise Refused(
+        f"You have sent {limit} peer requests in the last hour, the most allowed. "
+        f"You can send another {when}."
+    )

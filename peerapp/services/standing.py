@@ -31,9 +31,9 @@ def lock_members(db: Session, program_id: int, people: Iterable[int]) -> dict[in
     return {member.employee_id: member for member in rows}
 
 
-def active_pairings(db: Session, program_id: int, employee_id: int) -> int:
-    """Number of active peer pairings this member is in."""
-    return db.exec(
+def active_pairings_query(program_id: int, employee_id: int):
+    """SELECT the number of active peer pairings this member is in."""
+    return (
         select(sa.func.count())
         .select_from(Pairing)
         .where(
@@ -41,7 +41,12 @@ def active_pairings(db: Session, program_id: int, employee_id: int) -> int:
             Pairing.status == PairingStatus.ACTIVE.value,
             sa.or_(Pairing.person_low_id == employee_id, Pairing.person_high_id == employee_id),
         )
-    ).one()
+    )
+
+
+def active_pairings(db: Session, program_id: int, employee_id: int) -> int:
+    """Number of active peer pairings this member is in."""
+    return db.exec(active_pairings_query(program_id, employee_id)).one()
 
 
 def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[int, int]:
@@ -66,9 +71,9 @@ def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[
     return counts
 
 
-def open_requests(db: Session, program_id: int, sender_id: int) -> int:
-    """Pending requests this member has sent."""
-    return db.exec(
+def open_requests_query(program_id: int, sender_id: int):
+    """SELECT the number of pending requests this member has sent."""
+    return (
         select(sa.func.count())
         .select_from(PeerRequest)
         .where(
@@ -76,7 +81,12 @@ def open_requests(db: Session, program_id: int, sender_id: int) -> int:
             PeerRequest.sender_id == sender_id,
             PeerRequest.status == RequestStatus.PENDING.value,
         )
-    ).one()
+    )
+
+
+def open_requests(db: Session, program_id: int, sender_id: int) -> int:
+    """Pending requests this member has sent."""
+    return db.exec(open_requests_query(program_id, sender_id)).one()
 
 
 def places_left(db: Session, member: Membership) -> int:
