@@ -103,9 +103,13 @@ def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.C
                     entry.places_left == 0,
                     rx.badge("No places left", color_scheme="gray", size="2", variant="soft"),
                     rx.button(
-                        "Request",
+                        # A still label while it sends: an animated spinner makes
+                        # the browser composite a frame every 16 ms (costly without
+                        # a GPU) exactly while the request is on its way.
+                        rx.cond(sending, "Sending…", "Request"),
                         on_click=DirectoryState.request_peer(entry.id),
-                        loading=sending,
+                        disabled=sending,
+                        aria_busy=sending,
                         size="2",
                         aria_label="Request " + name,
                     ),
