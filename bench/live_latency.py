@@ -9,11 +9,15 @@ overhead is not counted) and a MutationObserver in Sam's page stops the clock
 when the request row is in Sam's DOM; both clocks read
 performance.timeOrigin + now() on the same machine. The moment the update's
 WebSocket frame reached Sam's tab is recorded too, to split server time from
-rendering. Sam then declines through the UI (not timed) to reset.
+rendering. Sam then declines through the UI (not timed) to reset, and the next
+round starts once both tabs are quiet again: no animation of the reset (the
+decline dialog closing, its toast sliding in) still running. Without that wait
+a round measures how the two browsers share this machine's two cores with the
+leftovers of the reset, not the push.
 
-In the same run, Sam's tab times the round trip of a no-op Reflex event
-(closing an already closed dialog): the event frame goes out on the tab's own
-WebSocket and the clock stops at the server's answer.
+In the same run, under the same conditions, Sam's tab times the round trip of
+a no-op Reflex event (closing an already closed dialog): the event frame goes
+out on the tab's own WebSocket and the clock stops at the server's answer.
 
 Prints p50/p95/max of both and their ratio; writes bench/results/live_latency-<date>.json.
 """
@@ -77,6 +81,10 @@ CLICK = """() => {
   button.click();
   return at;
 }"""
+
+# The reset's own animations (the decline dialog closing, its toast coming in)
+# have finished: the round starts from a screen someone is simply looking at.
+QUIET = "() => document.getAnimations().length === 0"
 
 NOOP_ROUND_TRIP = """(name) => new Promise((resolve) => {
   const ws = window.__ws;
@@ -145,6 +153,8 @@ def measure(base: str, rounds: int) -> dict:
         for _ in range(rounds):
             _decline_all_from_alex(sam)
             expect(request).to_be_enabled()
+            for page in (sam, alex):
+                page.wait_for_function(QUIET)
             noops.append(sam.evaluate(NOOP_ROUND_TRIP, noop_event))
             sam.evaluate(ARM_OBSERVER)
             clicked = alex.evaluate(CLICK)
@@ -196,7 +206,11 @@ def main() -> None:
         f"p50 {noop['p50_ms']} ms, p95 {noop['p95_ms']} ms, max {noop['max_ms']} ms"
     )
     print(f"ratio live / no-op: p50 {figures['ratio_p50']}x, p95 {figures['ratio_p95']}x")
-    path = save("live_latency", {"setup": server["setup"], "rounds": args.rounds} | figures)
+    path = save(
+        "live_latency",
+        {"setup": server["setup"], "rounds": args.rounds, "round_start": "both tabs quiet"}
+        | figures,
+    )
     print(f"saved {path.relative_to(path.parents[2])}")
 
 
