@@ -313,9 +313,16 @@ async def _finish_send(
     outcome: request_service.Outcome,
     actor_id: int,
     failures: dict[int, BaseException],
+    fanout: set[asyncio.Task],
 ) -> None:
-    """The actor's own row, then a reload for anyone whose delivery failed."""
+    """The actor's own row, then a reload for anyone whose delivery failed.
+
+    The actor's row waits (bounded) until the others' tabs have been handed
+    their frames, so the actor's screen does not compete with them.
+    """
     app = RegistrationContext.get().app
+    if fanout:
+        await asyncio.wait(fanout, timeout=TAB_WAIT_SECONDS)
     if actor_id in outcome.rows:
         failures |= await _deliver_all(app, outcome.rows, [actor_id])
     for person, failure in failures.items():
@@ -329,12 +336,12 @@ async def push_outcome(program_id: int, outcome: request_service.Outcome, actor_
     """Show a request action in every open tab of the people it concerns.
 
     A plain send travels as each side's new row, straight into their open
-    inboxes (no database read on the way). The other person's tabs are handed
-    their frames before this returns, so the actor's own screen, which changes
-    right after, does not compete with them; the wait is bounded by
-    ``TAB_WAIT_SECONDS``, so two people sending to each other at once delay
-    each other at most that long. The actor's own inbox follows in the
-    background, once the event has released their state.
+    inboxes (no database read on the way). The other person's channel is
+    updated before this returns, so their tabs' frames are on their way before
+    the actor's own screen changes. It does not wait for those frames: the
+    actor's event holds the actor's tab, and waiting on other tabs from there
+    could wait on someone who is waiting for this tab. The actor's own inbox
+    follows in the background, once the others' frames are out.
 
     Every other change reloads the inboxes concerned from the database, in the
     background, the actor's last.
@@ -344,9 +351,10 @@ async def push_outcome(program_id: int, outcome: request_service.Outcome, actor_
         return
     app = RegistrationContext.get().app
     others = sorted(person for person in outcome.rows if person != actor_id)
-    async with _reaching_tabs():
-        failures = await _deliver_all(app, outcome.rows, others)
-    _spawn(_finish_send(program_id, outcome, actor_id, failures))
+    before = set(UPDATE_OTHER_CLIENT_TASKS)
+    failures = await _deliver_all(app, outcome.rows, others)
+    fanout = UPDATE_OTHER_CLIENT_TASKS - before
+    _spawn(_finish_send(program_id, outcome, actor_id, failures, fanout))
 
 
 def push_inboxes(program_id: int, people: set[int], actor_id: int | None = None) -> None:
