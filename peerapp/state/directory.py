@@ -114,7 +114,7 @@ class DirectoryState(rx.State):
                     sender_id=viewer.employee_id,
                     recipient_id=recipient_id,
                 )
-            await push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
+            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
             name = next((e.full_name for e in self.entries if e.id == recipient_id), "them")
             yield rx.toast.success(f"Request sent to {name}.")
         except Refused as refusal:

@@ -294,37 +294,27 @@ async def _deliver(app: rx.App, employee_id: int, item: inbox_service.RequestIte
             inbox._add_sent(RequestRow.of(item))
 
 
-async def _deliver_all(
-    app: rx.App, rows: dict[int, inbox_service.RequestItem], people: list[int]
-) -> dict[int, BaseException]:
-    """Hand each person their row; the failures, by person."""
-    results = await asyncio.gather(
-        *(_deliver(app, person, rows[person]) for person in people), return_exceptions=True
-    )
-    return {
+async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
+    app = RegistrationContext.get().app
+    if not outcome.rows:
+        await refresh_inboxes(program_id, set(outcome.people), app, actor_id)
+        return
+    others = sorted(person for person in outcome.rows if person != actor_id)
+    async with _reaching_tabs():
+        results = await asyncio.gather(
+            *(_deliver(app, person, outcome.rows[person]) for person in others),
+            return_exceptions=True,
+        )
+    failures = {
         person: result
-        for person, result in zip(people, results, strict=True)
+        for person, result in zip(others, results, strict=True)
         if isinstance(result, BaseException)
     }
-
-
-async def _finish_send(
-    program_id: int,
-    outcome: request_service.Outcome,
-    actor_id: int,
-    failures: dict[int, BaseException],
-    fanout: set[asyncio.Task],
-) -> None:
-    """The actor's own row, then a reload for anyone whose delivery failed.
-
-    The actor's row waits (bounded) until the others' tabs have been handed
-    their frames, so the actor's screen does not compete with them.
-    """
-    app = RegistrationContext.get().app
-    if fanout:
-        await asyncio.wait(fanout, timeout=TAB_WAIT_SECONDS)
     if actor_id in outcome.rows:
-        failures |= await _deliver_all(app, outcome.rows, [actor_id])
+        try:
+            await _deliver(app, actor_id, outcome.rows[actor_id])
+        except Exception as failure:
+            failures[actor_id] = failure
     for person, failure in failures.items():
         # A failed delivery falls back to reading that inbox from the database.
         logger.warning("Live delivery to %s failed; reloading it", person, exc_info=failure)
@@ -332,29 +322,14 @@ async def _finish_send(
         await refresh_inboxes(program_id, set(failures), app, actor_id)
 
 
-async def push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
+def push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
     """Show a request action in every open tab of the people it concerns.
 
     A plain send travels as each side's new row, straight into their open
-    inboxes (no database read on the way). The other person's channel is
-    updated before this returns, so their tabs' frames are on their way before
-    the actor's own screen changes. It does not wait for those frames: the
-    actor's event holds the actor's tab, and waiting on other tabs from there
-    could wait on someone who is waiting for this tab. The actor's own inbox
-    follows in the background, once the others' frames are out.
-
-    Every other change reloads the inboxes concerned from the database, in the
-    background, the actor's last.
+    inboxes (no database read on the way); every other change reloads the
+    inboxes concerned from the database. The actor's own inbox comes last.
     """
-    if not outcome.rows:
-        _spawn(refresh_inboxes(program_id, set(outcome.people), actor_id=actor_id))
-        return
-    app = RegistrationContext.get().app
-    others = sorted(person for person in outcome.rows if person != actor_id)
-    before = set(UPDATE_OTHER_CLIENT_TASKS)
-    failures = await _deliver_all(app, outcome.rows, others)
-    fanout = UPDATE_OTHER_CLIENT_TASKS - before
-    _spawn(_finish_send(program_id, outcome, actor_id, failures, fanout))
+    _spawn(_push_outcome(program_id, outcome, actor_id))
 
 
 def push_inboxes(program_id: int, people: set[int], actor_id: int | None = None) -> None:

@@ -36,7 +36,7 @@ class RequestActionsState(rx.State):
                     yield rx.redirect(routes.LOGIN)
                     return
                 outcome = action(db, viewer.employee_id)
-            await push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
+            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
             yield rx.toast.success(done_message)
         except Refused as refusal:
             yield rx.toast.error(refusal.message)
