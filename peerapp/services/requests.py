@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,6 @@ from peerapp.models import (
     Employee,
     Membership,
     Pairing,
-    PairingStatus,
     PeerRequest,
     Program,
     RequestStatus,
@@ -91,64 +90,6 @@ def _peer(db: Session, members: dict[int, Membership], employee_id: int) -> Empl
     return employee
 
 
-def _between(model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int):
-    low, high = _pair(a, b)
-    return sa.and_(
-        model.program_id == program_id,
-        model.person_low_id == low,
-        model.person_high_id == high,
-    )
-
-
-@dataclass(frozen=True)
-class _SendFacts:
-    """What the send rules look at, beyond the locked memberships."""
-
-    paired: bool
-    pending_id: int | None
-    hour_full_since: datetime | None  # see send_rate.limit_reached_since
-    open_requests: int
-    active: dict[int, int]
-
-
-def _send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) -> _SendFacts:
-    """Read every fact the send rules need in one round trip (under the members' locks)."""
-    paired = (
-        select(Pairing.id)
-        .where(
-            _between(Pairing, program_id, sender_id, recipient_id),
-            Pairing.status == PairingStatus.ACTIVE.value,
-        )
-        .limit(1)
-    )
-    pending = (
-        select(PeerRequest.id)
-        .where(
-            _between(PeerRequest, program_id, sender_id, recipient_id),
-            PeerRequest.status == PENDING,
-        )
-        .limit(1)
-    )
-    row = db.exec(
-        select(
-            paired.scalar_subquery(),
-            pending.scalar_subquery(),
-            send_rate.limit_reached_since(sender_id).scalar_subquery(),
-            standing.open_requests_query(program_id, sender_id).scalar_subquery(),
-            standing.active_pairings_query(program_id, sender_id).scalar_subquery(),
-            standing.active_pairings_query(program_id, recipient_id).scalar_subquery(),
-        )
-    ).one()
-    paired_id, pending_id, hour_full_since, open_requests, sender_active, recipient_active = row
-    return _SendFacts(
-        paired=paired_id is not None,
-        pending_id=pending_id,
-        hour_full_since=hour_full_since,
-        open_requests=open_requests,
-        active={sender_id: sender_active, recipient_id: recipient_active},
-    )
-
-
 def _check_room(
     members: dict[int, Membership], you: Employee, other: Employee, active: dict[int, int]
 ) -> None:
@@ -210,7 +151,7 @@ def send_request(
     recipient = _peer(db, members, recipient_id)
     if recipient is None:
         raise Refused("That person is not taking part in peer mentorship.")
-    facts = _send_facts(db, program_id, sender_id, recipient_id)
+    facts = standing.send_facts(db, program_id, sender_id, recipient_id)
     if facts.paired:
         raise Refused(f"You are already peers with {recipient.full_name}.")
     if facts.pending_id is not None and (existing := _fresh(db, facts.pending_id)):

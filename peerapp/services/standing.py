@@ -1,13 +1,19 @@
-"""Where a member stands: places left, open requests, and the locks that keep it true."""
+"""Where a member stands: places left, open requests, and the locks that keep it true.
+
+``send_facts`` reads everything the send rules look at for two members in one query.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from peerapp.models import Membership, Pairing, PairingStatus, PeerRequest, RequestStatus
+from peerapp.services import send_rate
 
 
 def lock_members(db: Session, program_id: int, people: Iterable[int]) -> dict[int, Membership]:
@@ -92,3 +98,61 @@ def open_requests(db: Session, program_id: int, sender_id: int) -> int:
 def places_left(db: Session, member: Membership) -> int:
     """How many more pairings this member can take on (never negative)."""
     return max(0, member.capacity - active_pairings(db, member.program_id, member.employee_id))
+
+
+def _between(model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int):
+    low, high = min(a, b), max(a, b)
+    return sa.and_(
+        model.program_id == program_id,
+        model.person_low_id == low,
+        model.person_high_id == high,
+    )
+
+
+@dataclass(frozen=True)
+class SendFacts:
+    """What the send rules look at for two members, beyond their locked memberships."""
+
+    paired: bool
+    pending_id: int | None
+    hour_full_since: datetime | None  # see send_rate.limit_reached_since
+    open_requests: int
+    active: dict[int, int]
+
+
+def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) -> SendFacts:
+    """Read every fact the send rules need in one round trip (under the members' locks)."""
+    paired = (
+        select(Pairing.id)
+        .where(
+            _between(Pairing, program_id, sender_id, recipient_id),
+            Pairing.status == PairingStatus.ACTIVE.value,
+        )
+        .limit(1)
+    )
+    pending = (
+        select(PeerRequest.id)
+        .where(
+            _between(PeerRequest, program_id, sender_id, recipient_id),
+            PeerRequest.status == RequestStatus.PENDING.value,
+        )
+        .limit(1)
+    )
+    row = db.exec(
+        select(
+            paired.scalar_subquery(),
+            pending.scalar_subquery(),
+            send_rate.limit_reached_since(sender_id).scalar_subquery(),
+            open_requests_query(program_id, sender_id).scalar_subquery(),
+            active_pairings_query(program_id, sender_id).scalar_subquery(),
+            active_pairings_query(program_id, recipient_id).scalar_subquery(),
+        )
+    ).one()
+    paired_id, pending_id, hour_full_since, open_requests, sender_active, recipient_active = row
+    return SendFacts(
+        paired=paired_id is not None,
+        pending_id=pending_id,
+        hour_full_since=hour_full_since,
+        open_requests=open_requests,
+        active={sender_id: sender_active, recipient_id: recipient_active},
+    )
