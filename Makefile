@@ -60,6 +60,7 @@ chromium:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-services: install
 	$(BIN)/pytest tests/services tests/test_*.py -q
