@@ -20,6 +20,13 @@ a no-op Reflex event (closing an already closed dialog): the event frame goes
 out on the tab's own WebSocket and the clock stops at the server's answer.
 
 Prints p50/p95/max of both and their ratio; writes bench/results/live_latency-<date>.json.
+
+With ``--trace`` the server it starts also loads bench/trace/sitecustomize.py,
+which timestamps the stages of each push on the server (event received, sign-in
+checked, committed, the recipient's channel updated, the frame handed to their
+socket); the script lines them up with each round's click and prints p50/p95
+of every stage from the click. Tracing costs a little time itself, so a traced
+run goes to live_latency_traced-<date>.json, not beside the plain figures.
 """
 
 from __future__ import annotations
@@ -27,11 +34,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import tempfile
+from pathlib import Path
 
-from _server import add_server_arguments, percentile, production_server, save
+import sqlalchemy as sa
+from _server import ROOT, add_server_arguments, percentile, production_server, save
+from _stages import Round, read_trace, stages
 from playwright.sync_api import Page, expect, sync_playwright
 
 from peerapp.services.demo import DEMO_PASSWORD
+from peerapp.state.live import InboxState
 from peerapp.state.requests import RequestActionsState
 
 CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
@@ -102,6 +114,10 @@ NOOP_ROUND_TRIP = """(name) => new Promise((resolve) => {
 })"""
 
 
+# Reflex keeps each tab's token in sessionStorage; the server's trace names tabs by it.
+TAB_TOKEN = "() => window.sessionStorage.getItem('token')"
+
+
 def _sign_in(browser, base: str, email: str) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(CAPTURE_SOCKET)
@@ -135,9 +151,9 @@ def _summary(samples: list[float]) -> dict:
 
 
 def measure(base: str, rounds: int) -> dict:
-    """Run the rounds against ``base``; return the figures."""
+    """Run the rounds against ``base``; return the figures (and each round's clocks)."""
     noop_event = f"{RequestActionsState.get_full_name()}.close_decline"
-    live, frames, noops = [], [], []
+    live, frames, noops, timeline = [], [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         sam = _sign_in(browser, base, "sam.okafor@example.com")
@@ -159,10 +175,13 @@ def measure(base: str, rounds: int) -> dict:
             sam.evaluate(ARM_OBSERVER)
             clicked = alex.evaluate(CLICK)
             sam.wait_for_function("window.__arrived !== null", timeout=10_000)
-            live.append(sam.evaluate("window.__arrived") - clicked)
+            arrived = sam.evaluate("window.__arrived")
+            live.append(arrived - clicked)
             frame_at = sam.evaluate("window.__frameAt")
             if frame_at:
                 frames.append(frame_at - clicked)
+            timeline.append(Round(clicked, frame_at, arrived))
+        tabs = {name: page.evaluate(TAB_TOKEN) for name, page in (("alex", alex), ("sam", sam))}
         browser.close()
     result = {
         "live_request_to_inbox": _summary(live),
@@ -175,7 +194,21 @@ def measure(base: str, rounds: int) -> dict:
     result["ratio_p95"] = round(
         result["live_request_to_inbox"]["p95_ms"] / result["noop_event_round_trip"]["p95_ms"], 1
     )
-    return result
+    return result | {"_timeline": timeline, "_tabs": tabs}
+
+
+def _traced_stages(figures: dict, trace_dir: Path, database_url: str) -> dict:
+    with sa.create_engine(database_url).connect() as conn:
+        sam_id = conn.execute(
+            sa.text("SELECT id FROM employee WHERE email = 'sam.okafor@example.com'")
+        ).scalar_one()
+    return stages(
+        figures["_timeline"],
+        read_trace(trace_dir),
+        sender_tab=figures["_tabs"]["alex"],
+        recipient_tab=figures["_tabs"]["sam"],
+        recipient_channel=InboxState.token_for(sam_id),
+    )
 
 
 def main() -> None:
@@ -183,10 +216,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_server_arguments(parser)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument(
+        "--trace", action="store_true", help="also time each stage on the server (own server only)"
+    )
     args = parser.parse_args()
+    if args.trace and args.url:
+        parser.error("--trace needs the server this script starts (no --url)")
+    extra = {}
+    if args.trace:
+        trace_dir = Path(tempfile.mkdtemp(prefix="peerapp-trace-"))
+        paths = [str(ROOT / "bench" / "trace"), os.environ.get("PYTHONPATH", "")]
+        extra = {
+            "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+            "PEERAPP_TRACE_DIR": str(trace_dir),
+        }
     # Alex sends 200 requests in a few minutes: lift the hourly send limit for the run.
-    with production_server(args, PEERAPP_REQUESTS_PER_HOUR="100000") as server:
+    with production_server(args, PEERAPP_REQUESTS_PER_HOUR="100000", **extra) as server:
         figures = measure(server["url"], args.rounds)
+        if args.trace:
+            figures["stages_from_click"] = _traced_stages(
+                figures, trace_dir, server["database_url"]
+            )
+    for private in ("_timeline", "_tabs"):
+        figures.pop(private)
     live, frame, noop = (
         figures["live_request_to_inbox"],
         figures["live_request_to_frame"],
@@ -206,8 +258,12 @@ def main() -> None:
         f"p50 {noop['p50_ms']} ms, p95 {noop['p95_ms']} ms, max {noop['max_ms']} ms"
     )
     print(f"ratio live / no-op: p50 {figures['ratio_p50']}x, p95 {figures['ratio_p95']}x")
+    if args.trace:
+        print("stages of a push, from the click (traced):")
+        for name, stage in figures["stages_from_click"].items():
+            print(f"  {stage['p50_ms']:>6} ms p50  {stage['p95_ms']:>6} ms p95  {name}")
     path = save(
-        "live_latency",
+        "live_latency_traced" if args.trace else "live_latency",
         {"setup": server["setup"], "rounds": args.rounds, "round_start": "both tabs quiet"}
         | figures,
     )
