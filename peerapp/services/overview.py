@@ -1,0 +1,158 @@
+"""How a program is doing, for its admins: who takes part, and what peer requests became.
+
+Every figure is counted in the database (a handful of aggregate queries,
+whatever the size of the program). "Recent" means requests sent, and pairings
+started or ended, in the last ``WINDOW_DAYS`` days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from peerapp.clock import utcnow
+from peerapp.models import Employee, Membership, Pairing, PairingStatus, PeerRequest, RequestStatus
+from peerapp.services import programs
+from peerapp.services.errors import Refused
+
+WINDOW_DAYS = 30
+ADMINS_ONLY = "Only program admins can see how the program is doing."
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The program's figures at one moment."""
+
+    peers: int
+    paused_peers: int
+    peers_paired: int
+    active_pairings: int
+    pending_requests: int
+    # Requests sent in the window, by what became of them so far.
+    sent: int
+    accepted: int
+    declined: int
+    expired: int
+    withdrawn_or_cancelled: int
+    pairings_started: int
+    pairings_ended: int
+    window_days: int = WINDOW_DAYS
+
+    @property
+    def answered(self) -> int:
+        """Recent requests that got an answer, or ran out of time waiting for one."""
+        return self.accepted + self.declined + self.expired
+
+    @property
+    def acceptance_percent(self) -> int | None:
+        """Accepted share of the answered recent requests (None before any answer)."""
+        if not self.answered:
+            return None
+        return round(100 * self.accepted / self.answered)
+
+    @property
+    def paired_percent(self) -> int | None:
+        """Share of the peers in at least one active pairing (None without peers)."""
+        if not self.peers:
+            return None
+        return round(100 * self.peers_paired / self.peers)
+
+
+def _count(condition) -> sa.ColumnElement[int]:
+    return sa.func.count().filter(condition)
+
+
+def _active_peer(program_id: int, person) -> sa.ColumnElement[bool]:
+    """``person`` is an active employee with the peer role in the program (EXISTS)."""
+    return (
+        select(Membership.id)
+        .join(Employee, Employee.id == Membership.employee_id)
+        .where(
+            Membership.program_id == program_id,
+            Membership.employee_id == person,
+            Membership.is_peer.is_(True),  # type: ignore[attr-defined]
+            Employee.is_active.is_(True),  # type: ignore[attr-defined]
+        )
+        .correlate_except(Membership, Employee)
+        .exists()
+    )
+
+
+def _participation(db: Session, program_id: int) -> tuple[int, int, int]:
+    """Active peers, how many of them are paused, and how many are in an active pairing."""
+    peers, paused = db.exec(
+        select(sa.func.count(), _count(Membership.paused.is_(True)))  # type: ignore[attr-defined]
+        .select_from(Membership)
+        .join(Employee, Employee.id == Membership.employee_id)
+        .where(
+            Membership.program_id == program_id,
+            Membership.is_peer.is_(True),  # type: ignore[attr-defined]
+            Employee.is_active.is_(True),  # type: ignore[attr-defined]
+        )
+    ).one()
+    active = sa.and_(Pairing.program_id == program_id, Pairing.status == PairingStatus.ACTIVE.value)
+    # union, not union all: someone in two pairings is one paired peer.
+    sides = sa.union(
+        select(Pairing.person_low_id.label("person")).where(active),
+        select(Pairing.person_high_id.label("person")).where(active),
+    ).subquery()
+    paired = db.exec(
+        select(sa.func.count()).select_from(sides).where(_active_peer(program_id, sides.c.person))
+    ).one()
+    return peers, paused, paired
+
+
+def program_overview(db: Session, *, actor_id: int, program_id: int) -> Overview:
+    """The program's figures now; admins only."""
+    if not programs.is_admin(db, actor_id):
+        raise Refused(ADMINS_ONLY)
+    since = utcnow() - timedelta(days=WINDOW_DAYS)
+    peers, paused, paired = _participation(db, program_id)
+    recent = PeerRequest.created_at >= since
+    status = PeerRequest.status
+    requests = db.exec(
+        select(
+            _count(status == RequestStatus.PENDING.value),
+            _count(recent),
+            _count(sa.and_(recent, status == RequestStatus.ACCEPTED.value)),
+            _count(sa.and_(recent, status == RequestStatus.DECLINED.value)),
+            _count(sa.and_(recent, status == RequestStatus.EXPIRED.value)),
+            _count(
+                sa.and_(
+                    recent,
+                    status.in_(  # type: ignore[attr-defined]
+                        [RequestStatus.WITHDRAWN.value, RequestStatus.CANCELLED.value]
+                    ),
+                )
+            ),
+        ).where(
+            PeerRequest.program_id == program_id,
+            sa.or_(recent, status == RequestStatus.PENDING.value),
+        )
+    ).one()
+    pairings = db.exec(
+        select(
+            _count(Pairing.status == PairingStatus.ACTIVE.value),
+            _count(Pairing.started_at >= since),
+            _count(Pairing.ended_at >= since),  # type: ignore[operator]
+        ).where(Pairing.program_id == program_id)
+    ).one()
+    pending, sent, accepted, declined, expired, withdrawn_or_cancelled = requests
+    active_pairings, started, ended = pairings
+    return Overview(
+        peers=peers,
+        paused_peers=paused,
+        peers_paired=paired,
+        active_pairings=active_pairings,
+        pending_requests=pending,
+        sent=sent,
+        accepted=accepted,
+        declined=declined,
+        expired=expired,
+        withdrawn_or_cancelled=withdrawn_or_cancelled,
+        pairings_started=started,
+        pairings_ended=ended,
+    )
