@@ -14,6 +14,7 @@ from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
 from peerapp.state.expiry import expire_requests_periodically
+from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
@@ -73,5 +74,5 @@ app.add_page(
     settings_page,
     route=routes.SETTINGS,
     title="Program settings · peerapp",
-    on_load=[SessionState.require_sign_in, SettingsState.load],
+    on_load=[SessionState.require_sign_in, SettingsState.load, ProgramOverviewState.load],
 )

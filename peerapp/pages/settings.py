@@ -1,10 +1,11 @@
-"""/admin/settings: program settings, for admins."""
+"""/admin/settings: how the program is doing, and its settings, for admins."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from peerapp.components.layout import page_frame
+from peerapp.components.overview import program_overview
 from peerapp.services import admin
 from peerapp.state.live import InboxState
 from peerapp.state.settings import SettingsState
@@ -130,7 +131,7 @@ def settings_page() -> rx.Component:
             SettingsState.loaded,
             rx.cond(
                 SettingsState.allowed,
-                _form(),
+                rx.vstack(program_overview(), _form(), spacing="5", width="100%"),
                 rx.callout(
                     "This page is for program admins. Ask your program admin if a setting "
                     "needs to change.",

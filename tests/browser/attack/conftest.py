@@ -389,6 +389,7 @@ def names():
     """Full handler names, from the state classes."""
     from peerapp.state.directory import DirectoryState
     from peerapp.state.live import InboxState
+    from peerapp.state.overview import ProgramOverviewState
     from peerapp.state.pairings import PairingActionsState
     from peerapp.state.profile import ProfileState
     from peerapp.state.requests import RequestActionsState
@@ -402,6 +403,7 @@ def names():
         "profile": ProfileState,
         "requests": RequestActionsState,
         "settings": SettingsState,
+        "overview": ProgramOverviewState,
         "inbox": InboxState,
     }
 
