@@ -239,25 +239,21 @@ def case_admin_setvar_allowed(attack: Attack):
     oscar.send(handler("settings", "save"))
 
 
-def _no_figures(tab) -> None:
+def _overview_attempt(tab) -> None:
+    tab.send(handler("overview", "load"))
+    tab.send(handler("overview", "refresh"))
     for var in ("now", "recent"):
         assert not tab.var(names()["overview"], var), f"program figures reached the tab: {var}"
 
 
 @case
 def case_program_overview_as_employee(attack: Attack):
-    oscar = attack.signed_in(pathname="/settings")
-    oscar.send(handler("overview", "load"))
-    oscar.send(handler("overview", "refresh"))
-    _no_figures(oscar)
+    _overview_attempt(attack.signed_in(pathname="/settings"))
 
 
 @case
 def case_program_overview_signed_out(attack: Attack):
-    tab = attack.signed_out(pathname="/settings")
-    tab.send(handler("overview", "load"))
-    tab.send(handler("overview", "refresh"))
-    _no_figures(tab)
+    _overview_attempt(attack.signed_out(pathname="/settings"))
 
 
 @case
@@ -265,8 +261,7 @@ def case_program_overview_with_forged_arguments(attack: Attack):
     oscar = attack.signed_in(pathname="/settings")
     oscar.send(handler("overview", "refresh"), {"program_id": 1, "actor_id": 1, "admin": True})
     oscar.send(handler("overview", "setvar"), {"var_name": "refreshing", "value": "yes"})
-    oscar.send(handler("overview", "refresh"))
-    _no_figures(oscar)
+    _overview_attempt(oscar)
 
 
 # --- profiles ----------------------------------------------------------------------
