@@ -91,6 +91,8 @@ class ProgramOverviewState(rx.State):
                     db, actor_id=viewer.employee_id, program_id=viewer.program_id
                 )
         except Refused as refusal:
+            # Not an admin any more (since this tab signed in): show nothing old.
+            self.now, self.recent, self.loaded = [], [], True
             return rx.toast.error(refusal.message)
         self.now = now_rows(seen)
         self.recent = recent_rows(seen)

@@ -1,0 +1,66 @@
+"""How the admins' figures are worded, including a program with no activity yet."""
+
+from __future__ import annotations
+
+from peerapp.services.overview import Overview
+from peerapp.state.overview import now_rows, recent_rows
+
+
+def overview(**changes) -> Overview:
+    base = dict(
+        peers=8,
+        paused_peers=1,
+        peers_paired=2,
+        active_pairings=1,
+        pending_requests=3,
+        sent=9,
+        accepted=2,
+        declined=1,
+        expired=1,
+        withdrawn_or_cancelled=2,
+        pairings_started=2,
+        pairings_ended=1,
+    )
+    return Overview(**(base | changes))
+
+
+def shown(rows) -> dict[str, tuple[str, str]]:
+    return {row.label: (row.value, row.detail) for row in rows}
+
+
+def test_figures_of_an_active_program():
+    now = shown(now_rows(overview()))
+    recent = shown(recent_rows(overview()))
+
+    assert now["Peers"] == ("8", "1 paused")
+    assert now["Peers with a partner"] == ("2", "25% of peers, in 1 active pairing")
+    assert now["Requests waiting for an answer"] == ("3", "")
+    # 9 sent: 4 answered or expired, 2 withdrawn or cancelled, so 3 still waiting.
+    assert recent["Requests sent"] == ("9", "3 still waiting")
+    assert recent["Accepted"] == ("50%", "2 accepted, 1 declined, 1 expired")
+    assert recent["Pairings started"] == ("2", "1 pairing ended")
+
+
+def test_a_program_without_peers_or_answers_says_so_instead_of_dividing_by_zero():
+    empty = overview(
+        peers=0,
+        paused_peers=0,
+        peers_paired=0,
+        active_pairings=0,
+        pending_requests=0,
+        sent=0,
+        accepted=0,
+        declined=0,
+        expired=0,
+        withdrawn_or_cancelled=0,
+        pairings_started=0,
+        pairings_ended=0,
+    )
+
+    now = shown(now_rows(empty))
+    recent = shown(recent_rows(empty))
+
+    assert now["Peers"] == ("0", "")
+    assert now["Peers with a partner"] == ("0", "no peers yet")
+    assert recent["Accepted"] == ("—", "no answers yet")
+    assert recent["Pairings started"] == ("0", "0 pairings ended")
