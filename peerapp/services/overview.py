@@ -65,26 +65,10 @@ def _count(condition) -> sa.ColumnElement[int]:
     return sa.func.count().filter(condition)
 
 
-def _active_peer(program_id: int, person) -> sa.ColumnElement[bool]:
-    """``person`` is an active employee with the peer role in the program (EXISTS)."""
+def _active_peers(program_id: int, *columns):
+    """SELECT ``columns`` over the program's peers who are active employees."""
     return (
-        select(Membership.id)
-        .join(Employee, Employee.id == Membership.employee_id)
-        .where(
-            Membership.program_id == program_id,
-            Membership.employee_id == person,
-            Membership.is_peer.is_(True),  # type: ignore[attr-defined]
-            Employee.is_active.is_(True),  # type: ignore[attr-defined]
-        )
-        .correlate_except(Membership, Employee)
-        .exists()
-    )
-
-
-def _participation(db: Session, program_id: int) -> tuple[int, int, int]:
-    """Active peers, how many of them are paused, and how many are in an active pairing."""
-    peers, paused = db.exec(
-        select(sa.func.count(), _count(Membership.paused.is_(True)))  # type: ignore[attr-defined]
+        select(*columns)
         .select_from(Membership)
         .join(Employee, Employee.id == Membership.employee_id)
         .where(
@@ -92,15 +76,22 @@ def _participation(db: Session, program_id: int) -> tuple[int, int, int]:
             Membership.is_peer.is_(True),  # type: ignore[attr-defined]
             Employee.is_active.is_(True),  # type: ignore[attr-defined]
         )
-    ).one()
+    )
+
+
+def _participation(db: Session, program_id: int) -> tuple[int, int, int]:
+    """Active peers, how many of them are paused, and how many are in an active pairing."""
+    paused = _count(Membership.paused.is_(True))  # type: ignore[attr-defined]
+    peers, paused = db.exec(_active_peers(program_id, sa.func.count(), paused)).one()
     active = sa.and_(Pairing.program_id == program_id, Pairing.status == PairingStatus.ACTIVE.value)
     # union, not union all: someone in two pairings is one paired peer.
     sides = sa.union(
         select(Pairing.person_low_id.label("person")).where(active),
         select(Pairing.person_high_id.label("person")).where(active),
     ).subquery()
+    still_peers = _active_peers(program_id, Membership.employee_id)
     paired = db.exec(
-        select(sa.func.count()).select_from(sides).where(_active_peer(program_id, sides.c.person))
+        select(sa.func.count()).select_from(sides).where(sides.c.person.in_(still_peers))
     ).one()
     return peers, paused, paired
 
