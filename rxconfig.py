@@ -13,6 +13,9 @@ config = rx.Config(
     **_public,
     db_url=database_url(),
     redis_url=redis_url(),
+    # Without Redis (one worker) tabs' state stays in this process's memory:
+    # nothing of it is written to disk, where it would outlive the process.
+    state_manager_mode="redis" if redis_url() else "memory",
     # Reflex hands these to python-socketio, which refuses a WebSocket whose Origin
     # is not listed (and to the CORS middleware of the HTTP routes).
     cors_allowed_origins=allowed_origins(),

@@ -42,8 +42,8 @@ from _server import ROOT, add_server_arguments, percentile, production_server, s
 from _stages import Round, read_trace, stages
 from playwright.sync_api import Page, expect, sync_playwright
 
+from peerapp.services import channels
 from peerapp.services.demo import DEMO_PASSWORD
-from peerapp.state.live import InboxState
 from peerapp.state.requests import RequestActionsState
 
 CHROMIUM = os.environ.get("PEERAPP_CHROMIUM", "/usr/bin/chromium")
@@ -202,12 +202,19 @@ def _traced_stages(figures: dict, trace_dir: Path, database_url: str) -> dict:
         sam_id = conn.execute(
             sa.text("SELECT id FROM employee WHERE email = 'sam.okafor@example.com'")
         ).scalar_one()
+        # The server names channels with its own key, kept in the database.
+        key = bytes.fromhex(
+            conn.execute(
+                sa.text("SELECT value FROM serversecret WHERE purpose = :purpose"),
+                {"purpose": channels.PURPOSE},
+            ).scalar_one()
+        )
     return stages(
         figures["_timeline"],
         read_trace(trace_dir),
         sender_tab=figures["_tabs"]["alex"],
         recipient_tab=figures["_tabs"]["sam"],
-        recipient_channel=InboxState.token_for(sam_id),
+        recipient_channel=channels.channel_name(key, sam_id),
     )
 
 

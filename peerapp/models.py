@@ -128,6 +128,20 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class ServerSecret(SQLModel, table=True):
+    """A random key the server keeps to itself, one row per purpose.
+
+    Every worker reads the same row, so keys derived from it (such as the
+    names of people's live channels) agree across processes without any
+    configuration. It never leaves the server.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=40, sa_column_kwargs={"unique": True})
+    value: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class SsoTicket(SQLModel, table=True):
     """A one-time, short-lived hand-over from the SSO callback to the app's sign-in.
 

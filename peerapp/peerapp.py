@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from peerapp import oidc, routes
+from peerapp import oidc, reflex_compat, routes
 from peerapp.components.live import connection_status
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
@@ -19,6 +19,10 @@ from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
 from peerapp.state.sso import SsoState
+
+# A tab's token is chosen by its browser: only the shape Reflex generates is let in,
+# so no socket can take the name of a shared channel.
+reflex_compat.refuse_foreign_client_tokens()
 
 app = rx.App(
     stylesheets=["/styles.css"],

@@ -90,6 +90,22 @@ def navbar() -> rx.Component:
     )
 
 
+def _session_ended_notice() -> rx.Component:
+    """This tab's sign-in was ended elsewhere (sign out everywhere, new password)."""
+    return rx.center(
+        rx.callout(
+            rx.vstack(
+                rx.text("You were signed out, so this page no longer shows your data."),
+                rx.link("Sign in again", href=routes.LOGIN),
+                spacing="2",
+            ),
+            icon="log-out",
+            role="status",
+        ),
+        padding="4em",
+    )
+
+
 def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | None = None):
     """A signed-in page: navigation, a heading and the content."""
     return rx.box(
@@ -106,7 +122,11 @@ def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | Non
                     spacing="4",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), rx.text("Loading…"), padding="4em"),
+                rx.cond(
+                    SessionState.session_ended,
+                    _session_ended_notice(),
+                    rx.center(rx.spinner(size="3"), rx.text("Loading…"), padding="4em"),
+                ),
             ),
             id="main",
             class_name="page",

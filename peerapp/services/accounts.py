@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -121,7 +122,33 @@ def authenticate(db: Session, email: object, password: object) -> Employee | Non
     return employee
 
 
+class SessionDigest(str):
+    """The SHA-256 of a session token, standing in for the token on the server.
+
+    The server keeps this between events instead of the token itself (a copy of
+    the server's state cannot be replayed as a sign-in). Every function here that
+    takes a ``token`` also takes one of these. It is never built from browser
+    input except through ``session_digest``.
+    """
+
+    __slots__ = ()
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def session_digest(token: object) -> SessionDigest | None:
+    """The digest standing for a token a browser sent, or None when it cannot be one."""
+    if isinstance(token, SessionDigest):
+        return token
+    if not _valid_token(token):
+        return None
+    return SessionDigest(_digest(token))  # type: ignore[arg-type]  # checked just above
+
+
 def _digest(token: str) -> str:
+    if isinstance(token, SessionDigest):
+        return str(token)
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -153,6 +180,8 @@ def _live_session(token: str, *also):
 
 
 def _valid_token(token: object) -> bool:
+    if isinstance(token, SessionDigest):
+        return _DIGEST.fullmatch(token) is not None
     return isinstance(token, str) and bool(token) and len(token) <= 128
 
 
@@ -177,6 +206,15 @@ def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, in
         return None
     employee, found = row
     return employee, found if found is not None else programs.default_program(db).id
+
+
+def session_owner(db: Session, token: object) -> int | None:
+    """Whose session this token was (ended or not), else None."""
+    if not _valid_token(token):
+        return None
+    return db.exec(
+        select(UserSession.employee_id).where(UserSession.token_hash == _digest(token))  # type: ignore[arg-type]
+    ).first()
 
 
 def end_session(db: Session, token: object) -> None:

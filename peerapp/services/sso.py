@@ -102,11 +102,14 @@ def issue_ticket(db: Session, email: object, email_verified: object) -> str:
     return ticket
 
 
-def redeem_ticket(db: Session, ticket: object, *, session_days: int = 30) -> str:
+def redeem_ticket(
+    db: Session, ticket: object, *, previous_token: object = None, session_days: int = 30
+) -> str:
     """Exchange a live, unused ticket for a new session token, exactly once.
 
     The ticket is marked used by one conditional UPDATE, so of two browsers (or two
     server processes) presenting the same ticket at once only one gets a session.
+    As with a password sign-in, a session the browser still held is revoked.
     """
     if not isinstance(ticket, str) or not ticket or len(ticket) > TICKET_MAX_LEN:
         raise SsoRefused("expired")
@@ -133,5 +136,6 @@ def redeem_ticket(db: Session, ticket: object, *, session_days: int = 30) -> str
         # Deactivated in the seconds since the callback: the ticket stays spent.
         db.commit()
         raise SsoRefused("unknown")
+    accounts.end_session(db, previous_token)
     # start_session commits the used ticket together with the new session.
     return accounts.start_session(db, employee.id, days=session_days)

@@ -32,7 +32,7 @@ class AccountState(rx.State):
             with rx.session() as db:
                 accounts.change_password(
                     db,
-                    token=session.session_token,
+                    token=session._session_key(),
                     current_password=data.get("current_password"),
                     new_password=data.get("new_password"),
                     repeat_password=data.get("repeat_password"),
@@ -40,6 +40,7 @@ class AccountState(rx.State):
                 )
             self.password_error = ""
             self.password_form_key += 1
+            session._after_sessions_ended(viewer.employee_id)
             yield rx.toast.success(
                 "Password changed. You are signed out on your other devices and browsers."
             )

@@ -1,7 +1,8 @@
 """Live channels: shared states that push changes to every open tab of a person.
 
-Each person has one ``InboxState`` linked to the token ``inbox<id>``; every tab
-they have open links to it at sign-in. When a service changes something that
+Each person has one ``InboxState`` linked to a token only the server can name
+(``channel_of``: derived from the person's id with a key kept in the database);
+every tab they have open links to it at sign-in. When a service changes something that
 concerns them, ``push_inboxes`` reloads that shared state from the database via
 ``app.modify_state`` and Reflex sends the delta to all linked tabs. Browsers
 never poll, and only the server decides which token a tab is linked to.
@@ -22,14 +23,13 @@ import logging
 import time
 
 import reflex as rx
-from reflex.istate.manager.token import BaseStateToken
-from reflex.istate.shared import UPDATE_OTHER_CLIENT_TASKS
-from reflex_base.registry import RegistrationContext
+from reflex import BaseStateToken
 from sqlmodel import Session
 
+from peerapp import reflex_compat
 from peerapp.models import Program
+from peerapp.services import channels, programs
 from peerapp.services import inbox as inbox_service
-from peerapp.services import programs
 from peerapp.services import requests as request_service
 from peerapp.state.rows import PeerRow, RequestRow, StandingRow
 
@@ -59,11 +59,6 @@ class InboxState(rx.SharedState):
     loaded: bool = False
     # The numbers behind ``standing`` (server only), to re-word it after a send.
     _standing: inbox_service.Standing | None = None
-
-    @staticmethod
-    def token_for(employee_id: int) -> str:
-        """The shared token of a person's inbox (no underscores allowed)."""
-        return f"inbox{employee_id}"
 
     def _refresh(self, program_id: int, employee_id: int, db: Session | None = None) -> None:
         """Reload from the database and announce what arrived since the last load.
@@ -159,6 +154,15 @@ class InboxState(rx.SharedState):
             _update(self, standing=StandingRow.of(self._standing))
 
 
+def channel_of(employee_id: int) -> str:
+    """The shared token of a person's live channel (unguessable; never a tab's token)."""
+    key = channels.cached_key()
+    if key is None:
+        with rx.session() as db:  # once per process
+            key = channels.server_key(db)
+    return channels.channel_name(key, employee_id)
+
+
 def _update(state: InboxState, **values) -> None:
     """Assign only the vars whose value differs (an assignment marks a var dirty)."""
     for name, value in values.items():
@@ -193,7 +197,7 @@ def _load_program(program_id: int) -> tuple[Program, list[int]]:
 
 
 async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None:
-    token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
+    token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
     async with app.modify_state(token) as root:
         inbox = await root.get_state(InboxState)
         # Read inside the lock (updates of one inbox never overtake each other)
@@ -226,7 +230,7 @@ async def refresh_inboxes(
     it is usually linked into the event still being processed (so it would wait
     for that event anyway), and the actor already sees their own click's result.
     """
-    app = app or RegistrationContext.get().app
+    app = app or reflex_compat.current_app()
     others = sorted(person for person in people if person != actor_id)
     if others:
         async with _reaching_tabs():
@@ -243,21 +247,21 @@ async def _reaching_tabs():
     actor's reload (a database read that holds the interpreter) before those
     tasks have written their frames would delay the other people's news.
     """
-    before = set(UPDATE_OTHER_CLIENT_TASKS)
+    before = reflex_compat.pending_tab_updates()
     yield
-    started = UPDATE_OTHER_CLIENT_TASKS - before
+    started = reflex_compat.started_since(before)
     if started:
         await asyncio.wait(started, timeout=TAB_WAIT_SECONDS)
 
 
 async def _set_program(app: rx.App, program: Program, employee_id: int) -> None:
-    token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
+    token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
     async with app.modify_state(token) as root:
         (await root.get_state(InboxState))._apply_program(program)
 
 
 async def _push_program(program_id: int) -> None:
-    app = RegistrationContext.get().app
+    app = reflex_compat.current_app()
     program, members = await asyncio.to_thread(_load_program, program_id)
     # A few at a time: a program of thousands must not flood Redis at once.
     for start in range(0, len(members), 50):
@@ -285,7 +289,7 @@ def _spawn(coroutine) -> None:
 
 
 async def _deliver(app: rx.App, employee_id: int, item: inbox_service.RequestItem) -> None:
-    token = BaseStateToken(ident=InboxState.token_for(employee_id), cls=InboxState)
+    token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
     async with app.modify_state(token) as root:
         inbox = await root.get_state(InboxState)
         # A channel nobody has loaded has no tab to show it: the first tab
@@ -295,7 +299,7 @@ async def _deliver(app: rx.App, employee_id: int, item: inbox_service.RequestIte
 
 
 async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
-    app = RegistrationContext.get().app
+    app = reflex_compat.current_app()
     if not outcome.rows:
         await refresh_inboxes(program_id, set(outcome.people), app, actor_id)
         return
@@ -341,3 +345,38 @@ def push_inboxes(program_id: int, people: set[int], actor_id: int | None = None)
 def push_program(program_id: int) -> None:
     """Show the program's flag in every open tab of every member."""
     _spawn(_push_program(program_id))
+
+
+async def _tabs_of(app: rx.App, employee_id: int) -> set[str]:
+    token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
+    async with app.modify_state(token) as root:
+        return reflex_compat.linked_tabs(await root.get_state(InboxState))
+
+
+async def _recheck_tab(app: rx.App, tab: str) -> None:
+    from peerapp.state.session import SessionState
+
+    async with app.modify_state(BaseStateToken(ident=tab, cls=SessionState)) as root:
+        await (await root.get_state(SessionState))._recheck()
+
+
+async def _sign_out_ended_tabs(employee_id: int, except_tab: str | None) -> None:
+    app = reflex_compat.current_app()
+    tabs = sorted(tab for tab in await _tabs_of(app, employee_id) if tab != except_tab)
+    results = await asyncio.gather(
+        *(_recheck_tab(app, tab) for tab in tabs), return_exceptions=True
+    )
+    for tab, result in zip(tabs, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.error("Signing out tab %s failed", tab, exc_info=result)
+
+
+def sign_out_ended_tabs(employee_id: int, except_tab: str | None = None) -> None:
+    """After sessions of a person ended: every tab of theirs re-checks its own session.
+
+    A tab whose session ended is unlinked from the live channel and its pages
+    are emptied at once, even if it never sends another event (through the
+    shared state store, whichever worker holds its socket). Tabs with a session
+    that is still valid are left as they are.
+    """
+    _spawn(_sign_out_ended_tabs(employee_id, except_tab))

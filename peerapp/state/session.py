@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
 
-from peerapp import routes
+from peerapp import reflex_compat, routes
 from peerapp.services import Refused, accounts
 from peerapp.settings import SESSION_DAYS
 
@@ -23,7 +24,7 @@ class Viewer:
     is_admin: bool
 
 
-def resolve_viewer(db: Session, token: str) -> Viewer | None:
+def resolve_viewer(db: Session, token: object) -> Viewer | None:
     """The person a session token belongs to, in the default program."""
     found = accounts.resolve_session_in_program(db, token)
     if found is None:
@@ -33,14 +34,47 @@ def resolve_viewer(db: Session, token: str) -> Viewer | None:
 
 
 class SessionState(rx.State):
-    """Who is signed in. The browser only holds its own opaque session token."""
+    """Who is signed in. The browser only holds its own opaque session token.
+
+    The token arrives with every page load (it lives in the browser's local
+    storage); the server keeps only its digest between events, so no copy of
+    the server's state (Redis, a dump) holds anything that signs anybody in.
+    """
 
     session_token: str = rx.LocalStorage("", name="peerapp_session")
     user_name: str = ""
     is_admin: bool = False
     signed_in: bool = False
+    # Set when the server ended this tab's session from elsewhere (signed out
+    # everywhere, password changed): the page says so instead of loading forever.
+    session_ended: bool = False
     sign_in_error: str = ""
     _employee_id: int | None = None
+    _session_hash: str = ""
+
+    # The socket connection the digest was learned on.
+    _session_sid: str = ""
+
+    __getstate__ = reflex_compat.pickled_without("session_token")
+
+    def _session_key(self) -> accounts.SessionDigest | None:
+        """What identifies this tab's sign-in on the server, if anything.
+
+        A token the browser sent wins (it may have signed in or out in another
+        tab meanwhile). Without one, the digest kept from it serves only on the
+        same connection: every new connection starts with a page load that
+        brings the browser's token, so a page load without one is signed out.
+        """
+        sid = self.router.session.session_id
+        if self.session_token:
+            digest = accounts.session_digest(self.session_token) or ""
+            if self._session_hash != digest:
+                self._session_hash = digest
+            if self._session_sid != sid:
+                self._session_sid = sid
+        elif self._session_sid != sid:
+            return None
+        return accounts.SessionDigest(self._session_hash) if self._session_hash else None
 
     async def _viewer(self, db: Session | None = None) -> Viewer | None:
         """Re-check the session against the database: sign-out elsewhere takes effect.
@@ -50,14 +84,15 @@ class SessionState(rx.State):
         the check runs in the caller's database session (one connection for the
         check and the action that follows).
         """
-        if not self.session_token:
+        key = self._session_key()
+        if key is None:
             await self._leave()
             return None
         if db is None:
             with rx.session() as own:
-                viewer = resolve_viewer(own, self.session_token)
+                viewer = resolve_viewer(own, key)
         else:
-            viewer = resolve_viewer(db, self.session_token)
+            viewer = resolve_viewer(db, key)
         if viewer is None:
             await self._leave()
             return None
@@ -77,32 +112,79 @@ class SessionState(rx.State):
         self.user_name = ""
         self.is_admin = False
 
-    async def _leave(self) -> None:
+    async def _leave(self, *, ended_elsewhere: bool = False) -> None:
         """No valid session in this tab: forget the person and stop their live channels.
 
         Without the unlink, a tab whose session ended elsewhere (or whose token
-        was cleared) kept receiving that person's inbox pushes.
+        was cleared) kept receiving that person's inbox pushes; without the
+        reset, reloading the tab showed the previous person's pages.
         """
         from peerapp.state.live import InboxState
 
-        self.session_token = ""
+        someone_was_here = self._employee_id is not None
+        if ended_elsewhere:
+            # The browser's stored token is left alone: it is dead anyway, and another
+            # tab of this browser may have stored a new one since.
+            self.session_ended = True
+        elif self.session_token:
+            self.session_token = ""
+        self._session_hash = ""
         self._forget()
         inbox = await self.get_state(InboxState)
         if inbox._linked_to:
             await inbox._unlink()
+        if someone_was_here:
+            await self._reset_pages()
+
+    async def _reset_pages(self) -> None:
+        """Every page's state back to its defaults: nothing of the last person stays."""
+        for page_state in _page_states():
+            (await self.get_state(page_state)).reset()
+
+    async def _recheck(self) -> bool:
+        """Sign this tab out if its session has ended; whether it is still signed in.
+
+        Called on tabs that are not sending anything (the server ended their
+        session from another tab, device or worker).
+        """
+        key = self._session_key()
+        still_valid = False
+        if key is not None:
+            still_valid = await asyncio.to_thread(_session_is_live, key)
+        if not still_valid:
+            await self._leave(ended_elsewhere=True)
+        return still_valid
 
     async def _link_channels(self, viewer: Viewer, db: Session | None = None) -> None:
-        from peerapp.state.live import InboxState
+        from peerapp.state.live import InboxState, channel_of
 
         inbox = await self.get_state(InboxState)
-        inbox = await inbox._link_to(InboxState.token_for(viewer.employee_id))
+        inbox = await inbox._link_to(channel_of(viewer.employee_id))
         inbox._refresh(viewer.program_id, viewer.employee_id, db)
 
     def _adopt(self, viewer: Viewer) -> None:
         self._employee_id = viewer.employee_id
         self.signed_in = True
+        self.session_ended = False
         self.user_name = viewer.full_name
         self.is_admin = viewer.is_admin
+
+    def _hold(self, token: str) -> None:
+        """A new session for this browser: the token to the browser, its digest kept here."""
+        self.session_token = token
+        self._session_hash = accounts.session_digest(token) or ""
+        self._session_sid = self.router.session.session_id
+
+    def _after_sessions_ended(self, employee_id: int | None) -> None:
+        """Sessions of this person just ended: sign out their other tabs that used them.
+
+        Runs after this event, on every tab linked to the person's live channel,
+        whichever worker serves it (the tab's own state decides).
+        """
+        from peerapp.state.live import sign_out_ended_tabs
+
+        if employee_id is not None:
+            sign_out_ended_tabs(employee_id, except_tab=self.router.session.client_token)
 
     @rx.event
     async def require_sign_in(self):
@@ -131,56 +213,83 @@ class SessionState(rx.State):
         """
         email = form_data.get("email") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
+        previous = self._session_key()
         with rx.session() as db:
             try:
+                previous_owner = accounts.session_owner(db, previous)
                 token = accounts.sign_in(
                     db,
                     email=email,
                     password=password,
                     client=self.router.session.client_ip,
-                    previous_token=self.session_token,
+                    previous_token=previous,
                     days=SESSION_DAYS,
                 )
             except Refused as refusal:
                 self.sign_in_error = refusal.message
                 return None
             viewer = resolve_viewer(db, token)
-        self.session_token = token
+        self._hold(token)
         self.sign_in_error = ""
         if viewer is not None:
             self._adopt(viewer)
+        self._after_sessions_ended(previous_owner)
         # The directory's on_load links this tab's live channels.
         return rx.redirect(routes.DIRECTORY)
 
     @rx.event
     async def redirect_if_signed_in(self):
         """on_load of /login: a signed-in browser goes straight to the directory."""
-        self.sign_in_error = ""
-        if self.session_token:
+        if self.sign_in_error:
+            self.sign_in_error = ""
+        key = self._session_key()
+        if key is not None:
             with rx.session() as db:
-                if resolve_viewer(db, self.session_token) is not None:
+                if resolve_viewer(db, key) is not None:
                     return rx.redirect(routes.DIRECTORY)
         return None
 
     @rx.event
     async def sign_out(self):
         """End the session on the server; every tab of this browser loses it."""
+        key = self._session_key()
         with rx.session() as db:
-            accounts.end_session(db, self.session_token)
+            owner = accounts.session_owner(db, key)
+            accounts.end_session(db, key)
         await self._leave()
+        self._after_sessions_ended(owner)
         return rx.redirect(routes.LOGIN)
 
     @rx.event
     async def sign_out_everywhere(self):
         """End every session of the signed-in person, on every device, this one too."""
+        key = self._session_key()
         # Already signed out (Refused): the sign-in page is where they belong anyway.
         with rx.session() as db, contextlib.suppress(Refused):
-            accounts.sign_out_everywhere(db, self.session_token)
+            owner = accounts.session_owner(db, key)
+            accounts.sign_out_everywhere(db, key)
         await self._leave()
+        self._after_sessions_ended(owner)
         return [
             rx.redirect(routes.LOGIN),
             rx.toast.success("You are signed out on every device and browser."),
         ]
+
+
+def _session_is_live(key: accounts.SessionDigest) -> bool:
+    with rx.session() as db:
+        return accounts.resolve_session(db, key) is not None
+
+
+def _page_states() -> list[type[rx.State]]:
+    """peerapp's own states, but the session itself and the shared live channel."""
+    return [
+        cls
+        for cls in reflex_compat.all_substates(rx.State)
+        if cls.__module__.startswith("peerapp.")
+        and cls is not SessionState
+        and not issubclass(cls, rx.SharedState)
+    ]
 
 
 async def current_viewer(state: rx.State, db: Session | None = None) -> Viewer | None:

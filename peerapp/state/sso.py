@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.services import sso
+from peerapp.services import accounts, sso
 from peerapp.services.errors import Refused
 from peerapp.settings import SESSION_DAYS
 from peerapp.state.session import SessionState, resolve_viewer
@@ -25,18 +25,23 @@ class SsoState(rx.State):
     async def redeem(self):
         """on_load of /login/sso: exchange ``?ticket=`` for a session, exactly once."""
         ticket = self.router.url.query_parameters.get("ticket")
+        session = await self.get_state(SessionState)
+        previous = session._session_key()
         try:
             with rx.session() as db:
-                token = sso.redeem_ticket(db, ticket, session_days=SESSION_DAYS)
+                previous_owner = accounts.session_owner(db, previous)
+                token = sso.redeem_ticket(
+                    db, ticket, previous_token=previous, session_days=SESSION_DAYS
+                )
                 viewer = resolve_viewer(db, token)
         except Refused as refused:
             code = refused.code if isinstance(refused, sso.SsoRefused) else "failed"
             return rx.redirect(f"{routes.LOGIN}?sso_error={code}", replace=True)
-        session = await self.get_state(SessionState)
-        session.session_token = token
+        session._hold(token)
         session.sign_in_error = ""
         if viewer is not None:
             session._adopt(viewer)
+        session._after_sessions_ended(previous_owner)
         self.error = ""
         # replace: the spent ticket's URL does not stay in the history as a step back.
         return rx.redirect(routes.DIRECTORY, replace=True)

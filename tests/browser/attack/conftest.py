@@ -206,7 +206,14 @@ def diff(before: dict, after: dict) -> list[str]:
 
 def forbidden_values(app: RunningApp, scene: Scene, viewer: str) -> dict[str, str]:
     """Everything ``viewer`` (a cast key, or "anonymous") must never receive, with a label."""
-    from peerapp.models import Employee, Pairing, PeerRequest, RequestEvent, UserSession
+    from peerapp.models import (
+        Employee,
+        Pairing,
+        PeerRequest,
+        RequestEvent,
+        ServerSecret,
+        UserSession,
+    )
 
     me = scene.ids.get(viewer, -1)
     found: dict[str, str] = {"$argon2": "a password hash"}
@@ -222,6 +229,8 @@ def forbidden_values(app: RunningApp, scene: Scene, viewer: str) -> dict[str, st
                 found[person.email] = f"email of {person.full_name}"
         for row in db.exec(select(UserSession)).all():
             found[row.token_hash] = "a session token hash"
+        for secret in db.exec(select(ServerSecret)).all():
+            found[secret.value] = f"the server's {secret.purpose} key"
         for pairing in db.exec(select(Pairing)).all():
             if pairing.end_feedback and pairing.ended_by_id != me:
                 found[pairing.end_feedback] = "someone else's private pairing feedback"
