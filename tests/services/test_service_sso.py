@@ -227,3 +227,20 @@ def test_a_ticket_presented_twice_at_once_opens_one_session(shared_engine):
     assert sorted(outcomes) == ["expired"] * (racers - 1) + ["session"]
     with Session(shared_engine) as db:
         assert session_count(db) == 1
+
+
+def test_redeeming_a_ticket_revokes_the_session_the_browser_held(db, people):
+    alice = people["alice"]
+    before = accounts.start_session(db, alice.id)
+    ticket = sso.issue_ticket(db, alice.email, True)
+    after = sso.redeem_ticket(db, ticket, previous_token=before)
+    assert accounts.resolve_session(db, before) is None
+    assert accounts.resolve_session(db, after).id == alice.id
+
+
+def test_redeeming_a_ticket_revokes_a_previous_session_held_as_its_digest(db, people):
+    alice = people["alice"]
+    before = accounts.start_session(db, alice.id)
+    ticket = sso.issue_ticket(db, alice.email, True)
+    sso.redeem_ticket(db, ticket, previous_token=accounts.session_digest(before))
+    assert accounts.resolve_session(db, before) is None

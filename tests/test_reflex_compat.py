@@ -1,0 +1,84 @@
+"""Each undocumented Reflex API peerapp relies on, checked against the installed Reflex.
+
+When a Reflex upgrade moves one of them, the failing test names the item of
+``peerapp/reflex_compat.py`` to revisit.
+"""
+
+from __future__ import annotations
+
+import inspect
+import pickle
+import re
+from pathlib import Path
+
+import reflex as rx
+import reflex_base
+
+from peerapp import reflex_compat
+from peerapp.state.live import InboxState
+from peerapp.state.session import SessionState, _page_states
+
+
+def test_tab_tokens_reflex_makes_have_the_shape_peerapp_lets_in():
+    from reflex.utils.token_manager import _get_new_token
+
+    for _ in range(200):
+        assert reflex_compat.is_client_token(_get_new_token())
+    # The browser's generator: the same v4 template, lower-case hex.
+    state_js = Path(reflex_base.__file__).parent / ".templates/web/utils/state.js"
+    template = re.search(r'"(x{8}-x{4}-4x{3}-yx{3}-x{12})"', state_js.read_text())
+    assert template, "state.js no longer generates tab tokens from the UUID v4 template"
+
+
+def test_the_connect_handler_peerapp_guards_has_the_expected_signature():
+    reflex_compat.refuse_foreign_client_tokens()
+    from reflex.app import EventNamespace
+
+    assert getattr(EventNamespace.on_connect, "_peerapp_checked", False)
+    parameters = list(inspect.signature(EventNamespace.on_connect).parameters)
+    assert parameters[:3] == ["self", "sid", "environ"], parameters
+
+
+def test_shared_state_bookkeeping_is_where_peerapp_reads_it():
+    inbox = InboxState(_reflex_internal_init=True)
+    assert reflex_compat.linked_tabs(inbox) == set()
+    inbox._linked_from.add("tab")
+    assert reflex_compat.linked_tabs(inbox) == {"tab"}
+    assert isinstance(reflex_compat.pending_tab_updates(), set)
+    assert reflex_compat.started_since(reflex_compat.pending_tab_updates()) == set()
+
+
+def test_every_page_state_is_found_for_the_reset_at_sign_out():
+    from peerapp.state.profile import ProfileState
+    from peerapp.state.requests import RequestActionsState
+
+    found = set(_page_states())
+    assert {ProfileState, RequestActionsState} <= found
+    assert SessionState not in found
+    assert InboxState not in found
+
+
+def test_the_stored_session_state_holds_no_token_only_its_digest():
+    session = SessionState(_reflex_internal_init=True)
+    token = "raw-session-token-that-signs-someone-in"
+    session.session_token = token
+    session._session_hash = "d" * 64
+    stored = pickle.dumps(session)
+    assert token.encode() not in stored
+    assert b"d" * 64 in stored
+    loaded = pickle.loads(stored)
+    assert loaded.session_token == ""
+    assert loaded._session_hash == "d" * 64
+    # The live instance keeps its token for the rest of the event.
+    assert session.session_token == token
+
+
+def test_tabs_state_stays_in_memory_without_redis(monkeypatch):
+    monkeypatch.delenv("PEERAPP_REDIS_URL", raising=False)
+    import importlib
+
+    import rxconfig
+
+    config = importlib.reload(rxconfig).config
+    assert config.state_manager_mode == "memory"
+    assert rx.State.get_fields()  # the reload left Reflex usable
