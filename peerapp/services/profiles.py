@@ -80,6 +80,8 @@ def update_profile(
 ) -> ProfileChange:
     """Save the actor's own profile, roles, capacity and pause (``None`` keeps those two).
 
+    ``capacity`` may be an int or the text typed in the form (ASCII digits).
+
     Dropping the peer role cancels the actor's pending requests; so does a
     capacity that leaves no place free, since those requests could never be
     accepted.
@@ -98,12 +100,9 @@ def update_profile(
         "skills": validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         "learning_goals": validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
     }
-    if capacity is not None and (
-        isinstance(capacity, bool)
-        or not isinstance(capacity, int)
-        or not 0 <= capacity <= CAPACITY_MAX
-    ):
-        raise Refused(f"Capacity must be a whole number from 0 to {CAPACITY_MAX}.")
+    if capacity is not None:
+        # The form sends what was typed; the same rule takes a number from a test or a script.
+        capacity = validation.whole_number(capacity, "Capacity", 0, CAPACITY_MAX)
     if paused is not None:
         paused = validation.flag(paused, "Pause")
     program = programs.get_program(db, program_id)

@@ -7,6 +7,9 @@ import re
 from peerapp.services.errors import Refused
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# ASCII digits only: str.isdigit() and int() also take "²", "٣" or "৫", and
+# int() of thousands of digits raises instead of answering.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Ids are INTEGER columns: anything larger cannot exist, and handing it to the
 # database driver fails (SQLite: OverflowError; PostgreSQL: out of range).
@@ -35,6 +38,23 @@ def text(value: object, label: str, max_len: int, *, required: bool = False) -> 
         raise Refused(f"{label} is required.")
     if len(value) > max_len:
         raise Refused(f"{label} can be at most {max_len} characters (it has {len(value)}).")
+    return value
+
+
+def whole_number(value: object, label: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``, given as an int or as typed in a form.
+
+    Typed text must be ASCII digits (at most nine): "²", "٣", "1e3", "-1" or a
+    number thousands of digits long are refused with the same message.
+    """
+    message = f"{label} must be a whole number from {low} to {high}."
+    if isinstance(value, str):
+        typed = value.strip()
+        if not _WHOLE_NUMBER.fullmatch(typed):
+            raise Refused(message)
+        value = int(typed)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Refused(message)
     return value
 
 
