@@ -96,9 +96,7 @@ def update_profile(
             full_name, "Full name", models.NAME_MAX, required=True, one_line=True
         ),
         "job_title": validation.text(job_title, "Job title", models.TEXT_SHORT, one_line=True),
-        "department": validation.text(
-            department, "Department", models.TEXT_SHORT, one_line=True
-        ),
+        "department": validation.text(department, "Department", models.TEXT_SHORT, one_line=True),
         "location": validation.text(location, "Location", models.TEXT_SHORT, one_line=True),
         "bio": validation.text(bio, "Bio", models.BIO_MAX),
         "skills": validation.tag_list(skills, "Skills", models.SKILLS_MAX),

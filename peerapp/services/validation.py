@@ -184,11 +184,16 @@ def email(value: object) -> str:
     return address
 
 
+def is_identifier(value: object) -> bool:
+    """Whether ``value`` is a positive integer id that fits the id columns (not a bool)."""
+    return not isinstance(value, bool) and isinstance(value, int) and 0 < value <= ID_MAX
+
+
 def identifier(value: object, label: str = "id") -> int:
     """A positive integer id that fits the id columns; bools and strings are refused."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= ID_MAX:
+    if not is_identifier(value):
         raise Refused(f"That {label} is not valid.")
-    return value
+    return value  # type: ignore[return-value]
 
 
 def flag(value: object, label: str) -> bool:
