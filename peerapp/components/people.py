@@ -23,6 +23,15 @@ def tags(label: str, items, color: str) -> rx.Component:
     )
 
 
+def _about(entry) -> rx.Var[str]:
+    """Job title · department, as ``rows.person_about`` words it for the inbox."""
+    return rx.cond(
+        entry.job_title != "",
+        entry.job_title + rx.cond(entry.department != "", " · " + entry.department, ""),
+        rx.cond(entry.department != "", entry.department, "No job title or department given"),
+    )
+
+
 def _places(entry):
     """'Bob Brown has 1 of 3 places left', or why there are none."""
     return rx.cond(
@@ -134,12 +143,8 @@ def person_card(
             rx.avatar(fallback=entry.full_name[:1], size="4", radius="full"),
             rx.vstack(
                 rx.heading(entry.full_name, size="4", as_="h2"),
-                rx.text(
-                    entry.job_title,
-                    rx.cond(entry.department != "", " · " + entry.department, ""),
-                    size="2",
-                    color_scheme="gray",
-                ),
+                # Names are not unique: title and department tell two namesakes apart.
+                rx.text(_about(entry), size="2", color_scheme="gray"),
                 rx.cond(
                     entry.location != "",
                     rx.text(entry.location, size="1", color_scheme="gray"),

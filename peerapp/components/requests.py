@@ -26,12 +26,8 @@ def person_line(row) -> rx.Component:
     """The other person's name, title and department."""
     return rx.vstack(
         rx.text(row.other_name, weight="bold", size="3"),
-        rx.text(
-            row.other_title,
-            rx.cond(row.other_department != "", " · " + row.other_department, ""),
-            size="2",
-            color_scheme="gray",
-        ),
+        # Names are not unique: title and department tell two namesakes apart.
+        rx.text(row.other_about, size="2", color_scheme="gray"),
         spacing="0",
         flex="1",
         # Wide enough to keep names on one line; the actions wrap below on phones.
@@ -87,7 +83,7 @@ def incoming_card(row: rx.Var[RequestRow]) -> rx.Component:
                 ),
                 rx.button(
                     "Decline",
-                    on_click=RequestActionsState.open_decline(row.id, row.other_name),
+                    on_click=RequestActionsState.open_decline(row.id),
                     disabled=busy,
                     variant="soft",
                     color_scheme="gray",
@@ -176,9 +172,11 @@ def decline_dialog() -> rx.Component:
             rx.alert_dialog.title(
                 "Decline the request from ", RequestActionsState.decline_name, "?"
             ),
+            rx.text(RequestActionsState.decline_about, size="2", color_scheme="gray"),
             rx.alert_dialog.description(
                 "They will see that you declined. A short reason helps them (optional).",
                 size="2",
+                padding_top="0.5em",
             ),
             rx.el.label("Reason (optional)", html_for="decline-reason", class_name="field-label"),
             rx.text_area(

@@ -18,8 +18,7 @@ def _peer_card(row) -> rx.Component:
             rx.vstack(
                 rx.heading(row.other_name, size="4", as_="h2"),
                 rx.text(
-                    row.other_title,
-                    rx.cond(row.other_department != "", " · " + row.other_department, ""),
+                    row.other_about,
                     rx.cond(row.other_location != "", " · " + row.other_location, ""),
                     size="2",
                     color_scheme="gray",
@@ -32,7 +31,7 @@ def _peer_card(row) -> rx.Component:
             ),
             rx.button(
                 "End pairing",
-                on_click=PairingActionsState.open_end(row.pairing_id, row.other_name),
+                on_click=PairingActionsState.open_end(row.pairing_id),
                 variant="soft",
                 color_scheme="gray",
                 aria_label="End pairing with " + row.other_name,
@@ -66,9 +65,11 @@ def _end_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title("End your pairing with ", PairingActionsState.ending_name, "?"),
+            rx.text(PairingActionsState.ending_about, size="2", color_scheme="gray"),
             rx.alert_dialog.description(
                 "Your answers below are private: they are not shown to your peer.",
                 size="2",
+                padding_top="0.5em",
             ),
             rx.form(
                 rx.vstack(

@@ -30,10 +30,7 @@ def require_admin(db: Session, actor_id: int) -> None:
 
 
 def _in_range(value: object, label: str, bounds: tuple[int, int]) -> int:
-    low, high = bounds
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Refused(f"{label} must be a whole number from {low} to {high}.")
-    return value
+    return validation.whole_number(value, label, *bounds)
 
 
 def update_program_settings(
@@ -50,6 +47,8 @@ def update_program_settings(
     Turning peer mentorship off cancels every pending peer request of the program
     (the reason is shown to both people); accepted pairings stay as they are.
     New limits apply to new requests; requests already sent keep their deadline.
+    The numbers may be ints or the text typed in the form; they are read only
+    once the actor is known to be an admin.
     """
     require_admin(db, actor_id)
     enabled = validation.flag(peer_mentorship_enabled, "Peer mentorship")

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from peerapp import models
 from peerapp.models import Employee, Membership
 from peerapp.services import programs, standing, validation
+from peerapp.services.errors import Refused
 
 PAGE_SIZE = 20
 QUERY_MAX = 100
@@ -42,6 +44,44 @@ class DirectoryPage:
     page_count: int
 
 
+def typed_query(value: object) -> str:
+    """The search box's text as typed, once it is known to be a usable search.
+
+    It is kept as typed (spaces included: the box shows it back while the
+    person types); ``search`` cleans it again. Refuses what is not text,
+    longer than the box allows, or unusable.
+    """
+    if isinstance(value, str) and len(value) > QUERY_MAX:
+        raise Refused(f"Search can be at most {QUERY_MAX} characters (it has {len(value)}).")
+    validation.text(value, "Search", QUERY_MAX)
+    return value if isinstance(value, str) else ""
+
+
+def department_filter(value: object) -> str:
+    """A department to filter by, cleaned like the profile field ("" for all)."""
+    return validation.text(value, "Department", models.TEXT_SHORT, one_line=True)
+
+
+def page_number(value: object, page_size: int = PAGE_SIZE) -> int:
+    """A page number from the browser: anything that is not a positive int is page 1.
+
+    The cap keeps the OFFSET a database integer; a page past the results shows
+    the last one (``search``).
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return 1
+    return min(value, validation.ID_MAX // page_size)
+
+
+def _listed(program_id: int):
+    """Who the directory lists: active people with at least one role in the program."""
+    return sa.and_(
+        Membership.program_id == program_id,
+        Employee.is_active.is_(True),  # type: ignore[attr-defined]
+        sa.or_(Membership.is_peer, Membership.is_mentor, Membership.is_mentee),
+    )
+
+
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped.lower()}%"
@@ -61,16 +101,11 @@ def search(
     Each word may match the name, job title, department or skills. Results are
     ordered by name; only ``page_size`` rows are read.
     """
-    words = validation.text(query, "Search", QUERY_MAX).split()
-    dept = validation.text(department, "Department", 120)
-    page_number = page if isinstance(page, int) and not isinstance(page, bool) and page > 0 else 1
-    # Any page past the results shows the last one; the cap keeps the OFFSET a database integer.
-    page_number = min(page_number, validation.ID_MAX // page_size)
-    condition = sa.and_(
-        Membership.program_id == program_id,
-        Employee.is_active.is_(True),  # type: ignore[attr-defined]
-        sa.or_(Membership.is_peer, Membership.is_mentor, Membership.is_mentee),
-    )
+    words = validation.text(query, "Search", QUERY_MAX, one_line=True).split()
+    dept = department_filter(department)
+    # Any page past the results shows the last one.
+    number = page_number(page, page_size)
+    condition = _listed(program_id)
     for word in words[:8]:
         pattern = _like(word)
         condition = sa.and_(
@@ -97,12 +132,12 @@ def search(
         .order_by(sa.func.lower(Employee.full_name), Employee.id)
         .limit(page_size)
     )
-    found = db.exec(matches.offset((page_number - 1) * page_size)).all()
-    if not found and page_number > 1:
+    found = db.exec(matches.offset((number - 1) * page_size)).all()
+    if not found and number > 1:
         # Past the last page (the results shrank): show the last one there is.
         total = db.exec(select(sa.func.count()).select_from(matches.limit(None).subquery())).one()
-        page_number = max(1, -(-total // page_size))
-        found = db.exec(matches.offset((page_number - 1) * page_size)).all()
+        number = max(1, -(-total // page_size))
+        found = db.exec(matches.offset((number - 1) * page_size)).all()
     total = found[0][2] if found else 0
     page_count = max(1, -(-total // page_size))
     rows = [(employee, member) for employee, member, _ in found]
@@ -124,15 +159,19 @@ def search(
         )
         for employee, member in rows
     ]
-    return DirectoryPage(entries=entries, total=total, page=page_number, page_count=page_count)
+    return DirectoryPage(entries=entries, total=total, page=number, page_count=page_count)
 
 
 def departments(db: Session, *, program_id: int) -> list[str]:
-    """Departments that have active members in the program, for the filter."""
+    """Departments of the people the directory lists, for the filter.
+
+    Only people a search can show count: a department whose only members are
+    inactive or have no role would be a filter that finds nobody.
+    """
     rows = db.exec(
         select(Employee.department)
         .join(Membership, Membership.employee_id == Employee.id)
-        .where(Membership.program_id == program_id, Employee.department != "")
+        .where(_listed(program_id), Employee.department != "")
         .distinct()
         .order_by(Employee.department)
         .limit(200)

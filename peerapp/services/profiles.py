@@ -80,6 +80,8 @@ def update_profile(
 ) -> ProfileChange:
     """Save the actor's own profile, roles, capacity and pause (``None`` keeps those two).
 
+    ``capacity`` may be an int or the text typed in the form (ASCII digits).
+
     Dropping the peer role cancels the actor's pending requests; so does a
     capacity that leaves no place free, since those requests could never be
     accepted.
@@ -90,20 +92,19 @@ def update_profile(
     # Validate everything before touching the row, so a refusal changes nothing.
     new_roles = programs.parse_roles(roles)
     values = {
-        "full_name": validation.text(full_name, "Full name", models.NAME_MAX, required=True),
-        "job_title": validation.text(job_title, "Job title", models.TEXT_SHORT),
-        "department": validation.text(department, "Department", models.TEXT_SHORT),
-        "location": validation.text(location, "Location", models.TEXT_SHORT),
+        "full_name": validation.text(
+            full_name, "Full name", models.NAME_MAX, required=True, one_line=True
+        ),
+        "job_title": validation.text(job_title, "Job title", models.TEXT_SHORT, one_line=True),
+        "department": validation.text(department, "Department", models.TEXT_SHORT, one_line=True),
+        "location": validation.text(location, "Location", models.TEXT_SHORT, one_line=True),
         "bio": validation.text(bio, "Bio", models.BIO_MAX),
         "skills": validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         "learning_goals": validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
     }
-    if capacity is not None and (
-        isinstance(capacity, bool)
-        or not isinstance(capacity, int)
-        or not 0 <= capacity <= CAPACITY_MAX
-    ):
-        raise Refused(f"Capacity must be a whole number from 0 to {CAPACITY_MAX}.")
+    if capacity is not None:
+        # The form sends what was typed; the same rule takes a number from a test or a script.
+        capacity = validation.whole_number(capacity, "Capacity", 0, CAPACITY_MAX)
     if paused is not None:
         paused = validation.flag(paused, "Pause")
     program = programs.get_program(db, program_id)

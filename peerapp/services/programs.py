@@ -18,7 +18,7 @@ def create_program(db: Session, name: str, kind: str = ProgramKind.EVERGREEN.val
     if kind not in {k.value for k in ProgramKind}:
         raise Refused("A program is either evergreen or cohort.")
     program = Program(
-        name=validation.text(name, "Program name", models.NAME_MAX, required=True),
+        name=validation.text(name, "Program name", models.NAME_MAX, required=True, one_line=True),
         kind=kind,
         peer_mentorship_enabled=kind == ProgramKind.EVERGREEN.value,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.services import Refused
+from peerapp.services import Refused, validation
 from peerapp.services import directory as directory_service
 from peerapp.services import requests as request_service
 from peerapp.services.directory import DirectoryEntry
@@ -27,13 +27,21 @@ class DirectoryState(rx.State):
     sending_to: list[int] = []
     viewer_id: int = 0
 
-    async def _search(self):
+    async def _search(self, **changes):
+        """Check who is asking, then apply ``changes`` (already read strictly) and search.
+
+        Nothing from the browser is stored before both: a signed-out tab is
+        sent to the sign-in page with its state as it was.
+        """
         try:
             # One database session for the sign-in check and the search.
             with rx.session() as db:
                 viewer = await current_viewer(self, db)
                 if viewer is None:
                     return rx.redirect(routes.LOGIN)
+                for name, value in changes.items():
+                    if getattr(self, name) != value:
+                        setattr(self, name, value)
                 if self.viewer_id != viewer.employee_id:
                     self.viewer_id = viewer.employee_id
                 result = directory_service.search(
@@ -65,42 +73,45 @@ class DirectoryState(rx.State):
     @rx.event
     async def set_query(self, value: str):
         """Search as the person types (the input debounces)."""
-        self.query = value if isinstance(value, str) else ""
-        self.page = 1
-        return await self._search()
+        try:
+            query = directory_service.typed_query(value)
+        except Refused as refusal:
+            return rx.toast.error(refusal.message)
+        return await self._search(query=query, page=1)
 
     @rx.event
     async def set_department(self, value: str):
         """Filter by one department; "all" clears the filter."""
-        self.department = "" if not isinstance(value, str) or value == "all" else value
-        self.page = 1
-        return await self._search()
+        try:
+            department = "" if value == "all" else directory_service.department_filter(value)
+        except Refused as refusal:
+            return rx.toast.error(refusal.message)
+        return await self._search(department=department, page=1)
 
     @rx.event
     async def clear_filters(self):
         """Back to everyone."""
-        self.query = ""
-        self.department = ""
-        self.page = 1
-        return await self._search()
+        return await self._search(query="", department="", page=1)
 
     @rx.event
     async def go_to_page(self, page: int):
-        """Show another page of results (clamped by the service)."""
-        self.page = page if isinstance(page, int) and not isinstance(page, bool) else 1
-        return await self._search()
+        """Show another page of results (past the last one shows the last)."""
+        return await self._search(page=directory_service.page_number(page))
 
     @rx.event
     async def request_peer(self, recipient_id: int):
         """One click: send a peer request; the inbox channel updates both people."""
+        try:
+            recipient_id = validation.identifier(recipient_id, "person")
+        except Refused as refusal:
+            yield rx.toast.error(refusal.message)
+            return
         if recipient_id in self.sending_to:
             return
-        # The button shows that it is sending (only ids are tracked: the value
-        # comes from the browser and is checked by the service below).
-        busy = isinstance(recipient_id, int) and not isinstance(recipient_id, bool)
-        if busy:
-            self.sending_to = [*self.sending_to, recipient_id]
-            yield
+        # The button shows that it is sending (a valid id only; it is taken off
+        # again below, so a signed-out tab keeps nothing).
+        self.sending_to = [*self.sending_to, recipient_id]
+        yield
         try:
             # One database session for the sign-in check and the send.
             with rx.session() as db:
@@ -120,5 +131,4 @@ class DirectoryState(rx.State):
         except Refused as refusal:
             yield rx.toast.error(refusal.message)
         finally:
-            if busy:
-                self.sending_to = [i for i in self.sending_to if i != recipient_id]
+            self.sending_to = [i for i in self.sending_to if i != recipient_id]

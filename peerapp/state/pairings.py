@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import models, routes
+from peerapp import routes
 from peerapp.services import Refused, pairings, validation
-from peerapp.state.live import push_inboxes
+from peerapp.state.live import InboxState, push_inboxes
+from peerapp.state.rows import person_about
 from peerapp.state.session import current_viewer
 
 
@@ -15,14 +16,27 @@ class PairingActionsState(rx.State):
 
     ending_id: int = 0
     ending_name: str = ""
+    ending_about: str = ""
     saving: bool = False
 
     @rx.event
-    def open_end(self, pairing_id: int, name: str):
-        """Ask how it went before ending."""
-        self.ending_id = pairing_id if isinstance(pairing_id, int) else 0
-        # Shown in the dialog and in the closing toast, which Reflex turns into a script.
-        self.ending_name = validation.display_text(name, models.NAME_MAX)
+    async def open_end(self, pairing_id: int):
+        """Ask how it went before ending a pairing of yours.
+
+        The dialog (and the closing toast) name the peer as this tab's inbox
+        shows them, never a name sent by the browser; a pairing that is not
+        there (signed out, ended meanwhile, forged) opens nothing.
+        """
+        # Strictly an int first: True == 1 would match pairing 1.
+        wanted = pairing_id if validation.is_identifier(pairing_id) else None
+        inbox = await self.get_state(InboxState)
+        row = next((row for row in inbox.peers if row.pairing_id == wanted), None)
+        if row is None:
+            return rx.toast.error("That pairing is not active any more.")
+        self.ending_id = row.pairing_id
+        self.ending_name = row.other_name
+        self.ending_about = person_about(row.other_title, row.other_department)
+        return None
 
     @rx.event
     def close_end(self):
@@ -38,6 +52,8 @@ class PairingActionsState(rx.State):
             return
         data = form_data if isinstance(form_data, dict) else {}
         pairing_id = self.ending_id
+        if not pairing_id:
+            return
         self.saving = True
         yield
         try:

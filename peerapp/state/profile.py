@@ -10,13 +10,6 @@ from peerapp.state.live import push_inboxes
 from peerapp.state.session import current_viewer
 
 
-def _whole_number(value: object) -> object:
-    """Form fields arrive as text; the service refuses anything that is not a whole number."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return value
-
-
 class ProfileState(rx.State):
     """The profile form. Saving always targets the signed-in person."""
 
@@ -118,7 +111,8 @@ class ProfileState(rx.State):
                     skills=data.get("skills", ""),
                     learning_goals=data.get("learning_goals", ""),
                     roles=roles,
-                    capacity=_whole_number(data.get("capacity")),
+                    # As typed: the service reads it (ASCII digits, 0 to the maximum).
+                    capacity=data.get("capacity"),
                     paused=data.get("paused") in ("on", True),
                 )
             self._show(change.profile)

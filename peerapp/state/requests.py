@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import routes
-from peerapp.services import Refused
+from peerapp import models, routes
+from peerapp.services import Refused, validation
 from peerapp.services import requests as request_service
-from peerapp.state.live import push_outcome
+from peerapp.state.live import InboxState, push_outcome
+from peerapp.state.rows import person_about
 from peerapp.state.session import current_viewer
 
 
@@ -17,14 +18,15 @@ class RequestActionsState(rx.State):
     busy_ids: list[int] = []
     decline_id: int = 0
     decline_name: str = ""
+    decline_about: str = ""
     decline_reason: str = ""
 
     async def _act(self, request_id, action, done_message: str):
         if request_id in self.busy_ids:
             return
-        # The buttons show that it is working (only ids are tracked: the value
-        # comes from the browser and is checked by the service).
-        busy = isinstance(request_id, int) and not isinstance(request_id, bool)
+        # The buttons show that it is working (only valid ids are tracked, and
+        # taken off again below: the service checks whose request it is).
+        busy = validation.is_identifier(request_id)
         if busy:
             self.busy_ids = [*self.busy_ids, request_id]
             yield
@@ -55,27 +57,51 @@ class RequestActionsState(rx.State):
             yield update
 
     @rx.event
-    def open_decline(self, request_id: int, name: str):
-        """Ask for an optional reason before declining."""
-        self.decline_id = request_id if isinstance(request_id, int) else 0
-        self.decline_name = name if isinstance(name, str) else ""
+    async def open_decline(self, request_id: int):
+        """Ask for an optional reason before declining a request waiting for you.
+
+        The dialog names the sender as this tab's inbox shows them (name, job
+        title, department), never a name sent by the browser; an id that is
+        not in that inbox (signed out, answered meanwhile, forged) opens nothing.
+        """
+        # Strictly an int first: True == 1 would match request 1.
+        wanted = request_id if validation.is_identifier(request_id) else None
+        inbox = await self.get_state(InboxState)
+        row = next((row for row in inbox.incoming if row.id == wanted), None)
+        if row is None:
+            return rx.toast.error("That request is no longer waiting for your answer.")
+        self.decline_id = row.id
+        self.decline_name = row.other_name
+        self.decline_about = person_about(row.other_title, row.other_department)
         self.decline_reason = ""
+        return None
 
     @rx.event
     def close_decline(self):
         """Dismiss the decline dialog without declining."""
-        self.decline_id = 0
+        if self.decline_id:
+            self.decline_id = 0
+        if self.decline_reason:
+            self.decline_reason = ""
 
     @rx.event
     def set_decline_reason(self, value: str):
-        """Keep the typed reason (capped again by the service)."""
-        self.decline_reason = value[:400] if isinstance(value, str) else ""
+        """Keep the reason as typed while the dialog is open (the service cleans it).
+
+        Anything else (no dialog open, not text, longer than the field allows)
+        is ignored: the text area never sends it.
+        """
+        if self.decline_id and isinstance(value, str) and len(value) <= models.REASON_MAX:
+            self.decline_reason = value
 
     @rx.event
     async def confirm_decline(self):
         """Decline the request in the dialog, with the typed reason."""
         request_id, reason = self.decline_id, self.decline_reason
+        if not request_id:
+            return
         self.decline_id = 0
+        self.decline_reason = ""
         async for update in self._act(
             request_id,
             lambda db, me: request_service.decline_request(

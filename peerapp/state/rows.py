@@ -14,6 +14,17 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
 
 
+def person_about(title: str, department: str) -> str:
+    """What tells two people of the same name apart: job title and department.
+
+    Names are not unique, so every place that names a person shows this line
+    too; saying that neither is given is itself a difference.
+    """
+    return " · ".join(part for part in (title, department) if part) or (
+        "No job title or department given"
+    )
+
+
 @dataclass
 class StepRow:
     """One line of a request's history."""
@@ -31,6 +42,7 @@ class RequestRow:
     other_name: str = ""
     other_title: str = ""
     other_department: str = ""
+    other_about: str = ""
     message: str = ""
     status: str = ""
     status_label: str = ""
@@ -49,6 +61,7 @@ class RequestRow:
             other_name=item.other_name,
             other_title=item.other_title,
             other_department=item.other_department,
+            other_about=person_about(item.other_title, item.other_department),
             message=item.message,
             status=item.status,
             status_label=item.status_label,
@@ -71,6 +84,7 @@ class PeerRow:
     other_title: str = ""
     other_department: str = ""
     other_location: str = ""
+    other_about: str = ""
     other_skills: list[str] = field(default_factory=list)
     other_learning_goals: list[str] = field(default_factory=list)
     since: str = ""
@@ -86,6 +100,7 @@ class PeerRow:
             other_title=item.other_title,
             other_department=item.other_department,
             other_location=item.other_location,
+            other_about=person_about(item.other_title, item.other_department),
             other_skills=list(item.other_skills),
             other_learning_goals=list(item.other_learning_goals),
             since=when(item.since),

@@ -9,10 +9,8 @@ from peerapp.services import Refused, admin, programs
 from peerapp.state.live import push_inboxes, push_program
 from peerapp.state.session import current_viewer
 
-
-def _whole_number(text: str) -> object:
-    """The typed text as an int when it is one; anything else goes to the service as is."""
-    return int(text) if text.strip().isdigit() else text
+# Longer than any number the settings accept (the inputs are number fields).
+DRAFT_MAX = 6
 
 
 class SettingsState(rx.State):
@@ -45,20 +43,30 @@ class SettingsState(rx.State):
         self.open_request_limit = str(program.open_request_limit)
         self.request_expiry_days = str(program.request_expiry_days)
 
+    def _draft(self, value: object) -> bool:
+        """Whether a draft value may be kept: the form is shown (to an admin) and it fits.
+
+        The form's inputs never send anything else, so anything else is ignored;
+        the service reads the numbers on save, after checking the admin again.
+        """
+        return self.allowed and isinstance(value, str) and len(value) <= DRAFT_MAX
+
     @rx.event
     def set_open_request_limit(self, value: str):
-        """Keep the typed limit (validated by the service on save)."""
-        self.open_request_limit = value[:6] if isinstance(value, str) else ""
+        """Keep the typed limit (read by the service on save)."""
+        if self._draft(value):
+            self.open_request_limit = value
 
     @rx.event
     def set_request_expiry_days(self, value: str):
-        """Keep the typed number of days (validated by the service on save)."""
-        self.request_expiry_days = value[:6] if isinstance(value, str) else ""
+        """Keep the typed number of days (read by the service on save)."""
+        if self._draft(value):
+            self.request_expiry_days = value
 
     @rx.event
     def set_peer_mentorship(self, value: bool):
         """Flip the switch in the draft (nothing is saved yet)."""
-        if isinstance(value, bool):
+        if self.allowed and isinstance(value, bool):
             self.peer_mentorship_enabled = value
 
     @rx.event
@@ -96,8 +104,9 @@ class SettingsState(rx.State):
                     actor_id=viewer.employee_id,
                     program_id=viewer.program_id,
                     peer_mentorship_enabled=self.peer_mentorship_enabled,
-                    open_request_limit=_whole_number(self.open_request_limit),
-                    request_expiry_days=_whole_number(self.request_expiry_days),
+                    # As typed: the service reads them once it knows the actor is an admin.
+                    open_request_limit=self.open_request_limit,
+                    request_expiry_days=self.request_expiry_days,
                 )
             self._show(change.program)
             push_program(viewer.program_id)

@@ -406,7 +406,7 @@ class PeerRules(RuleBasedStateMachine):
         index=ANY_PERSON,
         capacity=st.sampled_from(
             [0, 1, 1, 2, 2, 3, 3, None, profiles.CAPACITY_MAX]
-            + [-1, profiles.CAPACITY_MAX + 1, True, "2"]  # refused, changing nothing
+            + [-1, profiles.CAPACITY_MAX + 1, True, "²"]  # refused, changing nothing
         ),
     )
     def set_capacity(self, index: int, capacity) -> None:

@@ -247,7 +247,7 @@ def test_pause_must_be_a_real_boolean(db, program, p, value):
 # ---------------------------------------------------------------- capacity on the profile
 
 
-@pytest.mark.parametrize("value", [-1, 21, 100, True, False, "3", 2.5, [3]])
+@pytest.mark.parametrize("value", [-1, 21, 100, True, False, "³", "3.0", 2.5, [3]])
 def test_capacity_out_of_range_or_not_a_whole_number_is_refused(db, program, p, value):
     with pytest.raises(Refused) as refused:
         save_profile(db, program, p["alice"], capacity=value, job_title="Changed")

@@ -7,7 +7,7 @@ from service_helpers import make_person
 from sqlmodel import func, select
 
 from peerapp.models import Employee
-from peerapp.services import directory, programs
+from peerapp.services import Refused, directory, programs
 
 
 def names(page) -> list[str]:
@@ -211,3 +211,38 @@ def test_departments_lists_distinct_non_empty_departments(db, program, staff):
     assert directory.departments(db, program_id=program.id) == sorted(
         {"Data", "Product", "Engineering", "Design", "People"}
     )
+
+
+def test_departments_lists_only_departments_of_people_the_directory_shows(db, program, staff):
+    gone = make_person(db, program, "Gone Person", department="Ghost Team")
+    gone.is_active = False
+    db.add(gone)
+    db.commit()
+    make_person(db, program, "No Roles", department="Nobody Team", roles=())
+    make_person(db, None, "Outsider", department="Outside Team")
+
+    listed = directory.departments(db, program_id=program.id)
+    assert listed == sorted({"Data", "Product", "Engineering", "Design", "People"})
+    for department in listed:  # every choice of the filter finds someone
+        assert search(db, program, department=department).total > 0
+
+
+def test_page_numbers_from_the_browser_are_read_strictly():
+    assert [directory.page_number(v) for v in (3, 0, -1, True, 2.0, "2", None, [1])] == [
+        3,
+        1,
+        1,
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]
+    assert directory.page_number(10**40) * directory.PAGE_SIZE <= 2**31 - 1
+
+
+def test_the_typed_search_is_kept_as_typed_or_refused(db, program):
+    assert directory.typed_query("data eng ") == "data eng "
+    for value in ("x" * (directory.QUERY_MAX + 1), ["x"], {"x": 1}, 5, "<reflex.Var>"):
+        with pytest.raises(Refused):
+            directory.typed_query(value)

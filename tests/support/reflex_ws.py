@@ -201,21 +201,30 @@ def merge_delta(state: dict, delta: dict) -> dict:
 
 @dataclass(frozen=True)
 class Barrier:
-    """A handler taking one text argument that stores it in a var of its state.
+    """An event whose answer ``ReflexClient.settle`` can recognise by a nonce.
 
-    ``ReflexClient.settle`` sends it with a nonce and waits for the nonce to
-    come back in a delta.
+    Either a handler taking one text argument that stores it in a var of its
+    state (``of``: the nonce comes back in that var), or, with ``var`` empty, a
+    handler called with ``value`` while the nonce rides in the page URL of the
+    event's router data (``in_url``): Reflex sends the changed URL back in the
+    delta, so no app handler has to keep text from the browser.
     """
 
     state: str  # full state name
     method: str
     arg: str
     var: str
+    value: Any = None
 
     @classmethod
     def of(cls, state_cls: Any, method: str, arg: str, var: str) -> Barrier:
         """Build from a state class."""
         return cls(state_cls.get_full_name(), method, arg, var)
+
+    @classmethod
+    def in_url(cls, state_cls: Any, method: str, arg: str, value: Any) -> Barrier:
+        """A handler without effect for ``value``; the nonce travels in the URL."""
+        return cls(state_cls.get_full_name(), method, arg, "", value)
 
 
 @dataclass
@@ -331,13 +340,16 @@ class ReflexClient:
         collected: list[dict] = []
         for _ in range(self.max_rounds):
             nonce = new_token()
-            self.emit_event(
-                make_event(
-                    f"{self.barrier.state}.{self.barrier.method}",
-                    {self.barrier.arg: nonce},
-                    pathname=self.pathname,
+            name = f"{self.barrier.state}.{self.barrier.method}"
+            if self.barrier.var:
+                event = make_event(name, {self.barrier.arg: nonce}, pathname=self.pathname)
+            else:
+                event = make_event(
+                    name, {self.barrier.arg: self.barrier.value}, pathname=self.pathname
                 )
-            )
+                joiner = "&" if "?" in self.pathname else "?"
+                event["router_data"]["asPath"] = f"{self.pathname}{joiner}rx_barrier={nonce}"
+            self.emit_event(event)
             others = 0
             while True:
                 packet = self._recv()
@@ -365,10 +377,11 @@ class ReflexClient:
 
     def _is_barrier(self, update: Any, nonce: str) -> bool:
         delta = update.get("delta") if isinstance(update, dict) else None
-        return (
-            bool(delta)
-            and (delta.get(self.barrier.state) or {}).get(var_key(self.barrier.var)) == nonce
-        )
+        if not delta:
+            return False
+        if not self.barrier.var:
+            return nonce in json.dumps(delta)
+        return (delta.get(self.barrier.state) or {}).get(var_key(self.barrier.var)) == nonce
 
     def _send(self, frame: str) -> None:
         self.received.sent.append(frame)

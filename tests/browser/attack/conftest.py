@@ -292,12 +292,16 @@ BARRIER = None
 
 
 def barrier() -> Barrier:
-    """A harmless handler that stores text in the attacker's own draft."""
+    """Reflex's own "page is hydrated" flag, set to what it already is: no effect.
+
+    No app handler keeps text from a tab that has nothing open to type into
+    (a signed-out tab keeps nothing at all), so the nonce rides in the URL.
+    """
     global BARRIER
     if BARRIER is None:
-        from peerapp.state.requests import RequestActionsState
+        from reflex.state import OnLoadInternalState
 
-        BARRIER = Barrier.of(RequestActionsState, "set_decline_reason", "value", "decline_reason")
+        BARRIER = Barrier.in_url(OnLoadInternalState, "set_is_hydrated", "value", True)
     return BARRIER
 
 

@@ -62,9 +62,7 @@ def case_accept_someone_elses_request(attack: Attack):
 @case
 def case_decline_someone_elses_request(attack: Attack):
     oscar = attack.signed_in()
-    oscar.send(
-        handler("requests", "open_decline"), {"request_id": attack.scene.other_request, "name": "x"}
-    )
+    oscar.send(handler("requests", "open_decline"), {"request_id": attack.scene.other_request})
     oscar.send(handler("requests", "set_decline_reason"), {"value": "forged"})
     oscar.send(handler("requests", "confirm_decline"))
 
@@ -153,9 +151,9 @@ def _bad_id_case(kind: str, value):
         oscar.send(handler("directory", "request_peer"), {"recipient_id": value})
         oscar.send(handler("requests", "accept"), {"request_id": value})
         oscar.send(handler("requests", "withdraw"), {"request_id": value})
-        oscar.send(handler("requests", "open_decline"), {"request_id": value, "name": value})
+        oscar.send(handler("requests", "open_decline"), {"request_id": value})
         oscar.send(handler("requests", "confirm_decline"))
-        oscar.send(handler("pairing", "open_end"), {"pairing_id": value, "name": value})
+        oscar.send(handler("pairing", "open_end"), {"pairing_id": value})
         oscar.send(handler("pairing", "confirm_end"), {"form_data": {"outcome": "completed"}})
 
     run.__name__ = f"case_bad_id_{kind}"
@@ -345,9 +343,7 @@ def case_profile_setvar_email(attack: Attack):
 @case
 def case_end_someone_elses_pairing(attack: Attack):
     oscar = attack.signed_in(pathname="/peers")
-    oscar.send(
-        handler("pairing", "open_end"), {"pairing_id": attack.scene.other_pairing, "name": "x"}
-    )
+    oscar.send(handler("pairing", "open_end"), {"pairing_id": attack.scene.other_pairing})
     oscar.send(handler("pairing", "confirm_end"), {"form_data": {"outcome": "completed"}})
 
 
@@ -363,18 +359,14 @@ def case_end_pairing_with_forged_id_in_form(attack: Attack):
 @case
 def case_end_pairing_signed_out(attack: Attack):
     tab = attack.signed_out(pathname="/peers")
-    tab.send(
-        handler("pairing", "open_end"), {"pairing_id": attack.scene.oscar_pairing, "name": "x"}
-    )
+    tab.send(handler("pairing", "open_end"), {"pairing_id": attack.scene.oscar_pairing})
     tab.send(handler("pairing", "confirm_end"), {"form_data": {"outcome": "completed"}})
 
 
 @case
 def case_end_my_pairing_with_bad_outcome(attack: Attack):
     oscar = attack.signed_in(pathname="/peers")
-    oscar.send(
-        handler("pairing", "open_end"), {"pairing_id": attack.scene.oscar_pairing, "name": "x"}
-    )
+    oscar.send(handler("pairing", "open_end"), {"pairing_id": attack.scene.oscar_pairing})
     for form in ({"outcome": "deleted"}, {"outcome": ["completed"]}, {}, [], None):
         oscar.send(handler("pairing", "confirm_end"), {"form_data": form})
     oscar.send(
@@ -389,9 +381,7 @@ def case_reopen_an_ended_pairing(attack: Attack):
         attack.scene.token_for(attack.app, "tara"), pathname="/peers", viewer="tara"
     )
     attack.rebaseline()  # Tara's sign-in row is hers, not part of the attack
-    tara.send(
-        handler("pairing", "open_end"), {"pairing_id": attack.scene.ended_pairing, "name": "x"}
-    )
+    tara.send(handler("pairing", "open_end"), {"pairing_id": attack.scene.ended_pairing})
     tara.send(
         handler("pairing", "confirm_end"), {"form_data": {"outcome": "completed", "feedback": "x"}}
     )
@@ -554,6 +544,165 @@ def case_oversized_search_and_filters(attack: Attack):
         oscar.send(handler("directory", "go_to_page"), {"page": page})
 
 
+# --- nothing from the browser is kept before it is checked ------------------------------
+
+BIG = "q" * 200_000  # far over every field's limit, well under the frame limit
+
+
+def _kept_state(attack: Attack, tab, pathname: str, storage: dict | None = None) -> dict:
+    """The tab's state as the server kept it: a new socket on the same tab token hydrates."""
+    tab.close()
+    again = attack.client(token=tab.token)
+    again.connect(pathname=pathname, storage=storage)
+    return again.state
+
+
+def _var_of(state: dict, key: str, var: str):
+    return state.get(names()[key].get_full_name(), {}).get(f"{var}_rx_state_")
+
+
+def _oversized_and_odd_input(tab) -> None:
+    for value in (BIG, ["x"], {"x": 1}, 10**40):
+        tab.send(handler("directory", "set_query"), {"value": value})
+        tab.send(handler("directory", "set_department"), {"value": value})
+        tab.send(handler("requests", "set_decline_reason"), {"value": value})
+        tab.send(handler("settings", "set_open_request_limit"), {"value": value})
+        tab.send(handler("settings", "set_request_expiry_days"), {"value": value})
+        tab.send(handler("requests", "open_decline"), {"request_id": value})
+        tab.send(handler("pairing", "open_end"), {"pairing_id": value})
+        tab.send(handler("directory", "go_to_page"), {"page": value})
+        tab.send(handler("directory", "request_peer"), {"recipient_id": value})
+
+
+def _assert_nothing_kept(state: dict) -> None:
+    text = str(state)
+    assert BIG[:1000] not in text, "an oversized value was kept in the server-side state"
+    assert "10000000000000000000000000000000000000000" not in text, "a huge number was kept"
+    assert _var_of(state, "directory", "page") in (None, 1)
+    assert _var_of(state, "requests", "decline_id") in (None, 0)
+    assert _var_of(state, "pairing", "ending_id") in (None, 0)
+    assert not _var_of(state, "directory", "sending_to")
+    assert not _var_of(state, "requests", "busy_ids")
+
+
+@case
+def case_oversized_input_is_not_kept_signed_in(attack: Attack):
+    oscar = attack.signed_in(pathname="/directory")
+    updates = oscar.send(handler("directory", "set_query"), {"value": BIG})
+    assert any("at most 100 characters" in text for text in toast_errors(updates))
+    assert oscar.var(names()["directory"], "query") != BIG
+    _oversized_and_odd_input(oscar)
+    storage = {session_key(): attack.scene.oscar_token}
+    kept = _kept_state(attack, oscar, "/directory", storage)
+    _assert_nothing_kept(kept)
+    assert _var_of(kept, "directory", "query") == ""
+
+
+@case
+def case_signed_out_tab_keeps_nothing_it_sends(attack: Attack):
+    tab = attack.signed_out(pathname="/directory")
+    probe = "zq9probe-kept"
+    for state, method in [
+        ("directory", "set_query"),
+        ("directory", "set_department"),
+        ("requests", "set_decline_reason"),
+        ("settings", "set_open_request_limit"),
+        ("settings", "set_request_expiry_days"),
+    ]:
+        tab.send(handler(state, method), {"value": probe})
+    tab.send(handler("directory", "go_to_page"), {"page": 7})
+    tab.send(handler("settings", "set_peer_mentorship"), {"value": False})
+    tab.send(handler("requests", "open_decline"), {"request_id": attack.scene.oscar_incoming})
+    tab.send(handler("pairing", "open_end"), {"pairing_id": attack.scene.oscar_pairing})
+    _oversized_and_odd_input(tab)
+    kept = _kept_state(attack, tab, "/login")
+    assert probe not in str(kept), "a signed-out tab's input was kept"
+    assert _var_of(kept, "settings", "peer_mentorship_enabled") in (None, True)
+    _assert_nothing_kept(kept)
+
+
+@case
+def case_decline_dialog_names_only_a_request_in_my_inbox(attack: Attack):
+    oscar = attack.signed_in()
+    requests_state = names()["requests"]
+    updates = oscar.send(
+        handler("requests", "open_decline"), {"request_id": attack.scene.other_request}
+    )
+    assert any("no longer waiting" in text for text in toast_errors(updates))
+    assert oscar.var(requests_state, "decline_id") in (None, 0)
+    oscar.send(handler("requests", "open_decline"), {"request_id": attack.scene.oscar_incoming})
+    assert oscar.var(requests_state, "decline_name") == CAST["pam"].name
+    assert oscar.var(requests_state, "decline_about") == "Scene Member · Attack Lab"
+    oscar.send(handler("requests", "set_decline_reason"), {"value": BIG})
+    assert oscar.var(requests_state, "decline_reason") in (None, "")
+    oscar.send(handler("requests", "close_decline"))
+
+
+# --- numbers typed in forms --------------------------------------------------------------
+
+ODD_NUMBERS = ["³", "⁵", "²", "٣", "9" * 5000, "-0", "1e3"]
+
+
+@case
+def case_profile_capacity_with_other_digits(attack: Attack):
+    oscar = attack.signed_in(pathname="/profile")
+    for typed in ODD_NUMBERS:
+        updates = oscar.send(
+            handler("profile", "save"), {"form_data": {**_oscar_form(), "capacity": typed}}
+        )
+        assert any("Capacity must be a whole number" in text for text in toast_errors(updates))
+
+
+@case
+def case_settings_numbers_with_other_digits_as_employee(attack: Attack):
+    oscar = attack.signed_in(pathname="/settings")
+    for typed in ODD_NUMBERS:
+        oscar.send(handler("settings", "set_open_request_limit"), {"value": typed})
+        oscar.send(handler("settings", "set_request_expiry_days"), {"value": typed})
+        updates = oscar.send(handler("settings", "save"))
+        assert any("Only program admins" in text for text in toast_errors(updates))
+        oscar.send(handler("settings", "request_save"))
+
+
+def _admin_token(attack: Attack) -> str:
+    """A session of the scene's admin (created once; not part of any attack)."""
+    from sqlmodel import select
+
+    from peerapp.models import Employee
+    from peerapp.services import accounts, programs
+
+    with attack.app.db() as db:
+        found = db.exec(select(Employee).where(Employee.email == "ada.admin@attack.example.com"))
+        admin = found.first()
+        if admin is None:
+            admin = accounts.create_employee(
+                db,
+                email="ada.admin@attack.example.com",
+                full_name="Ada Admin",
+                password=None,
+                is_admin=True,
+                program_id=programs.default_program(db).id,
+                roles=frozenset(),
+            )
+        return accounts.start_session(db, admin.id, days=1)
+
+
+@case
+def case_settings_numbers_with_other_digits_as_admin(attack: Attack):
+    admin = attack.signed_in(_admin_token(attack), pathname="/admin/settings", viewer=None)
+    attack.rebaseline()  # the admin's own account and sign-in
+    assert admin.var(names()["settings"], "allowed") is True
+    for typed in ODD_NUMBERS:
+        admin.send(handler("settings", "set_open_request_limit"), {"value": typed[:6]})
+        updates = admin.send(handler("settings", "save"))
+        assert any("whole number from 1 to 50" in text for text in toast_errors(updates))
+        admin.send(handler("settings", "set_open_request_limit"), {"value": "5"})
+        admin.send(handler("settings", "set_request_expiry_days"), {"value": typed[:6]})
+        updates = admin.send(handler("settings", "save"))
+        assert any("whole number from 1 to 90" in text for text in toast_errors(updates))
+        admin.send(handler("settings", "set_request_expiry_days"), {"value": "14"})
+
+
 # --- sessions: replay, forged tokens, other tabs --------------------------------------
 
 
@@ -568,7 +717,7 @@ def _captured(attack: Attack) -> list[dict]:
         ),
         make_event(
             handler("pairing", "open_end"),
-            {"pairing_id": scene.oscar_pairing, "name": "T"},
+            {"pairing_id": scene.oscar_pairing},
             pathname="/peers",
         ),
         make_event(
