@@ -68,6 +68,10 @@ class SessionState(rx.State):
         sid = self.router.session.session_id
         if self.session_token:
             digest = accounts.session_digest(self.session_token) or ""
+            if not digest:
+                # Not a token at all (Reflex stored whatever the page load sent):
+                # keep nothing of it.
+                self.session_token = ""
             if self._session_hash != digest:
                 self._session_hash = digest
             if self._session_sid != sid:
