@@ -25,9 +25,11 @@ logger = logging.getLogger(__name__)
 # --- tab tokens -------------------------------------------------------------------
 
 # Relies on: the frontend's ``generateUUID`` (reflex_base/.templates/web/utils/
-# state.js) makes every tab token a version-4 UUID in lower-case hex, and the
-# server's duplicate-tab replacement (``_get_new_token``) is ``uuid.uuid4()``.
-_CLIENT_TOKEN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+# state.js) fills the template xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx with
+# lower-case hex, y being ``(r & 0x7) | 0x8`` (8 to f, wider than a strict
+# RFC 4122 variant), and the server's duplicate-tab replacement
+# (``_get_new_token``) is ``uuid.uuid4()``.
+_CLIENT_TOKEN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89a-f][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 def is_client_token(token: object) -> bool:

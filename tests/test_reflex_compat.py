@@ -26,8 +26,14 @@ def test_tab_tokens_reflex_makes_have_the_shape_peerapp_lets_in():
         assert reflex_compat.is_client_token(_get_new_token())
     # The browser's generator: the same v4 template, lower-case hex.
     state_js = Path(reflex_base.__file__).parent / ".templates/web/utils/state.js"
-    template = re.search(r'"(x{8}-x{4}-4x{3}-yx{3}-x{12})"', state_js.read_text())
-    assert template, "state.js no longer generates tab tokens from the UUID v4 template"
+    source = state_js.read_text()
+    assert re.search(r'"(x{8}-x{4}-4x{3}-yx{3}-x{12})"', source), (
+        "state.js no longer generates tab tokens from the UUID v4 template"
+    )
+    assert "(r & 0x7) | 0x8" in source, "state.js draws the y digit differently now"
+    # Every y digit that generator can draw (8 to f) is let in.
+    for y in "89abcdef":
+        assert reflex_compat.is_client_token(f"0123abcd-0123-4abc-{y}abc-0123456789ab"), y
 
 
 def test_the_connect_handler_peerapp_guards_has_the_expected_signature():

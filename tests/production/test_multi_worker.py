@@ -67,3 +67,27 @@ def test_tabs_recover_after_the_backend_restarts(cluster: Cluster, new_context):
     expect(carol.get_by_role("button", name="Requested Dan Diaz")).to_be_disabled()
     assert_not_reloaded(carol)
     assert_not_reloaded(dan)
+
+
+def test_signing_out_everywhere_silences_a_quiet_tab_on_another_worker(
+    cluster: Cluster, new_context
+):
+    quiet = sign_in(cluster.context_on(new_context(), "two"), cluster.app, "finn")
+    token = quiet.evaluate("window.localStorage.getItem('peerapp_session')")
+    assert token
+    laptop = sign_in(cluster.context_on(new_context(), "one"), cluster.app, "finn")
+    assert cluster.worker_of(quiet) != cluster.worker_of(laptop)
+
+    # The shared state store never holds a token that would sign Finn in.
+    for key in cluster.redis.scan_iter():
+        if cluster.redis.type(key) == b"string":
+            assert token.encode() not in cluster.redis.get(key), key
+
+    laptop.get_by_role("link", name="Profile").first.click()
+    laptop.get_by_role("button", name="Sign out everywhere").click()
+    laptop.get_by_role("alertdialog").get_by_role("button", name="Sign out everywhere").click()
+    laptop.wait_for_url("**/login")
+
+    # The quiet tab, served by the other process, sent nothing and is told at once.
+    expect(quiet.get_by_text("You were signed out")).to_be_visible()
+    expect(quiet.get_by_role("heading", name="Peer directory")).to_have_count(0)
