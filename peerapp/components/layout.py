@@ -23,7 +23,7 @@ def _nav_link(label: str, href: str, *extra: rx.Component) -> rx.Component:
 
 def _inbox_badge() -> rx.Component:
     return rx.cond(
-        InboxState.incoming_count > 0,
+        SessionState.signed_in & (InboxState.incoming_count > 0),
         rx.badge(
             InboxState.incoming_count,
             color_scheme="tomato",
@@ -71,12 +71,16 @@ def navbar() -> rx.Component:
                     SessionState.user_name, size="2", color_scheme="gray", class_name="hide-narrow"
                 ),
                 rx.color_mode.button(size="2", variant="ghost", aria_label="Toggle dark mode"),
-                rx.button(
-                    "Sign out",
-                    on_click=SessionState.sign_out,
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
+                rx.cond(
+                    SessionState.session_ended,
+                    rx.fragment(),
+                    rx.button(
+                        "Sign out",
+                        on_click=SessionState.sign_out,
+                        variant="soft",
+                        color_scheme="gray",
+                        size="2",
+                    ),
                 ),
                 spacing="3",
                 align="center",
