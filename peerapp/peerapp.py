@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from peerapp import oidc, routes
+from peerapp import log_limits, oidc, routes
 from peerapp.components.live import connection_status
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
@@ -19,6 +19,9 @@ from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
 from peerapp.state.sso import SsoState
+
+# Reflex logs refused events with their whole payload: keep its records short.
+log_limits.install()
 
 app = rx.App(
     stylesheets=["/styles.css"],
