@@ -161,3 +161,7 @@ MAX_FRAME_BYTES = int(_number("PEERAPP_MAX_FRAME_BYTES", 64 * 1024, minimum=4096
 # Longest log record kept from Reflex's and Socket.IO's loggers: they log a
 # refused event with its whole payload.
 LOG_RECORD_MAX_CHARS = int(_number("PEERAPP_LOG_RECORD_MAX_CHARS", 2000, minimum=200))
+
+# Password hashes (argon2: tens of milliseconds of CPU and 64 MiB each) computed at
+# once per server process; the rest wait their turn off the event loop.
+PASSWORD_HASH_THREADS = int(_number("PEERAPP_PASSWORD_HASH_THREADS", 2, minimum=1))

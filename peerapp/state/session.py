@@ -129,22 +129,31 @@ class SessionState(rx.State):
         Attempts are throttled per email and per client address; a token this
         browser still held is revoked and replaced (session rotation).
         """
+        from peerapp.state.offload import with_password_pool
+
         email = form_data.get("email") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
-        with rx.session() as db:
-            try:
+
+        # Hashing takes tens of ms: off the event loop, or every tab on this worker waits.
+        def check(client: str, previous_token: str) -> tuple[str, Viewer | None]:
+            with rx.session() as db:
                 token = accounts.sign_in(
                     db,
                     email=email,
                     password=password,
-                    client=self.router.session.client_ip,
-                    previous_token=self.session_token,
+                    client=client,
+                    previous_token=previous_token,
                     days=SESSION_DAYS,
                 )
-            except Refused as refusal:
-                self.sign_in_error = refusal.message
-                return None
-            viewer = resolve_viewer(db, token)
+                return token, resolve_viewer(db, token)
+
+        try:
+            token, viewer = await with_password_pool(
+                check, self.router.session.client_ip, self.session_token
+            )
+        except Refused as refusal:
+            self.sign_in_error = refusal.message
+            return None
         self.session_token = token
         self.sign_in_error = ""
         if viewer is not None:
