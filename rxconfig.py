@@ -1,8 +1,16 @@
 """Reflex configuration: one source for the database URL (see peerapp/settings.py)."""
 
+import os
+
 import reflex as rx
 
+from peerapp import settings
+from peerapp.reflex_compat import SOCKET_MAX_FRAME_ENV
 from peerapp.settings import allowed_origins, database_url, public_url, redis_url
+
+# Reflex reads the Socket.IO frame cap from its environment when the app starts:
+# peerapp's setting is the one source (a bigger frame closes the connection).
+os.environ[SOCKET_MAX_FRAME_ENV] = str(settings.MAX_FRAME_BYTES)
 
 # Behind a load balancer the browser must reach the backend through the public
 # address, not the port one worker process listens on.

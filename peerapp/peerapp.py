@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from peerapp import oidc, reflex_compat, routes
+from peerapp import log_limits, oidc, reflex_compat, routes
 from peerapp.components.live import connection_status
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
@@ -23,6 +23,8 @@ from peerapp.state.sso import SsoState
 # A tab's token is chosen by its browser: only the shape Reflex generates is let in,
 # so no socket can take the name of a shared channel.
 reflex_compat.refuse_foreign_client_tokens()
+# Reflex logs refused events with their whole payload: keep its records short.
+log_limits.install()
 
 app = rx.App(
     stylesheets=["/styles.css"],

@@ -134,3 +134,34 @@ def allowed_origins() -> list[str]:
         if origin and origin not in origins:
             origins.append(origin)
     return origins
+
+
+# Server resources: what one client may cost a worker --------------------------
+
+
+def _number(name: str, default: float, *, minimum: float = 0) -> float:
+    """A non-negative number from the environment; a typo stops the app with its name."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}.") from None
+    if value < minimum:
+        raise RuntimeError(f"{name} must be at least {minimum:g}.")
+    return value
+
+
+# Largest WebSocket frame the server accepts. The biggest legitimate frame is a
+# profile form (a few KB); a bigger frame closes the connection before Reflex
+# parses (or logs) it.
+MAX_FRAME_BYTES = int(_number("PEERAPP_MAX_FRAME_BYTES", 64 * 1024, minimum=4096))
+
+# Longest log record kept from Reflex's and Socket.IO's loggers: they log a
+# refused event with its whole payload.
+LOG_RECORD_MAX_CHARS = int(_number("PEERAPP_LOG_RECORD_MAX_CHARS", 2000, minimum=200))
+
+# Password hashes (argon2: tens of milliseconds of CPU and 64 MiB each) computed at
+# once per server process; the rest wait their turn off the event loop.
+PASSWORD_HASH_THREADS = int(_number("PEERAPP_PASSWORD_HASH_THREADS", 2, minimum=1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from pwdlib import PasswordHash
 from sqlmodel import Session, select
 from zxcvbn import zxcvbn
 
-from peerapp import models
+from peerapp import models, settings
 from peerapp.clock import utcnow
 from peerapp.models import Employee, Program, UserSession
 from peerapp.services import programs, throttle, validation
@@ -28,6 +29,27 @@ _hasher = PasswordHash.recommended()
 # Verified against when an email is unknown, so that a miss costs as much time
 # as a wrong password and timing does not tell whether an account exists.
 _DUMMY_HASH = _hasher.hash("peerapp-timing-equaliser")
+
+# argon2 costs tens of milliseconds of CPU and 64 MiB per hash: at most this
+# many at once per process, whichever threads ask (the app calls these
+# services from a pool of the same size, see peerapp/state/offload.py). Callers
+# hold no database transaction while they wait or hash.
+_hashing = threading.BoundedSemaphore(settings.PASSWORD_HASH_THREADS)
+
+
+def hash_password(password: str) -> str:
+    """The argon2 hash of ``password`` (bounded concurrency)."""
+    with _hashing:
+        return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether ``password`` matches; a missing hash costs as much as a wrong password."""
+    with _hashing:
+        if password_hash is None:
+            _hasher.verify(password, _DUMMY_HASH)
+            return False
+        return _hasher.verify(password, password_hash)
 
 
 def check_new_password(password: object, *, personal: tuple[str, ...] = ()) -> str:
@@ -78,6 +100,12 @@ def create_employee(
 ) -> Employee:
     """Create an employee (and their roles in ``program_id``); refuse duplicates."""
     address = validation.email(email)
+    # Hash before the first query: no transaction (SQLite: the write lock) is held meanwhile.
+    password_hash = (
+        hash_password(check_new_password(password, personal=(full_name, address)))
+        if password is not None
+        else None
+    )
     if db.exec(select(Employee.id).where(Employee.email == address)).first() is not None:
         raise Refused(f"An account with {address} already exists.")
     # Refuse bad roles before anything is added to the session: a refusal after
@@ -93,11 +121,7 @@ def create_employee(
         skills=validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         learning_goals=validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
         is_admin=bool(is_admin),
-        password_hash=(
-            _hasher.hash(check_new_password(password, personal=(full_name, address)))
-            if password is not None
-            else None
-        ),
+        password_hash=password_hash,
     )
     db.add(employee)
     db.flush()
@@ -109,17 +133,29 @@ def create_employee(
 
 
 def authenticate(db: Session, email: object, password: object) -> Employee | None:
-    """The active employee with this email and password, else None (no reason given)."""
+    """The active employee with this email and password, else None (no reason given).
+
+    Ends the session's transaction before hashing: a hash takes tens of
+    milliseconds, and on SQLite an open transaction holds the database's write
+    lock (see peerapp/db.py) that every other request would wait for.
+    """
     if not isinstance(email, str) or not isinstance(password, str) or len(password) > PASSWORD_MAX:
-        _hasher.verify("x", _DUMMY_HASH)
+        db.rollback()
+        verify_password("x", None)
         return None
-    employee = db.exec(select(Employee).where(Employee.email == email.strip().lower())).first()
-    if employee is None or employee.password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
+    row = db.exec(
+        select(Employee.id, Employee.password_hash, Employee.is_active).where(
+            Employee.email == email.strip().lower()
+        )
+    ).first()
+    db.rollback()
+    if row is None:
+        verify_password(password, None)
         return None
-    if not _hasher.verify(password, employee.password_hash) or not employee.is_active:
+    employee_id, password_hash, is_active = row
+    if not verify_password(password, password_hash) or not is_active:
         return None
-    return employee
+    return db.get(Employee, employee_id)
 
 
 class SessionDigest(str):
@@ -302,20 +338,33 @@ def change_password(
         raise Refused("Enter your current password.")
     if throttle.is_throttled(db, email=employee.email, client=client):
         raise Refused("Too many wrong passwords. Try again in a few minutes.")
+    employee_id, email, full_name = employee.id, employee.email, employee.full_name
+    stored_hash = employee.password_hash
+    db.rollback()  # no transaction (SQLite: the write lock) held while hashing
     right = (
         len(current_password) <= PASSWORD_MAX
-        and employee.password_hash is not None
-        and _hasher.verify(current_password, employee.password_hash)
+        and stored_hash is not None
+        and verify_password(current_password, stored_hash)
     )
     if not right:
-        throttle.record(db, email=employee.email, client=client, succeeded=False)
+        throttle.record(db, email=email, client=client, succeeded=False)
         raise Refused("Your current password is not right.")
-    new = check_new_password(new_password, personal=(employee.full_name, employee.email))
+    new = check_new_password(new_password, personal=(full_name, email))
     if new_password != repeat_password:
         raise Refused("The two new passwords differ. Type the same new password twice.")
     if new == current_password:
         raise Refused("The new password is the same as the current one. Choose a different one.")
-    employee.password_hash = _hasher.hash(new)
-    db.add(employee)
-    revoke_sessions(db, employee.id, keep_token=token)
+    new_hash = hash_password(new)
+    # Only if nothing changed meanwhile: a session ended or a password changed elsewhere.
+    if resolve_session(db, token) is None:
+        raise Refused("Your session has ended. Sign in again to change your password.")
+    changed = db.exec(
+        sa.update(Employee)
+        .where(Employee.id == employee_id, Employee.password_hash == stored_hash)
+        .values(password_hash=new_hash)
+    )
+    if not changed.rowcount:
+        db.rollback()
+        raise Refused("Your password was changed meanwhile. Reload the page and try again.")
+    revoke_sessions(db, employee_id, keep_token=token)
     db.commit()

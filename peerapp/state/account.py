@@ -6,7 +6,13 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.services import Refused, accounts
+from peerapp.state.offload import with_password_pool
 from peerapp.state.session import SessionState, current_viewer
+
+
+def _change_password(**arguments: object) -> None:
+    with rx.session() as db:
+        accounts.change_password(db, **arguments)
 
 
 class AccountState(rx.State):
@@ -29,15 +35,15 @@ class AccountState(rx.State):
         self.changing_password = True
         yield
         try:
-            with rx.session() as db:
-                accounts.change_password(
-                    db,
-                    token=session._session_key(),
-                    current_password=data.get("current_password"),
-                    new_password=data.get("new_password"),
-                    repeat_password=data.get("repeat_password"),
-                    client=self.router.session.client_ip,
-                )
+            # Two password hashes: off the event loop (see peerapp/state/offload.py).
+            await with_password_pool(
+                _change_password,
+                token=session._session_key(),
+                current_password=data.get("current_password"),
+                new_password=data.get("new_password"),
+                repeat_password=data.get("repeat_password"),
+                client=self.router.session.client_ip,
+            )
             self.password_error = ""
             self.password_form_key += 1
             session._after_sessions_ended(viewer.employee_id)

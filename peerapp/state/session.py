@@ -215,24 +215,33 @@ class SessionState(rx.State):
         Attempts are throttled per email and per client address; a token this
         browser still held is revoked and replaced (session rotation).
         """
+        from peerapp.state.offload import with_password_pool
+
         email = form_data.get("email") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
         previous = self._session_key()
-        with rx.session() as db:
-            try:
-                previous_owner = accounts.session_owner(db, previous)
+
+        # Hashing takes tens of ms: off the event loop, or every tab on this worker waits.
+        def check(client: str, previous_token: object) -> tuple[str, Viewer | None, int | None]:
+            with rx.session() as db:
+                previous_owner = accounts.session_owner(db, previous_token)
                 token = accounts.sign_in(
                     db,
                     email=email,
                     password=password,
-                    client=self.router.session.client_ip,
-                    previous_token=previous,
+                    client=client,
+                    previous_token=previous_token,
                     days=SESSION_DAYS,
                 )
-            except Refused as refusal:
-                self.sign_in_error = refusal.message
-                return None
-            viewer = resolve_viewer(db, token)
+                return token, resolve_viewer(db, token), previous_owner
+
+        try:
+            token, viewer, previous_owner = await with_password_pool(
+                check, self.router.session.client_ip, previous
+            )
+        except Refused as refusal:
+            self.sign_in_error = refusal.message
+            return None
         self._hold(token)
         self.sign_in_error = ""
         if viewer is not None:

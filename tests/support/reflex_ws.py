@@ -263,8 +263,11 @@ class ReflexClient:
         token: str | None = None,
         timeout: float = 20.0,
         max_rounds: int = 8,
+        headers: dict[str, str] | None = None,
     ):
         self.base_url = base_url
+        # Extra handshake headers, e.g. X-Forwarded-For as a proxy would add it.
+        self.headers = dict(headers or {})
         self.token = token or new_token()
         self.barrier = barrier
         self.timeout = timeout
@@ -288,6 +291,7 @@ class ReflexClient:
             connect(
                 socket_url(self.base_url, self.token),
                 open_timeout=self.timeout,
+                additional_headers=self.headers or None,
                 max_size=None,
                 compression=None,
             )
