@@ -3,6 +3,7 @@
 #   make test   install (including Chromium where missing) and run every test
 # Production (PostgreSQL + Redis, several workers), see README:
 #   PEERAPP_DATABASE_URL=postgresql+psycopg://... PEERAPP_REDIS_URL=redis://... make run-prod
+#   behind N proxies that append to X-Forwarded-For add PEERAPP_TRUSTED_PROXY_HOPS=N
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -41,6 +42,7 @@ run-prod: install
 	  *) echo "Set PEERAPP_DATABASE_URL to a PostgreSQL URL (postgresql+psycopg://user@host/db)"; exit 1;; esac
 	@case "$$PEERAPP_REDIS_URL" in redis*) ;; \
 	  *) echo "Set PEERAPP_REDIS_URL (redis://host:6379/0): workers share live state through it"; exit 1;; esac
+	@echo "Client addresses: PEERAPP_TRUSTED_PROXY_HOPS=$${PEERAPP_TRUSTED_PROXY_HOPS:-0} proxies append to X-Forwarded-For (README: Behind a proxy)"
 	$(BIN)/reflex db migrate
 	@if [ "$$SEED_DEMO" = 1 ]; then $(BIN)/peerapp seed-demo --if-empty; fi
 	GRANIAN_WORKERS=$(WORKERS) $(BIN)/reflex run --env prod --single-port \

@@ -27,6 +27,9 @@ config = rx.Config(
     # Reflex hands these to python-socketio, which refuses a WebSocket whose Origin
     # is not listed (and to the CORS middleware of the HTTP routes).
     cors_allowed_origins=allowed_origins(),
+    # Behind N proxies that append to X-Forwarded-For, the client is the N-th
+    # address from the right; 0 trusts no header (see README, "behind a proxy").
+    trusted_proxy_hops=settings.TRUSTED_PROXY_HOPS,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

@@ -75,6 +75,11 @@ def production_server(args: argparse.Namespace, **extra_env: str) -> Iterator[di
         PEERAPP_REDIS_URL=args.redis,
         GRANIAN_WORKERS=str(args.workers),
         PEERAPP_EXPIRY_INTERVAL_SECONDS="60",
+        # A benchmark plays a whole organisation from one address (127.0.0.1):
+        # lift the per-address limits, keep the per-tab ones.
+        PEERAPP_SOCKETS_PER_ADDRESS="100000",
+        PEERAPP_EVENTS_PER_SECOND_PER_ADDRESS="100000",
+        PEERAPP_EVENT_BURST_PER_ADDRESS="100000",
         **extra_env,
     )
     migrate(env)

@@ -160,8 +160,10 @@ class SsoTicket(SQLModel, table=True):
 class SignInAttempt(SQLModel, table=True):
     """One checked sign-in, for throttling across server processes.
 
-    Only hashes of the email and of the client address are kept, and rows older
-    than the throttling window are pruned as new attempts arrive.
+    Only hashes of the email and of the client address are kept. Failures older
+    than the throttling window are pruned as new attempts arrive; the latest
+    success of each email and address is kept for PEERAPP_SIGN_IN_REMEMBER_DAYS
+    (see services/throttle.py).
     """
 
     id: int | None = Field(default=None, primary_key=True)

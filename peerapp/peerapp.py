@@ -19,6 +19,7 @@ from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
 from peerapp.state.settings import SettingsState
 from peerapp.state.sso import SsoState
+from peerapp.traffic import EventLimits
 
 # A tab's token is chosen by its browser: only the shape Reflex generates is let in,
 # so no socket can take the name of a shared channel.
@@ -29,9 +30,10 @@ log_limits.install()
 app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
-    # /auth/oidc/* (single sign-on) in front of the Reflex backend, then (outermost)
-    # CSP, nosniff, no-referrer and DENY framing on every HTTP response, pages included.
-    api_transformer=[oidc.api(), SecurityHeaders],
+    # /auth/oidc/* (single sign-on) in front of the Reflex backend, then CSP,
+    # nosniff, no-referrer and DENY framing on every HTTP response, pages included,
+    # then (outermost) the per-tab and per-address limits of the event WebSocket.
+    api_transformer=[oidc.api(), SecurityHeaders, EventLimits],
 )
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_status() if stateful else None

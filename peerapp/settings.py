@@ -96,6 +96,8 @@ def oidc_settings() -> OidcSettings | None:
 SIGN_IN_WINDOW_MINUTES = int(os.environ.get("PEERAPP_SIGN_IN_WINDOW_MINUTES", "15"))
 SIGN_IN_FAILURES_PER_EMAIL = int(os.environ.get("PEERAPP_SIGN_IN_FAILURES_PER_EMAIL", "5"))
 SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("PEERAPP_SIGN_IN_FAILURES_PER_ADDRESS", "20"))
+# An address over its limit still lets in emails that signed in from it within these days.
+SIGN_IN_REMEMBER_DAYS = int(os.environ.get("PEERAPP_SIGN_IN_REMEMBER_DAYS", "30"))
 
 # Peer requests one person may send in any rolling hour (whatever became of them).
 REQUESTS_PER_HOUR = int(os.environ.get("PEERAPP_REQUESTS_PER_HOUR", "10"))
@@ -165,3 +167,18 @@ LOG_RECORD_MAX_CHARS = int(_number("PEERAPP_LOG_RECORD_MAX_CHARS", 2000, minimum
 # Password hashes (argon2: tens of milliseconds of CPU and 64 MiB each) computed at
 # once per server process; the rest wait their turn off the event loop.
 PASSWORD_HASH_THREADS = int(_number("PEERAPP_PASSWORD_HASH_THREADS", 2, minimum=1))
+
+# Events one client may send (token buckets, per worker process): a tab (one
+# WebSocket) and a client address (all its tabs). A person clicking and typing
+# sends a few events a second; the bursts cover a page load and fast typing.
+EVENTS_PER_SECOND_PER_TAB = _number("PEERAPP_EVENTS_PER_SECOND_PER_TAB", 20, minimum=1)
+EVENT_BURST_PER_TAB = _number("PEERAPP_EVENT_BURST_PER_TAB", 100, minimum=1)
+EVENTS_PER_SECOND_PER_ADDRESS = _number("PEERAPP_EVENTS_PER_SECOND_PER_ADDRESS", 200, minimum=1)
+EVENT_BURST_PER_ADDRESS = _number("PEERAPP_EVENT_BURST_PER_ADDRESS", 1000, minimum=1)
+# Open WebSockets per client address and worker: every socket holds server-side
+# state, signed in or not. Generous for an office behind one NAT address.
+SOCKETS_PER_ADDRESS = int(_number("PEERAPP_SOCKETS_PER_ADDRESS", 500, minimum=1))
+
+# Reverse proxies / load balancers in front of the app that append the client's
+# address to X-Forwarded-For. 0: the connection's own address is the client's.
+TRUSTED_PROXY_HOPS = int(_number("PEERAPP_TRUSTED_PROXY_HOPS", 0))

@@ -4,6 +4,15 @@ Attempts live in a table rather than in process memory, so every server process
 sees the same counts. Only SHA-256 keys of the email and the address are stored.
 Emails are throttled whether or not an account exists, so a refusal tells
 nothing about which addresses are registered.
+
+One client address can be many people: an office behind one NAT address, or
+everyone at once when the app runs behind a proxy whose hops are not
+configured (PEERAPP_TRUSTED_PROXY_HOPS). So an address over its limit does not
+lock out the people who signed in successfully from that same address within
+the last PEERAPP_SIGN_IN_REMEMBER_DAYS days: their sign-ins go on, still under
+their own per-email limit. Someone guessing from an address cannot use this:
+only an email that already got in from there is let through, and guessing at
+it locks that email after five failures like anywhere else.
 """
 
 from __future__ import annotations
@@ -44,8 +53,32 @@ def _window() -> timedelta:
     return timedelta(minutes=settings.SIGN_IN_WINDOW_MINUTES)
 
 
+def _remembered() -> timedelta:
+    return timedelta(days=settings.SIGN_IN_REMEMBER_DAYS)
+
+
+def signed_in_here_before(db: Session, *, email: object, client: object) -> bool:
+    """Whether this email signed in successfully from this address recently."""
+    found = db.exec(
+        select(SignInAttempt.id)
+        .where(
+            SignInAttempt.email_key == email_key(email),
+            SignInAttempt.client_key == client_key(client),
+            SignInAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
+            SignInAttempt.at > utcnow() - _remembered(),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def is_throttled(db: Session, *, email: object, client: object) -> bool:
-    """Too many recent failures for this email (since its last success) or this address."""
+    """Too many recent failures for this email (since its last success) or this address.
+
+    An address over its limit still lets through an email that signed in from
+    it before (see the module's docstring): the address limit alone never locks
+    out everyone who shares that address.
+    """
     since = utcnow() - _window()
     ekey = email_key(email)
     # Failures after the last success count (ids, not times: two can share a time).
@@ -73,16 +106,38 @@ def is_throttled(db: Session, *, email: object, client: object) -> bool:
             SignInAttempt.at > since,
         )
     ).one()
-    return address_failures >= settings.SIGN_IN_FAILURES_PER_ADDRESS
+    if address_failures < settings.SIGN_IN_FAILURES_PER_ADDRESS:
+        return False
+    return not signed_in_here_before(db, email=email, client=client)
 
 
 def record(db: Session, *, email: object, client: object, succeeded: bool) -> None:
-    """Remember a checked attempt and forget those older than the window (commits)."""
+    """Remember a checked attempt (commits).
+
+    Failures are forgotten after the window; successes after the remembered
+    days, and a new success replaces the older ones of the same email and
+    address, so there is one row per pair that ever got in.
+    """
     now = utcnow()
-    db.exec(sa.delete(SignInAttempt).where(SignInAttempt.at <= now - _window()))
-    db.add(
-        SignInAttempt(
-            at=now, email_key=email_key(email), client_key=client_key(client), succeeded=succeeded
+    ekey, ckey = email_key(email), client_key(client)
+    db.exec(
+        sa.delete(SignInAttempt).where(
+            sa.or_(
+                sa.and_(
+                    SignInAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
+                    SignInAttempt.at <= now - _window(),
+                ),
+                SignInAttempt.at <= now - _remembered(),
+            )
         )
     )
+    if succeeded:
+        db.exec(
+            sa.delete(SignInAttempt).where(
+                SignInAttempt.email_key == ekey,
+                SignInAttempt.client_key == ckey,
+                SignInAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
+            )
+        )
+    db.add(SignInAttempt(at=now, email_key=ekey, client_key=ckey, succeeded=succeeded))
     db.commit()
