@@ -24,13 +24,14 @@ import time
 
 import sqlalchemy as sa
 from _server import ROOT, add_server_arguments, percentile, production_server, save
+from reflex.state import OnLoadInternalState
 
 from peerapp.services.demo import DEMO_LOGINS, DEMO_PASSWORD
-from peerapp.state.requests import RequestActionsState
 from peerapp.state.session import SessionState
 from tests.support.reflex_ws import Barrier, ReflexClient, handler_name
 
-BARRIER = Barrier.of(RequestActionsState, "set_decline_reason", "value", "decline_reason")
+# A no-op the server answers with the nonce in the echoed page URL (keeps no text).
+BARRIER = Barrier.in_url(OnLoadInternalState, "set_is_hydrated", "value", True)
 SIGN_IN = handler_name(SessionState, "sign_in")
 
 
