@@ -550,7 +550,7 @@ def case_oversized_search_and_filters(attack: Attack):
 
 # --- nothing from the browser is kept before it is checked ------------------------------
 
-BIG = "q" * 200_000  # far over every field's limit, well under the frame limit
+OVERSIZED = "q" * BIG  # far over every field's limit, under the frame limit
 
 
 def _kept_state(attack: Attack, tab, pathname: str, storage: dict | None = None) -> dict:
@@ -566,7 +566,7 @@ def _var_of(state: dict, key: str, var: str):
 
 
 def _oversized_and_odd_input(tab) -> None:
-    for value in (BIG, ["x"], {"x": 1}, 10**40):
+    for value in (OVERSIZED, ["x"], {"x": 1}, 10**40):
         tab.send(handler("directory", "set_query"), {"value": value})
         tab.send(handler("directory", "set_department"), {"value": value})
         tab.send(handler("requests", "set_decline_reason"), {"value": value})
@@ -580,7 +580,7 @@ def _oversized_and_odd_input(tab) -> None:
 
 def _assert_nothing_kept(state: dict) -> None:
     text = str(state)
-    assert BIG[:1000] not in text, "an oversized value was kept in the server-side state"
+    assert OVERSIZED[:1000] not in text, "an oversized value was kept in the server-side state"
     assert "10000000000000000000000000000000000000000" not in text, "a huge number was kept"
     assert _var_of(state, "directory", "page") in (None, 1)
     assert _var_of(state, "requests", "decline_id") in (None, 0)
@@ -592,9 +592,9 @@ def _assert_nothing_kept(state: dict) -> None:
 @case
 def case_oversized_input_is_not_kept_signed_in(attack: Attack):
     oscar = attack.signed_in(pathname="/directory")
-    updates = oscar.send(handler("directory", "set_query"), {"value": BIG})
+    updates = oscar.send(handler("directory", "set_query"), {"value": OVERSIZED})
     assert any("at most 100 characters" in text for text in toast_errors(updates))
-    assert oscar.var(names()["directory"], "query") != BIG
+    assert oscar.var(names()["directory"], "query") != OVERSIZED
     _oversized_and_odd_input(oscar)
     storage = {session_key(): attack.scene.oscar_token}
     kept = _kept_state(attack, oscar, "/directory", storage)
@@ -637,7 +637,7 @@ def case_decline_dialog_names_only_a_request_in_my_inbox(attack: Attack):
     oscar.send(handler("requests", "open_decline"), {"request_id": attack.scene.oscar_incoming})
     assert oscar.var(requests_state, "decline_name") == CAST["pam"].name
     assert oscar.var(requests_state, "decline_about") == "Scene Member · Attack Lab"
-    oscar.send(handler("requests", "set_decline_reason"), {"value": BIG})
+    oscar.send(handler("requests", "set_decline_reason"), {"value": OVERSIZED})
     assert oscar.var(requests_state, "decline_reason") in (None, "")
     oscar.send(handler("requests", "close_decline"))
 
