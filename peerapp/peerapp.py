@@ -4,6 +4,7 @@ import reflex as rx
 
 from peerapp import log_limits, oidc, reflex_compat, routes
 from peerapp.components.live import connection_status
+from peerapp.expiry_task import expire_requests_periodically
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
@@ -13,7 +14,6 @@ from peerapp.pages.settings import settings_page
 from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
-from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState

@@ -10,6 +10,20 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _number(name: str, default: float, *, minimum: float = 0) -> float:
+    """A non-negative number from the environment; a typo stops the app with its name."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}.") from None
+    if value < minimum:
+        raise RuntimeError(f"{name} must be at least {minimum:g}.")
+    return value
+
+
 def database_url() -> str:
     """Database URL: PEERAPP_DATABASE_URL, else a SQLite file under ./data/."""
     url = os.environ.get("PEERAPP_DATABASE_URL", "").strip()
@@ -30,7 +44,15 @@ def public_url() -> str | None:
     return os.environ.get("PEERAPP_PUBLIC_URL", "").strip().rstrip("/") or None
 
 
+def console_password() -> str | None:
+    """PEERAPP_PASSWORD: the new account's password for ``peerapp create-user``, unprompted."""
+    return os.environ.get("PEERAPP_PASSWORD") or None
+
+
 SESSION_DAYS = int(os.environ.get("PEERAPP_SESSION_DAYS", "30"))
+
+# How often the running app closes overdue requests (tests shorten it).
+EXPIRY_INTERVAL_SECONDS = _number("PEERAPP_EXPIRY_INTERVAL_SECONDS", 60, minimum=0.1)
 
 
 # Single sign-on with OpenID Connect (optional) ---------------------------------
@@ -139,20 +161,6 @@ def allowed_origins() -> list[str]:
 
 
 # Server resources: what one client may cost a worker --------------------------
-
-
-def _number(name: str, default: float, *, minimum: float = 0) -> float:
-    """A non-negative number from the environment; a typo stops the app with its name."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise RuntimeError(f"{name} must be a number, not {raw!r}.") from None
-    if value < minimum:
-        raise RuntimeError(f"{name} must be at least {minimum:g}.")
-    return value
 
 
 # Largest WebSocket frame the server accepts. The biggest legitimate frame is a
