@@ -36,7 +36,7 @@ app = rx.App(
     api_transformer=[oidc.api(), SecurityHeaders, EventLimits],
 )
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
-app.app_wraps[(5, "Overlay")] = lambda stateful: connection_status() if stateful else None
+reflex_compat.replace_connection_overlay(app, connection_status)
 app.register_lifespan_task(expire_requests_periodically)
 
 

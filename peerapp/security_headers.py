@@ -34,6 +34,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from peerapp import reflex_compat
 from peerapp.settings import allowed_origins
 
 logger = logging.getLogger(__name__)
@@ -82,10 +83,7 @@ def inline_script_hashes(html_files: Iterable[Path]) -> list[str]:
 
 def _built_pages() -> list[Path]:
     """The HTML files of the production build (none in dev mode, where Vite serves pages)."""
-    from reflex.utils.prerequisites import get_web_dir
-    from reflex_base import constants
-
-    client = get_web_dir() / constants.Dirs.STATIC
+    client = reflex_compat.built_client_dir()
     return sorted(client.rglob("*.html")) if client.is_dir() else []
 
 

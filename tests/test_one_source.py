@@ -32,3 +32,26 @@ def test_the_check_sees_a_read():
     assert _READ.search('x = os.getenv("PEERAPP_X")')
     assert _READ.search('x = os.environ["PEERAPP_X"]')
     assert not _READ.search('os.environ["REFLEX_X"] = "1"')
+
+
+# Reflex's internals: any module below ``reflex`` (its top-level names are its
+# public API), ``reflex_base`` and the ``reflex_components_*`` packages.
+_REFLEX_INTERNALS = re.compile(
+    r"^\s*(from|import)\s+(reflex\.|reflex_base\b|reflex_components_).*$", re.MULTILINE
+)
+
+
+def test_reflex_internals_are_imported_only_in_reflex_compat():
+    door = {ROOT / "peerapp" / "reflex_compat.py", ROOT / "tests" / "test_reflex_compat.py"}
+    sources = [
+        *sorted((ROOT / "peerapp").rglob("*.py")),
+        *sorted((ROOT / "tests").rglob("*.py")),
+        ROOT / "rxconfig.py",
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in sources
+        if path not in door
+        for match in _REFLEX_INTERNALS.finditer(path.read_text())
+    ]
+    assert not found, "go through peerapp/reflex_compat.py instead:\n" + "\n".join(found)
