@@ -44,7 +44,7 @@ def _index() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="60vh")
 
 
-app.add_page(_index, route="/", title="peerapp", on_load=SessionState.open_home)
+app.add_page(_index, route=routes.HOME, title="peerapp", on_load=SessionState.open_home)
 app.add_page(
     login_page,
     route=routes.LOGIN,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from peerapp import routes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,7 +80,7 @@ class OidcSettings:
     @property
     def redirect_uri(self) -> str:
         """Where the provider sends the browser back (register this with the provider)."""
-        return f"{self.public_url}/auth/oidc/callback"
+        return f"{self.public_url}{routes.OIDC_CALLBACK}"
 
 
 def oidc_settings() -> OidcSettings | None:
