@@ -165,12 +165,13 @@ class BuildHeaders:
     def start(self) -> None:
         """Compute the headers now and keep them following the build (idempotent).
 
-        Also after a fork: the child inherits the value but not the thread.
+        Also in a worker forked from the process that built the app: it inherits
+        the value (perhaps from before the frontend was built) but not the
+        thread, so it looks at the build once more before its first answer.
         """
         if self._watcher is not None and self._watcher.is_alive():
             return
-        if self._build is None:
-            self.refresh()
+        self.refresh()
         self._watcher = threading.Thread(target=self._watch, name="csp-build-watch", daemon=True)
         self._watcher.start()
 

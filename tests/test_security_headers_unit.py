@@ -111,3 +111,14 @@ def test_the_watcher_follows_the_build(tmp_path):
             break
         threading.Event().wait(0.01)
     assert _hash("new()") in headers.current()[0][1].decode()
+
+
+def test_a_forked_worker_looks_at_the_build_again_before_answering(tmp_path):
+    built: list[Path] = []
+    headers = security_headers.BuildHeaders(lambda: list(built), interval=3600)
+    headers.start()  # the parent, before the frontend was built
+    assert "sha256" not in headers.current()[0][1].decode()
+
+    built.append(_page(tmp_path, "hydrate()"))
+    headers._watcher = threading.Thread(target=lambda: None)  # a thread a fork left behind
+    assert _hash("hydrate()") in headers.current()[0][1].decode()
