@@ -184,7 +184,7 @@ class BuildHeaders:
                 logger.exception("Reading the build for the Content-Security-Policy failed")
 
     def current(self) -> Headers:
-        """The headers to add to a response (no filesystem work)."""
+        """The headers to add to a response: no filesystem work once this process has started."""
         if self._watcher is None or not self._watcher.is_alive():
             self.start()
         return self._headers
