@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 
 import sqlalchemy as sa
 
 from peerapp.db import make_engine
 from peerapp.services import Refused, accounts, demo, programs, requests
-from peerapp.settings import database_url
+from peerapp.settings import console_password, database_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _password() -> str:
-    password = os.environ.get("PEERAPP_PASSWORD")
+    password = console_password()
     if password:
         return password
     first = getpass.getpass("Password: ")

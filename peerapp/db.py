@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 import sqlalchemy as sa
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from peerapp.settings import database_url
 
@@ -56,8 +56,3 @@ def make_engine(url: str | None = None) -> sa.Engine:
     url = url or database_url()
     kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
     return create_engine(url, **kwargs)
-
-
-def open_session(url: str | None = None) -> Session:
-    """A session on the configured database."""
-    return Session(make_engine(url))

@@ -45,8 +45,8 @@ except ImportError:
 
 log = logging.getLogger(__name__)
 
-START_PATH = "/auth/oidc/start"
-CALLBACK_PATH = "/auth/oidc/callback"
+START_PATH = routes.OIDC_START
+CALLBACK_PATH = routes.OIDC_CALLBACK
 FLOW_COOKIE = "peerapp_oidc_flow"
 FLOW_SECONDS = 600
 SCOPE = "openid email profile"
@@ -124,7 +124,7 @@ def _to_login(settings: OidcSettings, code: str) -> RedirectResponse:
     response = RedirectResponse(
         f"{settings.public_url}{routes.LOGIN}?{urlencode({'sso_error': code})}", status_code=303
     )
-    response.delete_cookie(FLOW_COOKIE, path="/auth/oidc")
+    response.delete_cookie(FLOW_COOKIE, path=routes.OIDC)
     return response
 
 
@@ -146,7 +146,7 @@ async def start(request: Request):
             {key: flow[key] for key in ("state", "nonce", "code_verifier")},
         ),
         max_age=FLOW_SECONDS,
-        path="/auth/oidc",
+        path=routes.OIDC,
         httponly=True,
         secure=settings.public_url.startswith("https://"),
         # Lax: the cookie comes back on the provider's top-level redirect to the callback.
@@ -202,7 +202,7 @@ async def callback(request: Request):
         f"{settings.public_url}{routes.LOGIN_SSO}?{urlencode({'ticket': ticket})}",
         status_code=303,
     )
-    response.delete_cookie(FLOW_COOKIE, path="/auth/oidc")
+    response.delete_cookie(FLOW_COOKIE, path=routes.OIDC)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -4,6 +4,7 @@ import reflex as rx
 
 from peerapp import log_limits, oidc, reflex_compat, routes
 from peerapp.components.live import connection_status
+from peerapp.expiry_task import expire_requests_periodically
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
@@ -13,7 +14,6 @@ from peerapp.pages.settings import settings_page
 from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
-from peerapp.state.expiry import expire_requests_periodically
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.session import SessionState
@@ -36,7 +36,7 @@ app = rx.App(
     api_transformer=[oidc.api(), SecurityHeaders, EventLimits],
 )
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
-app.app_wraps[(5, "Overlay")] = lambda stateful: connection_status() if stateful else None
+reflex_compat.replace_connection_overlay(app, connection_status)
 app.register_lifespan_task(expire_requests_periodically)
 
 
@@ -44,7 +44,7 @@ def _index() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="60vh")
 
 
-app.add_page(_index, route="/", title="peerapp", on_load=SessionState.open_home)
+app.add_page(_index, route=routes.HOME, title="peerapp", on_load=SessionState.open_home)
 app.add_page(
     login_page,
     route=routes.LOGIN,

@@ -11,14 +11,22 @@ import functools
 import logging
 import re
 import urllib.parse
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import reflex as rx
 import socketio.exceptions
 from reflex.app import EventNamespace
+from reflex.components.core.banner import has_connection_errors
 from reflex.istate.shared import UPDATE_OTHER_CLIENT_TASKS
+from reflex.state import OnLoadInternalState
+from reflex.utils.prerequisites import get_web_dir
+from reflex.vars import VarData
+from reflex_base import constants
+from reflex_base.constants.compiler import MemoizationMode
 from reflex_base.registry import RegistrationContext
+from reflex_components_sonner.toast import toast_ref
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +100,17 @@ def linked_tabs(shared: rx.SharedState) -> set[str]:
     return set(shared._linked_from)
 
 
+def is_linked(shared: rx.SharedState) -> bool:
+    """Whether this tab's copy of a shared state is linked to a shared token.
+
+    Relies on: ``SharedState._linked_to``, the token ``_link_to`` linked it to
+    (``""`` when unlinked; ``_unlink`` refuses an unlinked state). It appears
+    in Reflex's 0.8.23 release notes' example, not in the shared-state docs,
+    which document ``_link_to`` and ``_unlink`` only.
+    """
+    return bool(shared._linked_to)
+
+
 def pending_tab_updates() -> set:
     """The tasks Reflex started to hand a shared state's delta to each linked tab.
 
@@ -119,6 +138,97 @@ def all_substates(root: type[rx.State]) -> list[type[rx.State]]:
         found.append(cls)  # type: ignore[arg-type]  # substates of an rx.State are rx.States
         pending.extend(cls.get_substates())
     return found
+
+
+_S = TypeVar("_S", bound=rx.State)
+
+
+def state_outside_app(cls: type[_S]) -> _S:
+    """An instance of a state class with no app, tab or store around it (unit tests).
+
+    Relies on: the ``_reflex_internal_init=True`` keyword, which lets
+    ``BaseState.__init__`` run outside Reflex's own state creation.
+    """
+    return cls(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's private keyword
+
+
+def hydration_state() -> type[rx.State]:
+    """The state whose ``set_is_hydrated(value)`` handler the page calls on every load.
+
+    Relies on: ``reflex.state.OnLoadInternalState`` (Reflex's own substate
+    for page loads) and its ``set_is_hydrated`` event handler.
+    """
+    return OnLoadInternalState
+
+
+# --- the page in the browser ------------------------------------------------------
+
+#: True while the tab's socket is failing to connect (the tab is offline).
+#: Relies on: ``reflex.components.core.banner.has_connection_errors``, the
+#: client var (``connectErrors.length > 0``) Reflex's own overlay shows on.
+CONNECTION_LOST: rx.Var[bool] = has_connection_errors
+
+
+def replace_connection_overlay(app: rx.App, overlay: Callable[[], rx.Component]) -> None:
+    """Show ``overlay()`` instead of Reflex's own offline banner and toast.
+
+    Relies on: ``App.app_wraps`` (documented) holding Reflex's offline overlay
+    under the key ``(5, "Overlay")`` (not documented), as a function of whether
+    the app has state.
+    """
+    app.app_wraps[(5, "Overlay")] = lambda stateful: overlay() if stateful else None
+
+
+#: The browser's toaster (sonner's ``toast`` object) as a client-side value:
+#: ``{TOAST}.info(message, options)`` from inside a hook shows a toast.
+#: Relies on: ``reflex_components_sonner.toast.toast_ref`` (``refs['__toast']``),
+#: which ``rx.toast.provider`` fills once it has mounted (so check it first).
+TOAST: rx.Var = toast_ref
+
+
+def js_hook(code: str, uses: Iterable[rx.Var], imports: dict[str, list[str]]) -> rx.Var:
+    """A React hook from JavaScript source, for a component's ``add_hooks``.
+
+    ``code`` is the hook's source with the ``uses`` vars formatted into it; the
+    hook carries their state and imports, plus ``imports`` (``{"react": ["useEffect"]}``).
+
+    Relies on: ``Var(_js_expr=..., _var_data=...)`` building a var from raw
+    JavaScript, ``Var._get_all_var_data()`` and ``reflex.vars.VarData`` with
+    ``imports`` and ``merge``.
+    """
+    return rx.Var(
+        _js_expr=code,
+        _var_data=VarData.merge(
+            VarData(imports=imports), *(var._get_all_var_data() for var in uses)
+        ),
+    )
+
+
+class OwnMemoDiv(rx.el.Div):
+    """A ``div`` that is a memo boundary of its own, children included.
+
+    A hook of a component of this class re-renders this component alone, not the
+    page around it.
+
+    Relies on: the ``Component._memoization_mode`` class field and
+    ``MemoizationMode(recursive=False)`` (Reflex's own dialogs use it), which
+    memoizes the component as one unit instead of memoizing its children first.
+    """
+
+    _memoization_mode = MemoizationMode(recursive=False)
+
+
+# --- the production build ---------------------------------------------------------
+
+
+def built_client_dir() -> Path:
+    """Where ``reflex export`` / ``reflex run --env prod`` put the built pages.
+
+    Relies on: ``reflex.utils.prerequisites.get_web_dir()`` (``.web`` unless
+    Reflex's environment moves it) and ``reflex_base.constants.Dirs.STATIC``
+    (``build/client``, React Router's client build directory).
+    """
+    return get_web_dir() / constants.Dirs.STATIC
 
 
 # --- what the state store keeps ---------------------------------------------------

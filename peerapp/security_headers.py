@@ -24,15 +24,20 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import hashlib
-from collections.abc import Iterable
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from peerapp import reflex_compat
 from peerapp.settings import allowed_origins
+
+logger = logging.getLogger(__name__)
 
 
 class _InlineScripts(HTMLParser):
@@ -78,10 +83,7 @@ def inline_script_hashes(html_files: Iterable[Path]) -> list[str]:
 
 def _built_pages() -> list[Path]:
     """The HTML files of the production build (none in dev mode, where Vite serves pages)."""
-    from reflex.utils.prerequisites import get_web_dir
-    from reflex_base import constants
-
-    client = get_web_dir() / constants.Dirs.STATIC
+    client = reflex_compat.built_client_dir()
     return sorted(client.rglob("*.html")) if client.is_dir() else []
 
 
@@ -111,19 +113,10 @@ def content_security_policy(origins: Iterable[str], script_hashes: Iterable[str]
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def _headers() -> tuple[tuple[bytes, bytes], ...]:
-    # Keyed on the build's files: a frontend rebuilt in place (a second server
-    # process starting, a deploy) brings new inline scripts, and new hashes.
-    build = []
-    for page in _built_pages():
-        with contextlib.suppress(OSError):  # replaced while we look
-            build.append((page, page.stat().st_mtime_ns))
-    return _headers_for(tuple(build))
+Headers = tuple[tuple[bytes, bytes], ...]
 
 
-@functools.lru_cache(maxsize=4)
-def _headers_for(build: tuple[tuple[Path, int], ...]) -> tuple[tuple[bytes, bytes], ...]:
-    pages = [page for page, _ in build]
+def _headers_for(pages: Iterable[Path]) -> Headers:
     policy = content_security_policy(allowed_origins(), inline_script_hashes(pages))
     return (
         (b"content-security-policy", policy.encode("latin-1")),
@@ -133,11 +126,80 @@ def _headers_for(build: tuple[tuple[Path, int], ...]) -> tuple[tuple[bytes, byte
     )
 
 
+class BuildHeaders:
+    """The headers for the build on disk, computed at start and again when it changes.
+
+    A response only reads the computed value: no file is opened or even looked
+    at while answering. A watcher thread compares the build's HTML files (path,
+    modification time, size) every ``interval`` seconds and recomputes the
+    hashes when they differ: a frontend rebuilt in place (a second server
+    process starting, a deploy) brings new inline scripts, and new hashes.
+    """
+
+    def __init__(self, pages: Callable[[], list[Path]], interval: float = 2.0) -> None:
+        self._pages = pages
+        self._interval = interval
+        self._build: tuple[tuple[Path, int, int], ...] | None = None
+        self._headers: Headers = ()
+        self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
+
+    def _fingerprint(self) -> tuple[tuple[Path, int, int], ...]:
+        build = []
+        for page in self._pages():
+            with contextlib.suppress(OSError):  # replaced while we look
+                info = page.stat()
+                build.append((page, info.st_mtime_ns, info.st_size))
+        return tuple(build)
+
+    def refresh(self) -> bool:
+        """Recompute the headers if the build changed since the last look; whether it did."""
+        with self._lock:
+            build = self._fingerprint()
+            if build == self._build:
+                return False
+            self._headers = _headers_for(page for page, _, _ in build)
+            self._build = build
+            return True
+
+    def start(self) -> None:
+        """Compute the headers now and keep them following the build (idempotent).
+
+        Also in a worker forked from the process that built the app: it inherits
+        the value (perhaps from before the frontend was built) but not the
+        thread, so it looks at the build once more before its first answer.
+        """
+        if self._watcher is not None and self._watcher.is_alive():
+            return
+        self.refresh()
+        self._watcher = threading.Thread(target=self._watch, name="csp-build-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self._interval)
+            try:
+                self.refresh()
+            except Exception:  # keep watching; the last good headers stay in use
+                logger.exception("Reading the build for the Content-Security-Policy failed")
+
+    def current(self) -> Headers:
+        """The headers to add to a response: no filesystem work once this process has started."""
+        if self._watcher is None or not self._watcher.is_alive():
+            self.start()
+        return self._headers
+
+
+BUILD_HEADERS = BuildHeaders(_built_pages)
+
+
 class SecurityHeaders:
     """ASGI middleware: add the security headers to every HTTP response start."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, headers: BuildHeaders = BUILD_HEADERS) -> None:
         self.app = app
+        self.headers = headers
+        headers.start()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -146,7 +208,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = _headers()
+                extra = self.headers.current()
                 names = {name for name, _ in extra}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
                 message = {**message, "headers": [*kept, *extra]}

@@ -7,7 +7,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from peerapp import routes
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _number(name: str, default: float, *, minimum: float = 0) -> float:
+    """A non-negative number from the environment; a typo stops the app with its name."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}.") from None
+    if value < minimum:
+        raise RuntimeError(f"{name} must be at least {minimum:g}.")
+    return value
 
 
 def database_url() -> str:
@@ -30,7 +46,15 @@ def public_url() -> str | None:
     return os.environ.get("PEERAPP_PUBLIC_URL", "").strip().rstrip("/") or None
 
 
+def console_password() -> str | None:
+    """PEERAPP_PASSWORD: the new account's password for ``peerapp create-user``, unprompted."""
+    return os.environ.get("PEERAPP_PASSWORD") or None
+
+
 SESSION_DAYS = int(os.environ.get("PEERAPP_SESSION_DAYS", "30"))
+
+# How often the running app closes overdue requests (tests shorten it).
+EXPIRY_INTERVAL_SECONDS = _number("PEERAPP_EXPIRY_INTERVAL_SECONDS", 60, minimum=0.1)
 
 
 # Single sign-on with OpenID Connect (optional) ---------------------------------
@@ -56,7 +80,7 @@ class OidcSettings:
     @property
     def redirect_uri(self) -> str:
         """Where the provider sends the browser back (register this with the provider)."""
-        return f"{self.public_url}/auth/oidc/callback"
+        return f"{self.public_url}{routes.OIDC_CALLBACK}"
 
 
 def oidc_settings() -> OidcSettings | None:
@@ -139,20 +163,6 @@ def allowed_origins() -> list[str]:
 
 
 # Server resources: what one client may cost a worker --------------------------
-
-
-def _number(name: str, default: float, *, minimum: float = 0) -> float:
-    """A non-negative number from the environment; a typo stops the app with its name."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise RuntimeError(f"{name} must be a number, not {raw!r}.") from None
-    if value < minimum:
-        raise RuntimeError(f"{name} must be at least {minimum:g}.")
-    return value
 
 
 # Largest WebSocket frame the server accepts. The biggest legitimate frame is a

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from peerapp.reflex_compat import state_outside_app
 from peerapp.services.inbox import Standing
 from peerapp.state.live import InboxState
 from peerapp.state.rows import RequestRow, StandingRow
 
 
 def _channel(**values) -> InboxState:
-    state = InboxState(_reflex_internal_init=True)
+    state = state_outside_app(InboxState)
     for name, value in values.items():
         setattr(state, name, value)
     return state

@@ -153,11 +153,6 @@ def peer_mentorship_off_notice() -> rx.Component:
     )
 
 
-def initials_avatar(name) -> rx.Component:
-    """A decorative avatar with the person's initials."""
-    return rx.avatar(fallback=name[:1], size="4", radius="full", aria_hidden="true")
-
-
 def standing_summary() -> rx.Component:
     """'2 of 5 open requests used · You have 1 of 3 places left' for peers."""
     standing = InboxState.standing

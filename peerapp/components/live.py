@@ -10,17 +10,16 @@ Screen readers hear the same text through the polite live region in the frame.
 from __future__ import annotations
 
 import reflex as rx
-from reflex.components.core.banner import has_connection_errors
-from reflex.vars import Var, VarData
-from reflex_base.constants.compiler import MemoizationMode
 
+from peerapp import reflex_compat
+from peerapp.reflex_compat import TOAST
 from peerapp.state.live import InboxState
 
 # News older than this when a tab first sees it is not toasted (already seen elsewhere).
 FRESH_MS = 8000
 
 
-def _toast_hook(channel: str, seq: Var, message: Var, at: Var) -> Var:
+def _toast_hook(channel: str, seq: rx.Var, message: rx.Var, at: rx.Var) -> rx.Var:
     code = f"""useEffect(() => {{
   const seen = (window.__peerappSeen = window.__peerappSeen || {{}});
   const seq = {seq};
@@ -29,29 +28,19 @@ def _toast_hook(channel: str, seq: Var, message: Var, at: Var) -> Var:
   if (!first && seq <= seen["{channel}"]) return;
   seen["{channel}"] = seq;
   if (first && Date.now() - {at} > {FRESH_MS}) return;
-  if (refs["__toast"]) refs["__toast"].info({message}, {{duration: 6000}});
+  if ({TOAST}) {TOAST}.info({message}, {{duration: 6000}});
 }}, [{seq}]);"""
-    return Var(
-        _js_expr=code,
-        _var_data=VarData.merge(
-            VarData(imports={"react": ["useEffect"], "$/utils/state": ["refs"]}),
-            seq._get_all_var_data(),
-            message._get_all_var_data(),
-            at._get_all_var_data(),
-        ),
-    )
+    return reflex_compat.js_hook(code, [seq, message, at, TOAST], imports={"react": ["useEffect"]})
 
 
-class LiveAnnouncer(rx.el.Div):
+class LiveAnnouncer(reflex_compat.OwnMemoDiv):
     """The polite live region; its effect toasts the person's channel news.
 
     A memo boundary of its own: the effect reads the channel, and a hook at page
     level would re-render the whole page on every push to it.
     """
 
-    _memoization_mode = MemoizationMode(recursive=False)
-
-    def add_hooks(self) -> list[str | Var]:
+    def add_hooks(self) -> list[str | rx.Var]:
         """One effect per channel, keyed on its news sequence number."""
         return [
             _toast_hook(
@@ -77,7 +66,7 @@ def live_announcements() -> rx.Component:
 def connection_status() -> rx.Component:
     """A visible, announced notice while the tab's connection is being restored."""
     return rx.cond(
-        has_connection_errors,
+        reflex_compat.CONNECTION_LOST,
         rx.el.div(
             rx.hstack(
                 rx.spinner(size="2"),

@@ -276,7 +276,7 @@ def _accept_locked(
             active = standing.active_pairings_of(db, program.id, [sender.id, recipient.id])
             _check_room(members, recipient, sender, active)
     # This may cancel every pending request of both people below: lock them all now,
-    # in id order, so that two accepts never wait on each other's rows (see _lock_pending).
+    # in id order, so that two accepts never wait on each other's rows (see closing.lock_pending).
     people = [request.sender_id, request.recipient_id]
     either = sa.or_(
         PeerRequest.sender_id.in_(people),  # type: ignore[attr-defined]

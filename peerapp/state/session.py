@@ -135,7 +135,7 @@ class SessionState(rx.State):
         self._session_hash = ""
         self._forget()
         inbox = await self.get_state(InboxState)
-        if inbox._linked_to:
+        if reflex_compat.is_linked(inbox):
             await inbox._unlink()
         if someone_was_here:
             await self._reset_pages()

@@ -14,7 +14,7 @@ Cases: mutual requests sent at the same instant, duplicate sends, double accepts
 accept against withdraw/decline, many accepts against one member's last place (and
 against a sender's last place), two accepts that fill four last places and cancel
 each other's pending requests (this deadlocked on PostgreSQL until
-requests._lock_pending), the open-request limit under a burst, double ends of a
+closing.lock_pending), the open-request limit under a burst, double ends of a
 pairing, and a random mix of every operation.
 
 Runs on a temporary SQLite file and on a scratch PostgreSQL database
@@ -56,7 +56,7 @@ BARRIER_TIMEOUT = 120
 MIN_OPERATIONS = 1000
 # SQLite lets one writer in at a time and waiters poll (busy timeout), so it gets fewer.
 OPERATIONS = {"sqlite": 1020, "postgresql": 1500}
-# Before requests._lock_pending, about one crossed pair in ten deadlocked on PostgreSQL.
+# Before closing.lock_pending, about one crossed pair in ten deadlocked on PostgreSQL.
 CROSSED_ROUNDS = {"sqlite": 2, "postgresql": 8}
 
 

@@ -299,9 +299,9 @@ def barrier() -> Barrier:
     """
     global BARRIER
     if BARRIER is None:
-        from reflex.state import OnLoadInternalState
+        from peerapp.reflex_compat import hydration_state
 
-        BARRIER = Barrier.in_url(OnLoadInternalState, "set_is_hydrated", "value", True)
+        BARRIER = Barrier.in_url(hydration_state(), "set_is_hydrated", "value", True)
     return BARRIER
 
 

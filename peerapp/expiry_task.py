@@ -1,5 +1,6 @@
-"""Expiry inside the app: a lifespan task that closes overdue requests every minute.
+"""The app's lifespan task that closes overdue requests (every minute by default).
 
+Not a state: ``peerapp.py`` registers it with ``app.register_lifespan_task``.
 ``peerapp expire-requests`` does the same from cron; both are idempotent, so
 several workers (or both at once) never expire a request twice.
 """
@@ -8,16 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 import reflex as rx
 
 from peerapp.services import programs, requests
+from peerapp.settings import EXPIRY_INTERVAL_SECONDS
 from peerapp.state.live import refresh_inboxes
 
 logger = logging.getLogger(__name__)
-# How often the in-app sweep runs; tests shorten it.
-INTERVAL_SECONDS = float(os.environ.get("PEERAPP_EXPIRY_INTERVAL_SECONDS", "60"))
 
 
 async def expire_requests_periodically(app: rx.App) -> None:
@@ -31,4 +30,4 @@ async def expire_requests_periodically(app: rx.App) -> None:
                 await refresh_inboxes(program_id, affected, app=app)
         except Exception:  # keep the loop alive; the next round retries
             logger.exception("Expiring requests failed")
-        await asyncio.sleep(INTERVAL_SECONDS)
+        await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
