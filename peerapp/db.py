@@ -15,6 +15,7 @@ in a process other than the one that opened it is discarded and replaced.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import create_engine
@@ -25,7 +26,7 @@ SQLITE_BUSY_SECONDS = 30
 
 
 @sa.event.listens_for(sa.Engine, "connect")
-def _sqlite_manual_transactions(dbapi_connection, _record) -> None:
+def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         # Let SQLAlchemy's "begin" event below issue BEGIN itself.
         dbapi_connection.isolation_level = None
@@ -33,18 +34,18 @@ def _sqlite_manual_transactions(dbapi_connection, _record) -> None:
 
 
 @sa.event.listens_for(sa.Engine, "begin")
-def _sqlite_begin_immediate(connection) -> None:
+def _sqlite_begin_immediate(connection: sa.Connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @sa.event.listens_for(sa.pool.Pool, "connect")
-def _remember_owner(_dbapi_connection, record) -> None:
+def _remember_owner(_dbapi_connection: Any, record: sa.pool.ConnectionPoolEntry) -> None:
     record.info["pid"] = os.getpid()
 
 
 @sa.event.listens_for(sa.pool.Pool, "checkout")
-def _refuse_inherited(_dbapi_connection, record, proxy) -> None:
+def _refuse_inherited(_dbapi_connection: Any, record: Any, proxy: Any) -> None:
     if record.info.get("pid", os.getpid()) != os.getpid():
         # Inherited through fork: drop it without closing the parent's socket.
         record.dbapi_connection = proxy.dbapi_connection = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -282,7 +283,8 @@ def append_only_ddl(dialect: str) -> list[str]:
     return _APPEND_ONLY.get(dialect, [])
 
 
-@sa.event.listens_for(RequestEvent.__table__, "after_create")
-def _make_history_append_only(target, connection, **_kw) -> None:
+# SQLModel gives every table=True class its Table at creation; its stubs do not say so.
+@sa.event.listens_for(RequestEvent.__table__, "after_create")  # type: ignore[attr-defined]
+def _make_history_append_only(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
     for statement in append_only_ddl(connection.dialect.name):
         connection.exec_driver_sql(statement)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from pwdlib import PasswordHash
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from peerapp import models, settings
@@ -19,6 +19,7 @@ from peerapp.models import Employee, Program, UserSession
 from peerapp.services import programs, throttle, validation
 from peerapp.services.errors import Refused
 from peerapp.services.programs import parse_roles, set_roles
+from peerapp.services.sql import id_of, rows_changed
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
@@ -106,7 +107,7 @@ def create_employee(
         if password is not None
         else None
     )
-    if db.exec(select(Employee.id).where(Employee.email == address)).first() is not None:
+    if db.exec(select(col(Employee.id)).where(col(Employee.email) == address)).first() is not None:
         raise Refused(f"An account with {address} already exists.")
     # Refuse bad roles before anything is added to the session: a refusal after
     # the flush below would leave the employee to be written by the next commit.
@@ -126,7 +127,7 @@ def create_employee(
     db.add(employee)
     db.flush()
     if program_id is not None:
-        set_roles(db, program_id=program_id, employee_id=employee.id, roles=wanted_roles)
+        set_roles(db, program_id=program_id, employee_id=id_of(employee), roles=wanted_roles)
     db.commit()
     db.refresh(employee)
     return employee
@@ -144,8 +145,8 @@ def authenticate(db: Session, email: object, password: object) -> Employee | Non
         verify_password("x", None)
         return None
     row = db.exec(
-        select(Employee.id, Employee.password_hash, Employee.is_active).where(
-            Employee.email == email.strip().lower()
+        select(col(Employee.id), col(Employee.password_hash), col(Employee.is_active)).where(
+            col(Employee.email) == email.strip().lower()
         )
     ).first()
     db.rollback()
@@ -175,11 +176,11 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 def session_digest(token: object) -> SessionDigest | None:
     """The digest standing for a token a browser sent, or None when it cannot be one."""
+    if not isinstance(token, str) or not _valid_token(token):
+        return None
     if isinstance(token, SessionDigest):
         return token
-    if not _valid_token(token):
-        return None
-    return SessionDigest(_digest(token))  # type: ignore[arg-type]  # checked just above
+    return SessionDigest(_digest(token))
 
 
 def _digest(token: str) -> str:
@@ -202,16 +203,14 @@ def start_session(db: Session, employee_id: int, days: int = 30) -> str:
     return token
 
 
-def _live_session(token: str, *also):
-    return (
-        select(Employee, *also)
-        .join(UserSession, UserSession.employee_id == Employee.id)
-        .where(
-            UserSession.token_hash == _digest(token),
-            UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
-            UserSession.expires_at > utcnow(),
-            Employee.is_active.is_(True),  # type: ignore[attr-defined]
-        )
+def _live(key: SessionDigest) -> sa.ColumnElement[bool]:
+    """A live session with this digest, of an active employee (UserSession joined)."""
+    return sa.and_(
+        col(UserSession.employee_id) == col(Employee.id),
+        col(UserSession.token_hash) == str(key),
+        col(UserSession.revoked_at).is_(None),
+        col(UserSession.expires_at) > utcnow(),
+        col(Employee.is_active).is_(True),
     )
 
 
@@ -223,9 +222,10 @@ def _valid_token(token: object) -> bool:
 
 def resolve_session(db: Session, token: object) -> Employee | None:
     """The active employee a live session token belongs to, else None."""
-    if not _valid_token(token):
+    key = session_digest(token)
+    if key is None:
         return None
-    return db.exec(_live_session(token)).first()
+    return db.exec(select(Employee).join(UserSession, _live(key))).first()
 
 
 def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, int] | None:
@@ -234,22 +234,24 @@ def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, in
     Every event a signed-in tab sends checks its session; reading the program
     in the same round trip halves that cost.
     """
-    if not _valid_token(token):
+    key = session_digest(token)
+    if key is None:
         return None
-    program_id = select(Program.id).order_by(Program.id).limit(1).scalar_subquery()
-    row = db.exec(_live_session(token, program_id)).first()
+    program_id = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
+    row = db.exec(select(Employee, program_id).join(UserSession, _live(key))).first()
     if row is None:
         return None
     employee, found = row
-    return employee, found if found is not None else programs.default_program(db).id
+    return employee, found if found is not None else id_of(programs.default_program(db))
 
 
 def session_owner(db: Session, token: object) -> int | None:
     """Whose session this token was (ended or not), else None."""
-    if not _valid_token(token):
+    key = session_digest(token)
+    if key is None:
         return None
     return db.exec(
-        select(UserSession.employee_id).where(UserSession.token_hash == _digest(token))  # type: ignore[arg-type]
+        select(col(UserSession.employee_id)).where(col(UserSession.token_hash) == str(key))
     ).first()
 
 
@@ -258,7 +260,7 @@ def end_session(db: Session, token: object) -> None:
     if not isinstance(token, str) or not token:
         return
     session_row = db.exec(
-        select(UserSession).where(UserSession.token_hash == _digest(token))
+        select(UserSession).where(col(UserSession.token_hash) == _digest(token))
     ).first()
     if session_row is not None and session_row.revoked_at is None:
         session_row.revoked_at = utcnow()
@@ -289,7 +291,7 @@ def sign_in(
     if employee is None:
         raise Refused(throttle.SIGN_IN_REFUSED)
     end_session(db, previous_token)
-    return start_session(db, employee.id, days=days)
+    return start_session(db, id_of(employee), days=days)
 
 
 def revoke_sessions(db: Session, employee_id: int, *, keep_token: object = None) -> int:
@@ -298,13 +300,12 @@ def revoke_sessions(db: Session, employee_id: int, *, keep_token: object = None)
     Returns how many sessions were revoked.
     """
     condition = sa.and_(
-        UserSession.employee_id == employee_id,
-        UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
+        col(UserSession.employee_id) == employee_id,
+        col(UserSession.revoked_at).is_(None),
     )
     if isinstance(keep_token, str) and keep_token:
-        condition = sa.and_(condition, UserSession.token_hash != _digest(keep_token))
-    result = db.exec(sa.update(UserSession).where(condition).values(revoked_at=utcnow()))
-    return result.rowcount or 0
+        condition = sa.and_(condition, col(UserSession.token_hash) != _digest(keep_token))
+    return rows_changed(db, sa.update(UserSession).where(condition).values(revoked_at=utcnow()))
 
 
 def sign_out_everywhere(db: Session, token: object) -> int:
@@ -312,7 +313,7 @@ def sign_out_everywhere(db: Session, token: object) -> int:
     employee = resolve_session(db, token)
     if employee is None:
         raise Refused("You are signed out already.")
-    count = revoke_sessions(db, employee.id)
+    count = revoke_sessions(db, id_of(employee))
     db.commit()
     return count
 
@@ -338,7 +339,7 @@ def change_password(
         raise Refused("Enter your current password.")
     if throttle.is_throttled(db, email=employee.email, client=client):
         raise Refused("Too many wrong passwords. Try again in a few minutes.")
-    employee_id, email, full_name = employee.id, employee.email, employee.full_name
+    employee_id, email, full_name = id_of(employee), employee.email, employee.full_name
     stored_hash = employee.password_hash
     db.rollback()  # no transaction (SQLite: the write lock) held while hashing
     right = (
@@ -358,12 +359,13 @@ def change_password(
     # Only if nothing changed meanwhile: a session ended or a password changed elsewhere.
     if resolve_session(db, token) is None:
         raise Refused("Your session has ended. Sign in again to change your password.")
-    changed = db.exec(
+    changed = rows_changed(
+        db,
         sa.update(Employee)
-        .where(Employee.id == employee_id, Employee.password_hash == stored_hash)
-        .values(password_hash=new_hash)
+        .where(col(Employee.id) == employee_id, col(Employee.password_hash) == stored_hash)
+        .values(password_hash=new_hash),
     )
-    if not changed.rowcount:
+    if not changed:
         db.rollback()
         raise Refused("Your password was changed meanwhile. Reload the page and try again.")
     revoke_sessions(db, employee_id, keep_token=token)

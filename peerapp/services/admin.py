@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from peerapp.models import Employee, Program
-from peerapp.services import accounts, programs, requests, validation
+from peerapp.services import accounts, closing, programs, validation
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of
 
 CANCELLED_BY_SETTINGS = "Peer mentorship was turned off in this program by an admin."
 OPEN_REQUEST_LIMIT_RANGE = (1, 50)
@@ -71,8 +72,8 @@ def update_program_settings(
     if program.peer_mentorship_enabled != enabled:
         program.peer_mentorship_enabled = enabled
         if not enabled:
-            affected = requests.cancel_pending(
-                db, program_id=program.id, actor_id=actor_id, reason=CANCELLED_BY_SETTINGS
+            affected = closing.cancel_pending(
+                db, program_id=id_of(program), actor_id=actor_id, reason=CANCELLED_BY_SETTINGS
             )
     db.add(program)
     db.commit()
@@ -99,7 +100,7 @@ def set_employee_active(
     affected: set[int] = set()
     if employee.is_active and not active:
         for membership in programs.memberships_of(db, employee_id):
-            affected |= requests.cancel_pending(
+            affected |= closing.cancel_pending(
                 db,
                 program_id=membership.program_id,
                 actor_id=actor_id,

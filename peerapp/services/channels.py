@@ -16,7 +16,7 @@ import secrets
 import threading
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp.models import ServerSecret
 
@@ -30,7 +30,9 @@ _lock = threading.Lock()
 
 
 def _load_or_create(db: Session, purpose: str) -> bytes:
-    found = db.exec(select(ServerSecret.value).where(ServerSecret.purpose == purpose)).first()
+    found = db.exec(
+        select(col(ServerSecret.value)).where(col(ServerSecret.purpose) == purpose)
+    ).first()
     if found is None:
         # Two workers may get here at once: the unique purpose lets one insert win,
         # and both then read the winner's key.
@@ -39,7 +41,9 @@ def _load_or_create(db: Session, purpose: str) -> bytes:
             db.commit()
         except sa.exc.IntegrityError:
             db.rollback()
-        found = db.exec(select(ServerSecret.value).where(ServerSecret.purpose == purpose)).one()
+        found = db.exec(
+            select(col(ServerSecret.value)).where(col(ServerSecret.purpose) == purpose)
+        ).one()
     return bytes.fromhex(found)
 
 

@@ -7,8 +7,10 @@ PostgreSQL. Each closed request gets its line in the history.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import PeerRequest, RequestStatus
@@ -17,7 +19,7 @@ from peerapp.services import history
 PENDING = RequestStatus.PENDING.value
 
 
-def lock_pending(db: Session, condition) -> None:
+def lock_pending(db: Session, condition: sa.ColumnElement[bool]) -> None:
     """Lock the pending requests matching ``condition``, in id order (no-op on SQLite).
 
     Transactions that close overlapping sets of requests (two accepts that fill four
@@ -26,22 +28,27 @@ def lock_pending(db: Session, condition) -> None:
     """
     db.exec(
         select(PeerRequest.id)
-        .where(condition, PeerRequest.status == PENDING)
-        .order_by(PeerRequest.id)
+        .where(condition, col(PeerRequest.status) == PENDING)
+        .order_by(col(PeerRequest.id))
         .with_for_update()
     ).all()
 
 
 def close_many(
-    db: Session, condition, *, status: RequestStatus, actor_id: int | None, reason: str
+    db: Session,
+    condition: sa.ColumnElement[bool],
+    *,
+    status: RequestStatus,
+    actor_id: int | None,
+    reason: str,
 ) -> set[int]:
     """Close every pending request matching ``condition``; history included."""
     lock_pending(db, condition)
     rows = db.execute(
         sa.update(PeerRequest)
-        .where(condition, PeerRequest.status == PENDING)
+        .where(condition, col(PeerRequest.status) == PENDING)
         .values(status=status.value, closed_at=utcnow(), closed_by_id=actor_id, close_reason=reason)
-        .returning(PeerRequest.id, PeerRequest.sender_id, PeerRequest.recipient_id)
+        .returning(col(PeerRequest.id), col(PeerRequest.sender_id), col(PeerRequest.recipient_id))
     ).all()
     history.record_many(
         db,
@@ -61,18 +68,21 @@ def cancel_pending(
 
     The caller commits, so that cancelling is part of the change that caused it.
     """
-    condition = PeerRequest.program_id == program_id
+    condition = col(PeerRequest.program_id) == program_id
     if person_id is not None:
         condition = sa.and_(
             condition,
-            sa.or_(PeerRequest.sender_id == person_id, PeerRequest.recipient_id == person_id),
+            sa.or_(
+                col(PeerRequest.sender_id) == person_id,
+                col(PeerRequest.recipient_id) == person_id,
+            ),
         )
     return close_many(
         db, condition, status=RequestStatus.CANCELLED, actor_id=actor_id, reason=reason
     )
 
 
-def expiry_reason(created_at, expires_at) -> str:
+def expiry_reason(created_at: datetime, expires_at: datetime) -> str:
     """Names the deadline the request was sent with, not today's program setting."""
     days = max(1, round((expires_at - created_at).total_seconds() / 86400))
     return f"No answer within {'1 day' if days == 1 else f'{days} days'}."
@@ -86,21 +96,23 @@ def expire_due(db: Session) -> set[int]:
     """
     now = utcnow()
     due = db.exec(
-        select(PeerRequest.id, PeerRequest.created_at, PeerRequest.expires_at).where(
-            PeerRequest.status == PENDING,
-            PeerRequest.expires_at.is_not(None),  # type: ignore[union-attr]
-            PeerRequest.expires_at <= now,  # type: ignore[operator]
+        select(col(PeerRequest.id), col(PeerRequest.created_at), col(PeerRequest.expires_at)).where(
+            col(PeerRequest.status) == PENDING,
+            col(PeerRequest.expires_at).is_not(None),
+            col(PeerRequest.expires_at) <= now,
         )
     ).all()
     by_reason: dict[str, list[int]] = {}
     for request_id, created_at, expires_at in due:
+        if request_id is None or expires_at is None:  # excluded by the query; for the checker
+            continue
         by_reason.setdefault(expiry_reason(created_at, expires_at), []).append(request_id)
     affected: set[int] = set()
     for reason, ids in sorted(by_reason.items()):
         for start in range(0, len(ids), 500):
             affected |= close_many(
                 db,
-                PeerRequest.id.in_(ids[start : start + 500]),  # type: ignore[union-attr]
+                col(PeerRequest.id).in_(ids[start : start + 500]),
                 status=RequestStatus.EXPIRED,
                 actor_id=None,
                 reason=reason,

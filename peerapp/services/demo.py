@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, Membership
 from peerapp.services import programs, requests
@@ -18,6 +18,7 @@ from peerapp.services.demo_data import (
     SHARED_GOALS,
 )
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of
 
 DEMO_PASSWORD = "peerapp-demo-2026"
 
@@ -43,13 +44,13 @@ DEMO_LOGINS = (
 
 def is_empty(db: Session) -> bool:
     """True when no employee exists yet."""
-    return db.exec(select(Employee.id).limit(1)).first() is None
+    return db.exec(select(col(Employee.id)).limit(1)).first() is None
 
 
 def existing_logins(db: Session) -> list[DemoLogin]:
     """The demo accounts present in this database (none in a real organisation's)."""
     emails = [login.email for login in DEMO_LOGINS]
-    present = set(db.exec(select(Employee.email).where(Employee.email.in_(emails))).all())
+    present = set(db.exec(select(col(Employee.email)).where(col(Employee.email).in_(emails))).all())
     return [login for login in DEMO_LOGINS if login.email in present]
 
 
@@ -97,19 +98,27 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
         roll = rng.random()
         db.add(
             Membership(
-                program_id=program.id,
-                employee_id=employee.id,
+                program_id=id_of(program),
+                employee_id=id_of(employee),
                 is_peer=index < len(DEMO_LOGINS) or roll < 0.8,
                 is_mentor=index == 0 or rng.random() < 0.25,
                 is_mentee=index > 0 and rng.random() < 0.3,
             )
         )
     db.commit()
-    _seed_requests(db, rng, program.id, [e.id for e in employees])
+    _seed_requests(db, rng, id_of(program), [id_of(e) for e in employees])
     return list(DEMO_LOGINS)
 
 
-def _person(rng, name, email, dept, title, admin, password_hash) -> Employee:
+def _person(
+    rng: random.Random,
+    name: str,
+    email: str,
+    dept: str,
+    title: str,
+    admin: bool,
+    password_hash: str | None,
+) -> Employee:
     skills = rng.sample(DEPARTMENTS[dept][1], k=min(3, len(DEPARTMENTS[dept][1])))
     goals = rng.sample(SHARED_GOALS, k=2)
     return Employee(
@@ -130,9 +139,9 @@ def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[i
     """Some pairings, some pending and some closed requests, through the real rules."""
     peer_ids = list(
         db.exec(
-            select(Membership.employee_id)
-            .where(Membership.program_id == program_id, Membership.is_peer)
-            .order_by(Membership.employee_id)
+            select(col(Membership.employee_id))
+            .where(col(Membership.program_id) == program_id, col(Membership.is_peer))
+            .order_by(col(Membership.employee_id))
         ).all()
     )
     demo_ids = ids[: len(DEMO_LOGINS)]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp import models
 from peerapp.models import Employee, Membership
 from peerapp.services import programs, standing, validation
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of
 
 PAGE_SIZE = 20
 QUERY_MAX = 100
@@ -73,12 +74,12 @@ def page_number(value: object, page_size: int = PAGE_SIZE) -> int:
     return min(value, validation.ID_MAX // page_size)
 
 
-def _listed(program_id: int):
+def _listed(program_id: int) -> sa.ColumnElement[bool]:
     """Who the directory lists: active people with at least one role in the program."""
     return sa.and_(
-        Membership.program_id == program_id,
-        Employee.is_active.is_(True),  # type: ignore[attr-defined]
-        sa.or_(Membership.is_peer, Membership.is_mentor, Membership.is_mentee),
+        col(Membership.program_id) == program_id,
+        col(Employee.is_active).is_(True),
+        sa.or_(col(Membership.is_peer), col(Membership.is_mentor), col(Membership.is_mentee)),
     )
 
 
@@ -114,22 +115,22 @@ def search(
                 *(
                     sa.func.lower(column).like(pattern, escape="\\")
                     for column in (
-                        Employee.full_name,
-                        Employee.job_title,
-                        Employee.department,
-                        Employee.skills,
+                        col(Employee.full_name),
+                        col(Employee.job_title),
+                        col(Employee.department),
+                        col(Employee.skills),
                     )
                 )
             ),
         )
     if dept:
-        condition = sa.and_(condition, Employee.department == dept)
+        condition = sa.and_(condition, col(Employee.department) == dept)
     # One query brings the page and the total (a window count over all matches).
     matches = (
         select(Employee, Membership, sa.func.count().over())
-        .join(Membership, Membership.employee_id == Employee.id)
+        .join(Membership, col(Membership.employee_id) == col(Employee.id))
         .where(condition)
-        .order_by(sa.func.lower(Employee.full_name), Employee.id)
+        .order_by(sa.func.lower(col(Employee.full_name)), col(Employee.id))
         .limit(page_size)
     )
     found = db.exec(matches.offset((number - 1) * page_size)).all()
@@ -141,10 +142,10 @@ def search(
     total = found[0][2] if found else 0
     page_count = max(1, -(-total // page_size))
     rows = [(employee, member) for employee, member, _ in found]
-    pairs = standing.active_pairings_of(db, program_id, [employee.id for employee, _ in rows])
+    pairs = standing.active_pairings_of(db, program_id, [id_of(employee) for employee, _ in rows])
     entries = [
         DirectoryEntry(
-            id=employee.id,
+            id=id_of(employee),
             full_name=employee.full_name,
             job_title=employee.job_title,
             department=employee.department,
@@ -155,7 +156,7 @@ def search(
             is_peer=member.is_peer,
             paused=member.paused,
             capacity=member.capacity,
-            places_left=max(0, member.capacity - pairs.get(employee.id, 0)),
+            places_left=max(0, member.capacity - pairs.get(id_of(employee), 0)),
         )
         for employee, member in rows
     ]
@@ -169,11 +170,11 @@ def departments(db: Session, *, program_id: int) -> list[str]:
     inactive or have no role would be a filter that finds nobody.
     """
     rows = db.exec(
-        select(Employee.department)
-        .join(Membership, Membership.employee_id == Employee.id)
-        .where(_listed(program_id), Employee.department != "")
+        select(col(Employee.department))
+        .join(Membership, col(Membership.employee_id) == col(Employee.id))
+        .where(_listed(program_id), col(Employee.department) != "")
         .distinct()
-        .order_by(Employee.department)
+        .order_by(col(Employee.department))
         .limit(200)
     ).all()
     return list(rows)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import Employee, RequestEvent
@@ -76,10 +76,10 @@ def steps_for(db: Session, request_ids: list[int]) -> dict[int, list[Step]]:
     if not request_ids:
         return {}
     rows = db.exec(
-        select(RequestEvent, Employee.full_name)
-        .join(Employee, Employee.id == RequestEvent.actor_id, isouter=True)
-        .where(RequestEvent.request_id.in_(request_ids))  # type: ignore[attr-defined]
-        .order_by(RequestEvent.request_id, RequestEvent.at, RequestEvent.id)
+        select(RequestEvent, col(Employee.full_name))
+        .join(Employee, col(Employee.id) == col(RequestEvent.actor_id), isouter=True)
+        .where(col(RequestEvent.request_id).in_(request_ids))
+        .order_by(col(RequestEvent.request_id), col(RequestEvent.at), col(RequestEvent.id))
     ).all()
     steps: dict[int, list[Step]] = {}
     for event, name in rows:

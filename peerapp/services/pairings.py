@@ -7,13 +7,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import Employee, Pairing, PairingOutcome, PairingStatus
 from peerapp.services import validation
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of, rows_changed
 
 PEERS_LIMIT = 100
 
@@ -45,25 +46,23 @@ class Ended:
 def peers_of(db: Session, *, program_id: int, employee_id: int) -> list[Peer]:
     """Active pairings of a member, newest first (bounded)."""
     partner = aliased(Employee)
-    partner_id = sa.case(
-        (Pairing.person_low_id == employee_id, Pairing.person_high_id),
-        else_=Pairing.person_low_id,
-    )
+    low, high = col(Pairing.person_low_id), col(Pairing.person_high_id)
+    partner_id = sa.case((low == employee_id, high), else_=low)
     rows = db.exec(
         select(Pairing, partner)
-        .join(partner, partner.id == partner_id)
+        .join(partner, col(partner.id) == partner_id)
         .where(
-            Pairing.program_id == program_id,
-            Pairing.status == PairingStatus.ACTIVE.value,
-            sa.or_(Pairing.person_low_id == employee_id, Pairing.person_high_id == employee_id),
+            col(Pairing.program_id) == program_id,
+            col(Pairing.status) == PairingStatus.ACTIVE.value,
+            sa.or_(low == employee_id, high == employee_id),
         )
-        .order_by(Pairing.started_at.desc(), Pairing.id.desc())
+        .order_by(col(Pairing.started_at).desc(), col(Pairing.id).desc())
         .limit(PEERS_LIMIT)
     ).all()
     return [
         Peer(
-            pairing_id=pairing.id,
-            other_id=person.id,
+            pairing_id=id_of(pairing),
+            other_id=id_of(person),
             other_name=person.full_name,
             # Paired peers need a way to reach each other; the directory shows no emails.
             other_email=person.email,
@@ -86,12 +85,13 @@ def end_pairing(
     if not isinstance(outcome, str) or outcome not in {o.value for o in PairingOutcome}:
         raise Refused("Choose how it went: completed, or not a fit.")
     text = validation.text(feedback, "Feedback", models.FEEDBACK_MAX)
-    result = db.execute(
+    changed = rows_changed(
+        db,
         sa.update(Pairing)
         .where(
-            Pairing.id == pairing_id,
-            Pairing.status == PairingStatus.ACTIVE.value,
-            sa.or_(Pairing.person_low_id == actor_id, Pairing.person_high_id == actor_id),
+            col(Pairing.id) == pairing_id,
+            col(Pairing.status) == PairingStatus.ACTIVE.value,
+            sa.or_(col(Pairing.person_low_id) == actor_id, col(Pairing.person_high_id) == actor_id),
         )
         .values(
             status=PairingStatus.ENDED.value,
@@ -99,15 +99,16 @@ def end_pairing(
             ended_by_id=actor_id,
             end_outcome=outcome,
             end_feedback=text,
-        )
+        ),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         db.rollback()
         pairing = db.get(Pairing, pairing_id)
         if pairing is None or actor_id not in (pairing.person_low_id, pairing.person_high_id):
             raise Refused("That pairing does not exist.")
         raise Refused("This pairing has already ended.")
     db.commit()
-    pairing = db.get(Pairing, pairing_id)
-    db.refresh(pairing)
-    return Ended(pairing, frozenset({pairing.person_low_id, pairing.person_high_id}))
+    ended = db.get(Pairing, pairing_id)
+    assert ended is not None  # it was just updated in this session
+    db.refresh(ended)
+    return Ended(ended, frozenset({ended.person_low_id, ended.person_high_id}))

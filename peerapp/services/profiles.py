@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from peerapp import models
 from peerapp.models import DEFAULT_CAPACITY, Employee
-from peerapp.services import programs, requests, standing, validation
+from peerapp.services import closing, programs, standing, validation
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of
 
 CAPACITY_MAX = 20
 
@@ -111,9 +112,11 @@ def update_profile(
     for name, value in values.items():
         setattr(employee, name, value)
     db.add(employee)
-    member = standing.lock_members(db, program.id, [actor_id]).get(actor_id)
+    member = standing.lock_members(db, id_of(program), [actor_id]).get(actor_id)
     was_peer = member is not None and member.is_peer
-    member = programs.set_roles(db, program_id=program.id, employee_id=actor_id, roles=new_roles)
+    member = programs.set_roles(
+        db, program_id=id_of(program), employee_id=actor_id, roles=new_roles
+    )
     if capacity is not None:
         member.capacity = capacity
     if paused is not None:
@@ -127,7 +130,7 @@ def update_profile(
         reason = f"{employee.full_name} has no places left for another peer."
     affected: set[int] = set()
     if reason:
-        affected = requests.cancel_pending(
+        affected = closing.cancel_pending(
             db, program_id=program_id, actor_id=actor_id, person_id=actor_id, reason=reason
         )
     db.commit()

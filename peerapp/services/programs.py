@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp import models
 from peerapp.models import Employee, Membership, Program, ProgramKind
@@ -30,7 +30,7 @@ def create_program(db: Session, name: str, kind: str = ProgramKind.EVERGREEN.val
 
 def default_program(db: Session) -> Program:
     """The program the UI works on: the oldest one, created on first use."""
-    program = db.exec(select(Program).order_by(Program.id).limit(1)).first()
+    program = db.exec(select(Program).order_by(col(Program.id)).limit(1)).first()
     return program if program is not None else create_program(db, DEFAULT_PROGRAM_NAME)
 
 
@@ -46,7 +46,7 @@ def membership(db: Session, program_id: int, employee_id: int) -> Membership | N
     """The employee's membership in the program, if any."""
     return db.exec(
         select(Membership).where(
-            Membership.program_id == program_id, Membership.employee_id == employee_id
+            col(Membership.program_id) == program_id, col(Membership.employee_id) == employee_id
         )
     ).first()
 
@@ -55,17 +55,17 @@ def member_ids(db: Session, program_id: int) -> list[int]:
     """Ids of the program's active members, in id order."""
     return list(
         db.exec(
-            select(Membership.employee_id)
-            .join(Employee, Employee.id == Membership.employee_id)
-            .where(Membership.program_id == program_id, Employee.is_active)
-            .order_by(Membership.employee_id)
+            select(col(Membership.employee_id))
+            .join(Employee, col(Employee.id) == col(Membership.employee_id))
+            .where(col(Membership.program_id) == program_id, col(Employee.is_active))
+            .order_by(col(Membership.employee_id))
         ).all()
     )
 
 
 def memberships_of(db: Session, employee_id: int) -> list[Membership]:
     """Every program membership of an employee."""
-    return list(db.exec(select(Membership).where(Membership.employee_id == employee_id)).all())
+    return list(db.exec(select(Membership).where(col(Membership.employee_id) == employee_id)).all())
 
 
 def roles_of(member: Membership | None) -> list[str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from peerapp import settings
 from peerapp.clock import utcnow
@@ -17,7 +18,7 @@ from peerapp.models import PeerRequest
 from peerapp.services.errors import Refused
 
 
-def limit_reached_since(sender_id: int):
+def limit_reached_since(sender_id: int) -> SelectOfScalar[datetime]:
     """SELECT the ``limit``-th newest request of the rolling hour (none: room to send).
 
     Every request counts, whatever became of it, so sending and withdrawing in
@@ -25,9 +26,9 @@ def limit_reached_since(sender_id: int):
     """
     hour_ago = utcnow() - timedelta(hours=1)
     return (
-        select(PeerRequest.created_at)
-        .where(PeerRequest.sender_id == sender_id, PeerRequest.created_at > hour_ago)
-        .order_by(PeerRequest.created_at.desc())  # type: ignore[attr-defined]
+        select(col(PeerRequest.created_at))
+        .where(col(PeerRequest.sender_id) == sender_id, col(PeerRequest.created_at) > hour_ago)
+        .order_by(col(PeerRequest.created_at).desc())
         .offset(settings.REQUESTS_PER_HOUR - 1)
         .limit(1)
     )

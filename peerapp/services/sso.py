@@ -19,12 +19,13 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import Employee, SsoTicket
 from peerapp.services import accounts
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of
 
 TICKET_SECONDS = 60
 TICKET_MAX_LEN = 128
@@ -76,7 +77,9 @@ def employee_for_email(db: Session, email: object, email_verified: object) -> Em
     if not isinstance(email, str) or not email.strip() or len(email) > 254:
         raise SsoRefused("unverified")
     address = email.strip().lower()
-    employee = db.exec(select(Employee).where(sa.func.lower(Employee.email) == address)).first()
+    employee = db.exec(
+        select(Employee).where(sa.func.lower(col(Employee.email)) == address)
+    ).first()
     if employee is None or not employee.is_active:
         raise SsoRefused("unknown")
     return employee
@@ -86,14 +89,12 @@ def issue_ticket(db: Session, email: object, email_verified: object) -> str:
     """A one-time ticket for the employee with this verified email (stored hashed)."""
     employee = employee_for_email(db, email, email_verified)
     now = utcnow()
-    db.exec(  # type: ignore[call-overload]
-        sa.delete(SsoTicket).where(SsoTicket.expires_at < now - _KEEP_OLD_TICKETS)
-    )
+    db.exec(sa.delete(SsoTicket).where(col(SsoTicket.expires_at) < now - _KEEP_OLD_TICKETS))
     ticket = secrets.token_urlsafe(32)
     db.add(
         SsoTicket(
             ticket_hash=_digest(ticket),
-            employee_id=employee.id,
+            employee_id=id_of(employee),
             created_at=now,
             expires_at=now + timedelta(seconds=TICKET_SECONDS),
         )
@@ -115,12 +116,12 @@ def redeem_ticket(
         raise SsoRefused("expired")
     now = utcnow()
     digest = _digest(ticket)
-    claimed = db.exec(  # type: ignore[call-overload]
+    claimed = db.exec(
         sa.update(SsoTicket)
         .where(
-            SsoTicket.ticket_hash == digest,
-            SsoTicket.used_at.is_(None),  # type: ignore[union-attr]
-            SsoTicket.expires_at > now,
+            col(SsoTicket.ticket_hash) == digest,
+            col(SsoTicket.used_at).is_(None),
+            col(SsoTicket.expires_at) > now,
         )
         .values(used_at=now)
     )
@@ -129,8 +130,8 @@ def redeem_ticket(
         raise SsoRefused("expired")
     employee = db.exec(
         select(Employee)
-        .join(SsoTicket, SsoTicket.employee_id == Employee.id)
-        .where(SsoTicket.ticket_hash == digest)
+        .join(SsoTicket, col(SsoTicket.employee_id) == col(Employee.id))
+        .where(col(SsoTicket.ticket_hash) == digest)
     ).one()
     if not employee.is_active:
         # Deactivated in the seconds since the callback: the ticket stays spent.
@@ -138,4 +139,4 @@ def redeem_ticket(
         raise SsoRefused("unknown")
     accounts.end_session(db, previous_token)
     # start_session commits the used ticket together with the new session.
-    return accounts.start_session(db, employee.id, days=session_days)
+    return accounts.start_session(db, id_of(employee), days=session_days)

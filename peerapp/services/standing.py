@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from peerapp.models import Membership, Pairing, PairingStatus, PeerRequest, RequestStatus
 from peerapp.services import send_rate
@@ -27,25 +28,28 @@ def lock_members(db: Session, program_id: int, people: Iterable[int]) -> dict[in
     rows = db.exec(
         select(Membership)
         .where(
-            Membership.program_id == program_id,
-            Membership.employee_id.in_(sorted(set(people))),  # type: ignore[attr-defined]
+            col(Membership.program_id) == program_id,
+            col(Membership.employee_id).in_(sorted(set(people))),
         )
-        .order_by(Membership.employee_id)
+        .order_by(col(Membership.employee_id))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
     return {member.employee_id: member for member in rows}
 
 
-def active_pairings_query(program_id: int, employee_id: int):
+def active_pairings_query(program_id: int, employee_id: int) -> SelectOfScalar[int]:
     """SELECT the number of active peer pairings this member is in."""
     return (
         select(sa.func.count())
         .select_from(Pairing)
         .where(
-            Pairing.program_id == program_id,
-            Pairing.status == PairingStatus.ACTIVE.value,
-            sa.or_(Pairing.person_low_id == employee_id, Pairing.person_high_id == employee_id),
+            col(Pairing.program_id) == program_id,
+            col(Pairing.status) == PairingStatus.ACTIVE.value,
+            sa.or_(
+                col(Pairing.person_low_id) == employee_id,
+                col(Pairing.person_high_id) == employee_id,
+            ),
         )
     )
 
@@ -62,11 +66,11 @@ def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[
     sides = sa.union_all(
         *(
             select(column.label("person")).where(
-                Pairing.program_id == program_id,
-                Pairing.status == PairingStatus.ACTIVE.value,
-                column.in_(people),  # type: ignore[attr-defined]
+                col(Pairing.program_id) == program_id,
+                col(Pairing.status) == PairingStatus.ACTIVE.value,
+                column.in_(people),
             )
-            for column in (Pairing.person_low_id, Pairing.person_high_id)
+            for column in (col(Pairing.person_low_id), col(Pairing.person_high_id))
         )
     ).subquery()
     counts: dict[int, int] = dict.fromkeys(people, 0)
@@ -77,15 +81,15 @@ def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[
     return counts
 
 
-def open_requests_query(program_id: int, sender_id: int):
+def open_requests_query(program_id: int, sender_id: int) -> SelectOfScalar[int]:
     """SELECT the number of pending requests this member has sent."""
     return (
         select(sa.func.count())
         .select_from(PeerRequest)
         .where(
-            PeerRequest.program_id == program_id,
-            PeerRequest.sender_id == sender_id,
-            PeerRequest.status == RequestStatus.PENDING.value,
+            col(PeerRequest.program_id) == program_id,
+            col(PeerRequest.sender_id) == sender_id,
+            col(PeerRequest.status) == RequestStatus.PENDING.value,
         )
     )
 
@@ -100,12 +104,14 @@ def places_left(db: Session, member: Membership) -> int:
     return max(0, member.capacity - active_pairings(db, member.program_id, member.employee_id))
 
 
-def _between(model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int):
+def _between(
+    model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int
+) -> sa.ColumnElement[bool]:
     low, high = min(a, b), max(a, b)
     return sa.and_(
-        model.program_id == program_id,
-        model.person_low_id == low,
-        model.person_high_id == high,
+        col(model.program_id) == program_id,
+        col(model.person_low_id) == low,
+        col(model.person_high_id) == high,
     )
 
 
@@ -126,7 +132,7 @@ def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) 
         select(Pairing.id)
         .where(
             _between(Pairing, program_id, sender_id, recipient_id),
-            Pairing.status == PairingStatus.ACTIVE.value,
+            col(Pairing.status) == PairingStatus.ACTIVE.value,
         )
         .limit(1)
     )
@@ -134,12 +140,13 @@ def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) 
         select(PeerRequest.id)
         .where(
             _between(PeerRequest, program_id, sender_id, recipient_id),
-            PeerRequest.status == RequestStatus.PENDING.value,
+            col(PeerRequest.status) == RequestStatus.PENDING.value,
         )
         .limit(1)
     )
-    row = db.exec(
-        select(
+    # Six columns: SQLAlchemy's select and execute (SQLModel's typed ones stop at four).
+    row = db.execute(
+        sa.select(
             paired.scalar_subquery(),
             pending.scalar_subquery(),
             send_rate.limit_reached_since(sender_id).scalar_subquery(),

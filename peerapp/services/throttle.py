@@ -21,7 +21,7 @@ import hashlib
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp import settings
 from peerapp.clock import utcnow
@@ -60,12 +60,12 @@ def _remembered() -> timedelta:
 def signed_in_here_before(db: Session, *, email: object, client: object) -> bool:
     """Whether this email signed in successfully from this address recently."""
     found = db.exec(
-        select(SignInAttempt.id)
+        select(col(SignInAttempt.id))
         .where(
-            SignInAttempt.email_key == email_key(email),
-            SignInAttempt.client_key == client_key(client),
-            SignInAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
-            SignInAttempt.at > utcnow() - _remembered(),
+            col(SignInAttempt.email_key) == email_key(email),
+            col(SignInAttempt.client_key) == client_key(client),
+            col(SignInAttempt.succeeded).is_(True),
+            col(SignInAttempt.at) > utcnow() - _remembered(),
         )
         .limit(1)
     ).first()
@@ -83,27 +83,27 @@ def is_throttled(db: Session, *, email: object, client: object) -> bool:
     ekey = email_key(email)
     # Failures after the last success count (ids, not times: two can share a time).
     last_success = db.exec(
-        select(sa.func.max(SignInAttempt.id)).where(
-            SignInAttempt.email_key == ekey,
-            SignInAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
-            SignInAttempt.at > since,
+        select(sa.func.max(col(SignInAttempt.id))).where(
+            col(SignInAttempt.email_key) == ekey,
+            col(SignInAttempt.succeeded).is_(True),
+            col(SignInAttempt.at) > since,
         )
     ).one()
     email_failures = db.exec(
         select(sa.func.count()).where(
-            SignInAttempt.email_key == ekey,
-            SignInAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
-            SignInAttempt.at > since,
-            SignInAttempt.id > (last_success or 0),
+            col(SignInAttempt.email_key) == ekey,
+            col(SignInAttempt.succeeded).is_(False),
+            col(SignInAttempt.at) > since,
+            col(SignInAttempt.id) > (last_success or 0),
         )
     ).one()
     if email_failures >= settings.SIGN_IN_FAILURES_PER_EMAIL:
         return True
     address_failures = db.exec(
         select(sa.func.count()).where(
-            SignInAttempt.client_key == client_key(client),
-            SignInAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
-            SignInAttempt.at > since,
+            col(SignInAttempt.client_key) == client_key(client),
+            col(SignInAttempt.succeeded).is_(False),
+            col(SignInAttempt.at) > since,
         )
     ).one()
     if address_failures < settings.SIGN_IN_FAILURES_PER_ADDRESS:
@@ -124,19 +124,19 @@ def record(db: Session, *, email: object, client: object, succeeded: bool) -> No
         sa.delete(SignInAttempt).where(
             sa.or_(
                 sa.and_(
-                    SignInAttempt.succeeded.is_(False),  # type: ignore[attr-defined]
-                    SignInAttempt.at <= now - _window(),
+                    col(SignInAttempt.succeeded).is_(False),
+                    col(SignInAttempt.at) <= now - _window(),
                 ),
-                SignInAttempt.at <= now - _remembered(),
+                col(SignInAttempt.at) <= now - _remembered(),
             )
         )
     )
     if succeeded:
         db.exec(
             sa.delete(SignInAttempt).where(
-                SignInAttempt.email_key == ekey,
-                SignInAttempt.client_key == ckey,
-                SignInAttempt.succeeded.is_(True),  # type: ignore[attr-defined]
+                col(SignInAttempt.email_key) == ekey,
+                col(SignInAttempt.client_key) == ckey,
+                col(SignInAttempt.succeeded).is_(True),
             )
         )
     db.add(SignInAttempt(at=now, email_key=ekey, client_key=ckey, succeeded=succeeded))
