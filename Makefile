@@ -63,6 +63,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-services: install
 	$(BIN)/pytest tests/services tests/test_*.py -q

@@ -9,7 +9,7 @@ import sys
 import sqlalchemy as sa
 
 from peerapp.db import make_engine
-from peerapp.services import Refused, accounts, demo, programs, requests
+from peerapp.services import Refused, accounts, closing, demo, programs
 from peerapp.settings import console_password, database_url
 
 
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "admin" if employee.is_admin else "account"
                 print(f"Created {kind} {employee.full_name} <{employee.email}>.")
             elif args.command == "expire-requests":
-                affected = requests.expire_due(db)
+                affected = closing.expire_due(db)
                 print(f"Expired requests concerning {len(affected)} people.")
             elif args.command == "seed-demo":
                 if args.if_empty and not demo.is_empty(db):

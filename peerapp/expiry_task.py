@@ -12,7 +12,8 @@ import logging
 
 import reflex as rx
 
-from peerapp.services import programs, requests
+from peerapp.services import closing, programs
+from peerapp.services.sql import id_of
 from peerapp.settings import EXPIRY_INTERVAL_SECONDS
 from peerapp.state.live import refresh_inboxes
 
@@ -24,8 +25,8 @@ async def expire_requests_periodically(app: rx.App) -> None:
     while True:
         try:
             with rx.session() as db:
-                affected = requests.expire_due(db)
-                program_id = programs.default_program(db).id
+                affected = closing.expire_due(db)
+                program_id = id_of(programs.default_program(db))
             if affected:
                 await refresh_inboxes(program_id, affected, app=app)
         except Exception:  # keep the loop alive; the next round retries

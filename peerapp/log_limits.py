@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
 from peerapp import settings
 from peerapp.reflex_compat import REFLEX_LOGGER_ROOTS
@@ -57,7 +58,7 @@ def install(limit: int | None = None) -> None:
     cap = limit or settings.LOG_RECORD_MAX_CHARS
     make_record = logging.getLogRecordFactory()
 
-    def short_record(*args, **kwargs) -> logging.LogRecord:
+    def short_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = make_record(*args, **kwargs)
         if _watched(record.name):
             _shorten_record(record, cap)

@@ -65,7 +65,7 @@ class TokenBucket:
 def _header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers") or []:
         if key.lower() == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return ""
 
 
@@ -86,7 +86,7 @@ def _is_socketio_packet(message: Message) -> bool:
     """An Engine.IO "message" frame (type 4): a Socket.IO packet, not a ping or pong."""
     text = message.get("text")
     if text is not None:
-        return text.startswith("4")
+        return str(text).startswith("4")
     return bool(message.get("bytes"))
 
 

@@ -11,12 +11,14 @@ back "one pending request per pair" and "one active pairing per pair".
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp import models
 from peerapp.clock import utcnow
@@ -37,6 +39,9 @@ from peerapp.services.closing import (  # noqa: F401  (cancel_pending, expire_du
     lock_pending,
 )
 from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of, rows_changed
+
+T = TypeVar("T")
 
 PEER_MENTORSHIP_OFF = "Peer mentorship is turned off in this program."
 PENDING = RequestStatus.PENDING.value
@@ -76,7 +81,7 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 def _fresh(db: Session, request_id: int) -> PeerRequest | None:
     return db.exec(
         select(PeerRequest)
-        .where(PeerRequest.id == request_id)
+        .where(col(PeerRequest.id) == request_id)
         .execution_options(populate_existing=True)
     ).first()
 
@@ -94,14 +99,22 @@ def _check_room(
     members: dict[int, Membership], you: Employee, other: Employee, active: dict[int, int]
 ) -> None:
     """Both people need a free place (``active``: their active pairings)."""
-    you_member, other_member = members[you.id], members[other.id]
-    if active[you.id] >= you_member.capacity:
+    you_id, other_id = id_of(you), id_of(other)
+    you_member, other_member = members[you_id], members[other_id]
+    if active[you_id] >= you_member.capacity:
         raise Refused(
-            f"You have no places left ({active[you.id]} of {you_member.capacity} used). End "
+            f"You have no places left ({active[you_id]} of {you_member.capacity} used). End "
             "a pairing or raise your capacity on your profile first."
         )
-    if active[other.id] >= other_member.capacity:
+    if active[other_id] >= other_member.capacity:
         raise Refused(f"{other.full_name} has no places left for another peer right now.")
+
+
+def _name_of(db: Session, employee_id: int) -> str:
+    employee = db.get(Employee, employee_id)
+    if employee is None:
+        raise ValueError(f"no employee {employee_id}")
+    return employee.full_name
 
 
 def _commit_as_written(db: Session) -> None:
@@ -118,11 +131,11 @@ def _commit_as_written(db: Session) -> None:
         db.expire_on_commit = keep
 
 
-def _release_locks_on_refusal(action):
+def _release_locks_on_refusal(action: Callable[..., T]) -> Callable[..., T]:
     """Roll back when a rule says no, so row locks and SQLite's write lock go at once."""
 
     @functools.wraps(action)
-    def run(db: Session, **kwargs):
+    def run(db: Session, **kwargs: Any) -> T:
         try:
             return action(db, **kwargs)
         except Refused:
@@ -185,7 +198,7 @@ def send_request(
     try:
         db.flush()
         history.record(
-            db, request.id, from_status=None, to_status=PENDING, actor_id=sender_id, at=now
+            db, id_of(request), from_status=None, to_status=PENDING, actor_id=sender_id, at=now
         )
         # Each side's new inbox row, from what this transaction holds.
         rows = inbox.sent_rows(request, sender, recipient)
@@ -209,20 +222,23 @@ def _close(
     reason: str = "",
 ) -> PeerRequest:
     """Move a pending request to ``status`` if ``actor_id`` is its ``party``."""
-    party_column = PeerRequest.sender_id if party == "sender" else PeerRequest.recipient_id
+    party_column = (
+        col(PeerRequest.sender_id) if party == "sender" else col(PeerRequest.recipient_id)
+    )
     now = utcnow()
-    result = db.execute(
+    changed = rows_changed(
+        db,
         sa.update(PeerRequest)
         .where(
-            PeerRequest.id == request_id,
-            PeerRequest.status == PENDING,
+            col(PeerRequest.id) == request_id,
+            col(PeerRequest.status) == PENDING,
             party_column == actor_id,
             # Past its deadline it is expired, even before the next sweep says so.
-            sa.or_(PeerRequest.expires_at.is_(None), PeerRequest.expires_at > now),  # type: ignore[union-attr]
+            sa.or_(col(PeerRequest.expires_at).is_(None), col(PeerRequest.expires_at) > now),
         )
-        .values(status=status.value, closed_at=now, closed_by_id=actor_id, close_reason=reason)
+        .values(status=status.value, closed_at=now, closed_by_id=actor_id, close_reason=reason),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         db.rollback()
         request = _fresh(db, request_id)
         if request is None or actor_id not in (request.sender_id, request.recipient_id):
@@ -233,7 +249,7 @@ def _close(
             reason = expiry_reason(request.created_at, request.expires_at)
             close_many(
                 db,
-                PeerRequest.id == request_id,
+                col(PeerRequest.id) == request_id,
                 status=RequestStatus.EXPIRED,
                 actor_id=None,
                 reason=reason,
@@ -273,19 +289,21 @@ def _accept_locked(
         if sender is None or recipient is None:
             raise Refused("Both people need the peer role for this request to be accepted.")
         if request.recipient_id == actor_id:
-            active = standing.active_pairings_of(db, program.id, [sender.id, recipient.id])
+            active = standing.active_pairings_of(
+                db, id_of(program), [id_of(sender), id_of(recipient)]
+            )
             _check_room(members, recipient, sender, active)
     # This may cancel every pending request of both people below: lock them all now,
     # in id order, so that two accepts never wait on each other's rows (see closing.lock_pending).
     people = [request.sender_id, request.recipient_id]
     either = sa.or_(
-        PeerRequest.sender_id.in_(people),  # type: ignore[attr-defined]
-        PeerRequest.recipient_id.in_(people),  # type: ignore[attr-defined]
+        col(PeerRequest.sender_id).in_(people),
+        col(PeerRequest.recipient_id).in_(people),
     )
-    lock_pending(db, sa.and_(PeerRequest.program_id == request.program_id, either))
+    lock_pending(db, sa.and_(col(PeerRequest.program_id) == request.program_id, either))
     request = _close(
         db,
-        request_id=request.id,
+        request_id=id_of(request),
         actor_id=actor_id,
         party="recipient",
         status=RequestStatus.ACCEPTED,
@@ -305,7 +323,7 @@ def _accept_locked(
     affected: set[int] = set()
     for person in (request.sender_id, request.recipient_id):
         if standing.places_left(db, members[person]) == 0:
-            name = db.get(Employee, person).full_name
+            name = _name_of(db, person)
             affected |= cancel_pending(
                 db,
                 program_id=request.program_id,
@@ -367,17 +385,18 @@ def cancel_request(db: Session, *, request_id: object, actor_id: int, reason: ob
         raise Refused("Only program admins can cancel other people's requests.")
     request_id = validation.identifier(request_id, "request")
     text = validation.text(reason, "Reason", models.REASON_MAX, required=True)
-    result = db.execute(
+    changed = rows_changed(
+        db,
         sa.update(PeerRequest)
-        .where(PeerRequest.id == request_id, PeerRequest.status == PENDING)
+        .where(col(PeerRequest.id) == request_id, col(PeerRequest.status) == PENDING)
         .values(
             status=RequestStatus.CANCELLED.value,
             closed_at=utcnow(),
             closed_by_id=actor_id,
             close_reason=text,
-        )
+        ),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         db.rollback()
         raise Refused("That request does not exist or is no longer pending.")
     history.record(
