@@ -75,8 +75,12 @@ def _sign_in(client: ReflexClient, email: str) -> None:
     client.send(SIGN_IN, {"form_data": {"email": email, "password": DEMO_PASSWORD}})
 
 
-def _observe(observer: ReflexClient, stop: threading.Event, pause: float = 0.01) -> list[float]:
-    """No-op round trips (ms) until ``stop`` is set."""
+def _observe(observer: ReflexClient, stop: threading.Event, pause: float = 0.06) -> list[float]:
+    """No-op round trips (ms) until ``stop`` is set.
+
+    The pause keeps the observer under a tab's event rate limit (20 a second by
+    default), like a person clicking fast: a dropped event would never answer.
+    """
     times = []
     while not stop.is_set():
         started = time.perf_counter()
