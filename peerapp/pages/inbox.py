@@ -11,7 +11,7 @@ from peerapp.components.requests import (
     incoming_card,
     outgoing_card,
     past_card,
-    person_line,
+    row_card,
 )
 from peerapp.state.live import InboxState
 from peerapp.state.rows import PeerRow
@@ -46,16 +46,8 @@ def _listing(items, card, empty: str) -> rx.Component:
 
 @rx.memo
 def _peer_card(row: rx.Var[PeerRow]) -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            person_line(row),
-            rx.text("Peers since ", row.since, size="1", color_scheme="gray"),
-            align="center",
-            width="100%",
-            wrap="wrap",
-        ),
-        width="100%",
-        data_testid="peer",
+    return row_card(
+        row, rx.text("Peers since ", row.since, size="1", color_scheme="gray"), test_id="peer"
     )
 
 
