@@ -70,8 +70,13 @@ def _sent_line(row) -> rx.Component:
 def row_card(row, aside: rx.Component, *details: rx.Component, test_id: str, **props):
     """The frame of every inbox row: who it is, what to do or where it stands, then details."""
     return rx.card(
-        rx.hstack(person_line(row), aside, align="center", width="100%", wrap="wrap"),
-        *details,
+        rx.vstack(
+            rx.hstack(person_line(row), aside, align="center", width="100%", wrap="wrap"),
+            *details,
+            # Air between the actions and the message once they wrap on a phone.
+            spacing="2",
+            width="100%",
+        ),
         width="100%",
         data_testid=test_id,
         **props,
