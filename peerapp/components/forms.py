@@ -63,6 +63,16 @@ def labelled_field(
     )
 
 
+def number_field(
+    label: str, field_id: str, bounds: tuple[int, int], hint: str | Var, **control: Any
+) -> rx.Component:
+    """A whole number between ``bounds`` (the service's range), with its hint."""
+    low, high = bounds
+    return labelled_field(
+        label, field_id, type="number", min=low, max=high, step=1, hint=hint, width="8em", **control
+    )
+
+
 def labelled_choice(
     control: Callable[..., rx.Component],
     control_id: str,

@@ -6,7 +6,12 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.components.account import account_security
-from peerapp.components.forms import error_callout, labelled_choice, labelled_field
+from peerapp.components.forms import (
+    error_callout,
+    labelled_choice,
+    labelled_field,
+    number_field,
+)
 from peerapp.components.layout import page_frame
 from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
@@ -32,18 +37,14 @@ def _peer_settings() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Peer mentorship", size="4", as_="h2"),
-            labelled_field(
+            number_field(
                 "Most peers at a time",
                 "capacity",
-                type="number",
-                min=0,
-                max=profiles.CAPACITY_MAX,
-                step=1,
-                default_value=ProfileState.capacity.to_string(),
-                hint="You have "
+                (0, profiles.CAPACITY_MAX),
+                "You have "
                 + ProfileState.active_pairings.to_string()
                 + " active. 0 means you are not taking on peers for now.",
-                width="8em",
+                default_value=ProfileState.capacity.to_string(),
             ),
             labelled_choice(
                 rx.checkbox,

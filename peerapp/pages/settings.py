@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import confirm_dialog, labelled_choice, labelled_field
+from peerapp.components.forms import confirm_dialog, labelled_choice, number_field
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
 from peerapp.services import admin
@@ -25,22 +25,6 @@ def _confirm_disable() -> rx.Component:
     )
 
 
-def _number(label, field_id, value, on_change, bounds, hint) -> rx.Component:
-    low, high = bounds
-    return labelled_field(
-        label,
-        field_id,
-        type="number",
-        min=low,
-        max=high,
-        step=1,
-        value=value,
-        on_change=on_change,
-        hint=hint,
-        width="8em",
-    )
-
-
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -58,21 +42,21 @@ def _form() -> rx.Component:
                 size="3",
             ),
             rx.grid(
-                _number(
+                number_field(
                     "Open requests per person",
                     "open-request-limit",
-                    SettingsState.open_request_limit,
-                    SettingsState.set_open_request_limit,
                     admin.OPEN_REQUEST_LIMIT_RANGE,
                     "How many unanswered requests one person may have out at once.",
+                    value=SettingsState.open_request_limit,
+                    on_change=SettingsState.set_open_request_limit,
                 ),
-                _number(
+                number_field(
                     "Days before a request expires",
                     "request-expiry-days",
-                    SettingsState.request_expiry_days,
-                    SettingsState.set_request_expiry_days,
                     admin.EXPIRY_DAYS_RANGE,
                     "Unanswered requests close after this many days. Applies to new requests.",
+                    value=SettingsState.request_expiry_days,
+                    on_change=SettingsState.set_request_expiry_days,
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
