@@ -115,8 +115,8 @@ def _narrow_menu() -> rx.Component:
 def navbar() -> rx.Component:
     """Top navigation; Settings only for admins (the server checks again).
 
-    Wide screens show the links in a row; phones get one Menu button instead,
-    so the page starts under a single short bar.
+    Wide screens show the links in a row; below 900 px (styles.css) one Menu
+    button takes their place, so the page starts under a single short bar.
     """
     return rx.el.header(
         rx.hstack(
