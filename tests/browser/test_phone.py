@@ -42,9 +42,11 @@ def test_phone_menu_works_by_keyboard_and_navigates(app_server, new_context, sch
     expect(menu).to_be_focused()
 
     page.keyboard.press("Enter")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
-    expect(page.get_by_role("menuitem", name="My peers")).to_be_focused()
+    # One key at a time: a key pressed before the menu is there goes to the button.
+    for name in ("Directory", "Inbox", "My peers"):
+        if name != "Directory":
+            page.keyboard.press("ArrowDown")
+        expect(page.get_by_role("menuitem", name=re.compile(f"^{name}"))).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_url("**/peers")
     expect(page.get_by_role("heading", name="My peers", level=1)).to_be_visible()
