@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
-from reflex.vars import Var
 
 
 def labelled_field(
@@ -19,8 +18,8 @@ def labelled_field(
     field_id: str,
     *slots: rx.Component,
     max_length: int | None = None,
-    hint: str | Var = "",
-    error: Var[str] | None = None,
+    hint: str | rx.Var = "",
+    error: rx.Var[str] | None = None,
     area: bool = False,
     width: str = "100%",
     **control: Any,
@@ -36,7 +35,7 @@ def labelled_field(
     ``width`` too (a number field is narrower than a name).
     """
     control.setdefault("name", field_id)  # what a form submits it as
-    has_hint = isinstance(hint, Var) or hint != ""
+    has_hint = isinstance(hint, rx.Var) or hint != ""
     described = [f"{field_id}-help"] if has_hint else []
     if error is not None:
         described.append(f"{field_id}-error")
@@ -64,7 +63,7 @@ def labelled_field(
 
 
 def number_field(
-    label: str, field_id: str, bounds: tuple[int, int], hint: str | Var, **control: Any
+    label: str, field_id: str, bounds: tuple[int, int], hint: str | rx.Var, **control: Any
 ) -> rx.Component:
     """A whole number between ``bounds`` (the service's range), with its hint."""
     low, high = bounds
@@ -77,7 +76,7 @@ def labelled_choice(
     control: Callable[..., rx.Component],
     control_id: str,
     label: str,
-    description: str | Var,
+    description: str | rx.Var,
     **props: Any,
 ) -> rx.Component:
     """A checkbox or switch with its label and a description read with it."""
@@ -93,7 +92,7 @@ def labelled_choice(
     )
 
 
-def error_callout(message: Var[str]) -> rx.Component:
+def error_callout(message: rx.Var[str]) -> rx.Component:
     """A refusal in words, announced at once (``role="alert"``); nothing when empty."""
     return rx.cond(
         message != "",
@@ -108,7 +107,7 @@ def error_callout(message: Var[str]) -> rx.Component:
 
 
 def _footer(
-    cancel: str, confirm: str, on_confirm: Any, loading: Var[bool] | None, submit: bool
+    cancel: str, confirm: str, on_confirm: Any, loading: rx.Var[bool] | None, submit: bool
 ) -> rx.Component:
     return rx.hstack(
         # Radix focuses the Cancel button when the dialog opens (the safe choice)
@@ -132,18 +131,18 @@ def _footer(
 
 
 def confirm_dialog(
-    title: str | Var,
+    title: str | rx.Var,
     description: str,
     *body: rx.Component,
     cancel: str,
     confirm: str,
     on_confirm: Any = None,
-    detail: Var | None = None,
+    detail: rx.Var | None = None,
     trigger: rx.Component | None = None,
-    open: Var[bool] | None = None,
+    open: rx.Var[bool] | None = None,
     on_close: Any = None,
     on_submit: Any = None,
-    loading: Var[bool] | None = None,
+    loading: rx.Var[bool] | None = None,
 ) -> rx.Component:
     """Ask before something that cannot be undone.
 
