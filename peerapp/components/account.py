@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.components.forms import confirm_dialog, error_callout, labelled_field
 from peerapp.services import accounts
 from peerapp.state.account import AccountState
 from peerapp.state.session import SessionState
@@ -11,23 +12,15 @@ from peerapp.state.session import SessionState
 
 def _password_field(label: str, name: str, autocomplete: str, hint: str = "") -> rx.Component:
     new = name != "current_password"
-    return rx.vstack(
-        rx.el.label(label, html_for=name, class_name="field-label"),
-        rx.input(
-            id=name,
-            name=name,
-            type="password",
-            required=True,
-            auto_complete=autocomplete,
-            min_length=accounts.PASSWORD_MIN if new else None,
-            max_length=accounts.PASSWORD_MAX,
-            aria_describedby=f"{name}-help" if hint else None,
-            size="2",
-            width="100%",
-        ),
-        rx.cond(hint != "", rx.text(hint, id=f"{name}-help", size="1", color_scheme="gray")),
-        spacing="1",
-        width="100%",
+    return labelled_field(
+        label,
+        name,
+        type="password",
+        required=True,
+        auto_complete=autocomplete,
+        min_length=accounts.PASSWORD_MIN if new else None,
+        max_length=accounts.PASSWORD_MAX,
+        hint=hint,
     )
 
 
@@ -43,16 +36,7 @@ def _password_form() -> rx.Component:
                 f"At least {accounts.PASSWORD_MIN} characters. A few unrelated words work well.",
             ),
             _password_field("Repeat new password", "repeat_password", "new-password"),
-            rx.cond(
-                AccountState.password_error != "",
-                rx.callout(
-                    AccountState.password_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    role="alert",
-                    width="100%",
-                ),
-            ),
+            error_callout(AccountState.password_error),
             rx.text(
                 "Changing your password signs you out everywhere else.",
                 size="1",
@@ -78,31 +62,14 @@ def _sign_out_everywhere() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(
-                rx.button("Sign out everywhere", variant="soft", color_scheme="tomato"),
-            ),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Sign out everywhere?"),
-                rx.alert_dialog.description(
-                    "Every browser and device signed in as you is signed out, this one "
-                    "too. You will need your password to sign in again.",
-                    size="2",
-                ),
-                rx.hstack(
-                    rx.alert_dialog.cancel(
-                        rx.button("Stay signed in", variant="soft", color_scheme="gray"),
-                    ),
-                    rx.button(
-                        "Sign out everywhere",
-                        color_scheme="tomato",
-                        on_click=SessionState.sign_out_everywhere,
-                    ),
-                    justify="end",
-                    spacing="3",
-                    padding_top="1em",
-                ),
-            ),
+        confirm_dialog(
+            "Sign out everywhere?",
+            "Every browser and device signed in as you is signed out, this one too. "
+            "You will need your password to sign in again.",
+            cancel="Stay signed in",
+            confirm="Sign out everywhere",
+            on_confirm=SessionState.sign_out_everywhere,
+            trigger=rx.button("Sign out everywhere", variant="soft", color_scheme="tomato"),
         ),
         spacing="3",
         width="100%",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from peerapp import routes
@@ -21,7 +23,8 @@ def _nav_link(label: str, href: str, *extra: rx.Component) -> rx.Component:
     )
 
 
-def _inbox_badge() -> rx.Component:
+def _inbox_badge(**props) -> rx.Component:
+    """The pending incoming count, when there is one."""
     return rx.cond(
         SessionState.signed_in & (InboxState.incoming_count > 0),
         rx.badge(
@@ -29,14 +32,92 @@ def _inbox_badge() -> rx.Component:
             color_scheme="tomato",
             variant="solid",
             radius="full",
-            aria_label=InboxState.incoming_count.to_string() + " pending incoming requests",
-            data_testid="inbox-count",
+            **props,
         ),
     )
 
 
+def _pending_label() -> rx.Var[str]:
+    return InboxState.incoming_count.to_string() + " pending incoming requests"
+
+
+def _links(link: Callable[..., rx.Component], inbox_badge: rx.Component) -> list[rx.Component]:
+    """The main navigation, each made by ``link(label, href, *extra)``; Settings for admins."""
+    return [
+        link("Directory", routes.DIRECTORY),
+        link("Inbox", routes.INBOX, inbox_badge),
+        link("My peers", routes.PEERS),
+        link("Profile", routes.PROFILE),
+        rx.cond(SessionState.is_admin, link("Settings", routes.SETTINGS)),
+    ]
+
+
+def _wide_nav() -> rx.Component:
+    """The links in a row, for screens wide enough to hold them (hidden on phones)."""
+    badge = _inbox_badge(aria_label=_pending_label(), data_testid="inbox-count")
+    return rx.el.nav(
+        rx.hstack(*_links(_nav_link, badge), spacing="5", align="center", wrap="wrap"),
+        aria_label="Main",
+        class_name="nav-wide",
+    )
+
+
+def _menu_link(label: str, href: str, *extra: rx.Component) -> rx.Component:
+    # A menu item that navigates in the browser (no server round trip). Not an
+    # as_child link: Radix Themes' Item cannot slot onto one in this build
+    # ("Slot failed to slot onto its children").
+    return rx.menu.item(
+        rx.hstack(label, *extra, spacing="2", align="center"),
+        on_select=rx.redirect(href),
+    )
+
+
+def _narrow_menu() -> rx.Component:
+    """One Menu button on phones; Radix gives it arrow keys, Escape and focus return."""
+    has_news = SessionState.signed_in & (InboxState.incoming_count > 0)
+    # The same landmark as the row of links: only one of the two is ever shown.
+    return rx.el.nav(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("menu", size=18, aria_hidden="true"),
+                    "Menu",
+                    _inbox_badge(aria_hidden="true"),
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    aria_label=rx.cond(has_news, "Menu, " + _pending_label(), "Menu"),
+                ),
+            ),
+            rx.menu.content(
+                *_links(_menu_link, _inbox_badge(aria_label=_pending_label())),
+                rx.cond(
+                    SessionState.session_ended,
+                    rx.fragment(),
+                    rx.fragment(
+                        rx.menu.separator(),
+                        rx.menu.item("Sign out", on_select=SessionState.sign_out),
+                    ),
+                ),
+                align="end",
+                min_width="12rem",
+            ),
+            # Not modal: a modal menu marks the page behind it aria-hidden while its
+            # links stay focusable (axe: aria-hidden-focus). Focus still moves into
+            # the menu, Escape and Tab close it, and focus returns to the button.
+            modal=False,
+        ),
+        aria_label="Main",
+        class_name="nav-narrow",
+    )
+
+
 def navbar() -> rx.Component:
-    """Top navigation; Settings only for admins (the server checks again)."""
+    """Top navigation; Settings only for admins (the server checks again).
+
+    Wide screens show the links in a row; below 900 px (styles.css) one Menu
+    button takes their place, so the page starts under a single short bar.
+    """
     return rx.el.header(
         rx.hstack(
             rx.link(
@@ -52,19 +133,7 @@ def navbar() -> rx.Component:
                 high_contrast=True,
                 aria_label="peerapp home",
             ),
-            rx.el.nav(
-                rx.hstack(
-                    _nav_link("Directory", routes.DIRECTORY),
-                    _nav_link("Inbox", routes.INBOX, _inbox_badge()),
-                    _nav_link("My peers", routes.PEERS),
-                    _nav_link("Profile", routes.PROFILE),
-                    rx.cond(SessionState.is_admin, _nav_link("Settings", routes.SETTINGS)),
-                    spacing="5",
-                    align="center",
-                    wrap="wrap",
-                ),
-                aria_label="Main",
-            ),
+            _wide_nav(),
             rx.spacer(),
             rx.hstack(
                 rx.text(
@@ -80,8 +149,10 @@ def navbar() -> rx.Component:
                         variant="soft",
                         color_scheme="gray",
                         size="2",
+                        class_name="nav-wide",
                     ),
                 ),
+                _narrow_menu(),
                 spacing="3",
                 align="center",
             ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.forms import confirm_dialog, labelled_field
 from peerapp.state.requests import RequestActionsState
 from peerapp.state.rows import RequestRow
 
@@ -66,89 +67,85 @@ def _sent_line(row) -> rx.Component:
     )
 
 
+def row_card(row, aside: rx.Component, *details: rx.Component, test_id: str, **props):
+    """The frame of every inbox row: who it is, what to do or where it stands, then details."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(person_line(row), aside, align="center", width="100%", wrap="wrap"),
+            *details,
+            # Air between the actions and the message once they wrap on a phone.
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        data_testid=test_id,
+        **props,
+    )
+
+
+def request_card(row, actions: rx.Component, test_id: str) -> rx.Component:
+    """An open request: who, the actions you have on it, message, dates and history."""
+    return row_card(row, actions, _message(row), _sent_line(row), _steps(row), test_id=test_id)
+
+
 @rx.memo
 def incoming_card(row: rx.Var[RequestRow]) -> rx.Component:
     """A request waiting for your answer."""
     busy = RequestActionsState.busy_ids.contains(row.id)
-    return rx.card(
-        rx.hstack(
-            person_line(row),
-            rx.hstack(
-                rx.button(
-                    "Accept",
-                    on_click=RequestActionsState.accept(row.id),
-                    loading=busy,
-                    aria_label="Accept request from " + row.other_name,
-                    size="2",
-                ),
-                rx.button(
-                    "Decline",
-                    on_click=RequestActionsState.open_decline(row.id),
-                    disabled=busy,
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    aria_label="Decline request from " + row.other_name,
-                ),
-                spacing="2",
-            ),
-            align="center",
-            width="100%",
-            wrap="wrap",
+    actions = rx.hstack(
+        rx.button(
+            "Accept",
+            on_click=RequestActionsState.accept(row.id),
+            loading=busy,
+            aria_label="Accept request from " + row.other_name,
+            size="2",
         ),
-        _message(row),
-        _sent_line(row),
-        _steps(row),
-        width="100%",
-        data_testid="incoming-request",
+        rx.button(
+            "Decline",
+            on_click=RequestActionsState.open_decline(row.id),
+            disabled=busy,
+            variant="soft",
+            color_scheme="gray",
+            size="2",
+            aria_label="Decline request from " + row.other_name,
+        ),
+        spacing="2",
     )
+    return request_card(row, actions, "incoming-request")
 
 
 @rx.memo
 def outgoing_card(row: rx.Var[RequestRow]) -> rx.Component:
     """A request you sent that has no answer yet."""
-    busy = RequestActionsState.busy_ids.contains(row.id)
-    return rx.card(
-        rx.hstack(
-            person_line(row),
-            rx.badge(row.status_label, color_scheme="amber", variant="soft"),
-            rx.button(
-                "Withdraw",
-                on_click=RequestActionsState.withdraw(row.id),
-                loading=busy,
-                variant="outline",
-                color_scheme="gray",
-                size="2",
-                aria_label="Withdraw request to " + row.other_name,
-            ),
-            align="center",
-            width="100%",
-            wrap="wrap",
+    actions = rx.hstack(
+        rx.badge(row.status_label, color_scheme="amber", variant="soft"),
+        rx.button(
+            "Withdraw",
+            on_click=RequestActionsState.withdraw(row.id),
+            loading=RequestActionsState.busy_ids.contains(row.id),
+            variant="outline",
+            color_scheme="gray",
+            size="2",
+            aria_label="Withdraw request to " + row.other_name,
         ),
-        _message(row),
-        _sent_line(row),
-        _steps(row),
-        width="100%",
-        data_testid="outgoing-request",
+        spacing="3",
+        align="center",
     )
+    return request_card(row, actions, "outgoing-request")
 
 
 @rx.memo
 def past_card(row: rx.Var[RequestRow]) -> rx.Component:
     """A closed request, worded for you ("Declined by Bob: not enough time")."""
-    return rx.card(
-        rx.hstack(
-            person_line(row),
-            rx.badge(
-                row.status,
-                color_scheme=rx.match(row.status, *_STATUS_COLOR.items(), "gray"),
-                variant="soft",
-                class_name="capitalize",
-            ),
-            align="center",
-            width="100%",
-            wrap="wrap",
-        ),
+    status = rx.badge(
+        row.status,
+        color_scheme=rx.match(row.status, *_STATUS_COLOR.items(), "gray"),
+        variant="soft",
+        class_name="capitalize",
+    )
+    return row_card(
+        row,
+        status,
         rx.text(row.status_label, size="2", data_testid="status-label"),
         rx.text(
             rx.cond(row.direction == "incoming", "Request from ", "Your request to "),
@@ -159,53 +156,29 @@ def past_card(row: rx.Var[RequestRow]) -> rx.Component:
             color_scheme="gray",
         ),
         _steps(row),
-        width="100%",
-        data_testid="past-request",
+        test_id="past-request",
         data_status=row.status,
     )
 
 
 def decline_dialog() -> rx.Component:
     """Confirm a decline, with an optional reason the sender will see."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                "Decline the request from ", RequestActionsState.decline_name, "?"
-            ),
-            rx.text(RequestActionsState.decline_about, size="2", color_scheme="gray"),
-            rx.alert_dialog.description(
-                "They will see that you declined. A short reason helps them (optional).",
-                size="2",
-                padding_top="0.5em",
-            ),
-            rx.el.label("Reason (optional)", html_for="decline-reason", class_name="field-label"),
-            rx.text_area(
-                id="decline-reason",
-                value=RequestActionsState.decline_reason,
-                on_change=RequestActionsState.set_decline_reason,
-                max_length=models.REASON_MAX,
-                placeholder="e.g. Not enough time this quarter",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Keep request",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=RequestActionsState.close_decline,
-                    ),
-                ),
-                # Not an alert_dialog.action: its auto-close would race the decline.
-                rx.button(
-                    "Decline request",
-                    color_scheme="tomato",
-                    on_click=RequestActionsState.confirm_decline,
-                ),
-                justify="end",
-                spacing="3",
-                padding_top="1em",
-            ),
+    return confirm_dialog(
+        "Decline the request from " + RequestActionsState.decline_name + "?",
+        "They will see that you declined. A short reason helps them (optional).",
+        labelled_field(
+            "Reason (optional)",
+            "decline-reason",
+            area=True,
+            value=RequestActionsState.decline_reason,
+            on_change=RequestActionsState.set_decline_reason,
+            max_length=models.REASON_MAX,
+            placeholder="e.g. Not enough time this quarter",
         ),
+        detail=RequestActionsState.decline_about,
+        cancel="Keep request",
+        confirm="Decline request",
+        on_confirm=RequestActionsState.confirm_decline,
         open=RequestActionsState.decline_id != 0,
-        on_open_change=lambda _open: RequestActionsState.close_decline(),
+        on_close=RequestActionsState.close_decline,
     )

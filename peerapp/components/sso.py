@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.components.forms import error_callout
 from peerapp.oidc import START_PATH
 from peerapp.settings import oidc_settings
 from peerapp.state.sso import SsoState
@@ -17,16 +18,7 @@ def sso_error() -> rx.Component:
     """Why the last single sign-on did not sign this browser in, if it did not."""
     if oidc_settings() is None:
         return rx.fragment()
-    return rx.cond(
-        SsoState.error != "",
-        rx.callout(
-            SsoState.error,
-            icon="triangle-alert",
-            color_scheme="red",
-            role="alert",
-            width="100%",
-        ),
-    )
+    return error_callout(SsoState.error)
 
 
 def sso_button() -> rx.Component:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.components.forms import labelled_field
 from peerapp.components.layout import page_frame, peer_mentorship_off_notice, standing_summary
 from peerapp.components.people import directory_card
 from peerapp.services.directory import QUERY_MAX
@@ -13,10 +14,10 @@ from peerapp.state.directory import DirectoryState
 def _filters() -> rx.Component:
     return rx.flex(
         rx.box(
-            rx.el.label("Search peers", html_for="directory-search", class_name="field-label"),
-            rx.input(
+            labelled_field(
+                "Search peers",
+                "directory-search",
                 rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
-                id="directory-search",
                 placeholder="Name, job title, department or skill",
                 value=DirectoryState.query,
                 on_change=DirectoryState.set_query.debounce(250),
@@ -24,7 +25,6 @@ def _filters() -> rx.Component:
                 max_length=QUERY_MAX,
                 type="search",
                 size="3",
-                width="100%",
             ),
             flex="1",
             min_width="240px",

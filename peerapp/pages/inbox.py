@@ -11,7 +11,7 @@ from peerapp.components.requests import (
     incoming_card,
     outgoing_card,
     past_card,
-    person_line,
+    row_card,
 )
 from peerapp.state.live import InboxState
 from peerapp.state.rows import PeerRow
@@ -36,26 +36,22 @@ def _section(title: str, count, body: rx.Component, test_id: str) -> rx.Componen
     )
 
 
-def _listing(items, card, empty: str) -> rx.Component:
+def _listing(items, card, empty: str, key: str = "id") -> rx.Component:
+    """Cards keyed by row: a push that adds one row renders that card only."""
     return rx.cond(
         items.length() > 0,
-        rx.vstack(rx.foreach(items, card), width="100%"),
+        rx.vstack(
+            rx.foreach(items, lambda row: rx.fragment(card(row=row), key=getattr(row, key))),
+            width="100%",
+        ),
         _empty(empty),
     )
 
 
 @rx.memo
 def _peer_card(row: rx.Var[PeerRow]) -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            person_line(row),
-            rx.text("Peers since ", row.since, size="1", color_scheme="gray"),
-            align="center",
-            width="100%",
-            wrap="wrap",
-        ),
-        width="100%",
-        data_testid="peer",
+    return row_card(
+        row, rx.text("Peers since ", row.since, size="1", color_scheme="gray"), test_id="peer"
     )
 
 
@@ -73,7 +69,7 @@ def inbox_page() -> rx.Component:
                     InboxState.incoming_count,
                     _listing(
                         InboxState.incoming,
-                        lambda row: rx.fragment(incoming_card(row=row), key=row.id),
+                        incoming_card,
                         "No requests waiting for you. New ones appear here as they arrive.",
                     ),
                     "incoming",
@@ -83,7 +79,7 @@ def inbox_page() -> rx.Component:
                     InboxState.outgoing.length(),
                     _listing(
                         InboxState.outgoing,
-                        lambda row: rx.fragment(outgoing_card(row=row), key=row.id),
+                        outgoing_card,
                         "You have no requests waiting for an answer. Find a peer in the directory.",
                     ),
                     "outgoing",
@@ -94,8 +90,9 @@ def inbox_page() -> rx.Component:
                     rx.vstack(
                         _listing(
                             InboxState.peers,
-                            lambda row: rx.fragment(_peer_card(row=row), key=row.pairing_id),
+                            _peer_card,
                             "No peers yet. Accepted requests become pairings here.",
+                            key="pairing_id",
                         ),
                         rx.link("Manage your peers", href=routes.PEERS, size="2"),
                         width="100%",
@@ -105,11 +102,7 @@ def inbox_page() -> rx.Component:
                 _section(
                     "Past requests",
                     InboxState.history.length(),
-                    _listing(
-                        InboxState.history,
-                        lambda row: rx.fragment(past_card(row=row), key=row.id),
-                        "Nothing here yet.",
-                    ),
+                    _listing(InboxState.history, past_card, "Nothing here yet."),
                     "history",
                 ),
                 spacing="6",

@@ -5,27 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.forms import error_callout, labelled_field
 from peerapp.components.sso import sso_button, sso_error
 from peerapp.services.accounts import PASSWORD_MAX
 from peerapp.state.session import SessionState
-
-
-def _field(label: str, name: str, kind: str, autocomplete: str, max_len: int) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=name, class_name="field-label"),
-        rx.input(
-            id=name,
-            name=name,
-            type=kind,
-            required=True,
-            auto_complete=autocomplete,
-            max_length=max_len,
-            size="3",
-            width="100%",
-        ),
-        spacing="1",
-        width="100%",
-    )
 
 
 def login_page() -> rx.Component:
@@ -47,20 +30,25 @@ def login_page() -> rx.Component:
                             color_scheme="gray",
                             size="2",
                         ),
-                        rx.cond(
-                            SessionState.sign_in_error != "",
-                            rx.callout(
-                                SessionState.sign_in_error,
-                                icon="triangle-alert",
-                                color_scheme="red",
-                                role="alert",
-                                width="100%",
-                            ),
-                        ),
+                        error_callout(SessionState.sign_in_error),
                         sso_error(),
-                        _field("Email", "email", "email", "username", models.EMAIL_MAX),
-                        _field(
-                            "Password", "password", "password", "current-password", PASSWORD_MAX
+                        labelled_field(
+                            "Email",
+                            "email",
+                            type="email",
+                            required=True,
+                            auto_complete="username",
+                            max_length=models.EMAIL_MAX,
+                            size="3",
+                        ),
+                        labelled_field(
+                            "Password",
+                            "password",
+                            type="password",
+                            required=True,
+                            auto_complete="current-password",
+                            max_length=PASSWORD_MAX,
+                            size="3",
                         ),
                         rx.button("Sign in", type="submit", size="3", width="100%"),
                         sso_button(),

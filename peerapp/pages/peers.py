@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models, routes
+from peerapp.components.forms import confirm_dialog, labelled_field
 from peerapp.components.layout import page_frame, standing_summary
 from peerapp.components.people import tags
 from peerapp.state.live import InboxState
@@ -62,67 +63,36 @@ def _choice(value: str, label: str) -> rx.Component:
 
 
 def _end_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("End your pairing with ", PairingActionsState.ending_name, "?"),
-            rx.text(PairingActionsState.ending_about, size="2", color_scheme="gray"),
-            rx.alert_dialog.description(
-                "Your answers below are private: they are not shown to your peer.",
-                size="2",
-                padding_top="0.5em",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.el.fieldset(
-                        rx.el.legend("How did it go?", class_name="field-label"),
-                        rx.radio_group.root(
-                            rx.hstack(
-                                _choice("completed", "Completed"),
-                                _choice("not_a_fit", "Not a fit"),
-                                spacing="4",
-                            ),
-                            name="outcome",
-                            default_value="completed",
-                        ),
-                        class_name="plain-fieldset",
-                    ),
-                    rx.el.label(
-                        "Private feedback (optional)",
-                        html_for="end-feedback",
-                        class_name="field-label",
-                    ),
-                    rx.text_area(
-                        id="end-feedback",
-                        name="feedback",
-                        max_length=models.FEEDBACK_MAX,
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            "Keep pairing",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=PairingActionsState.close_end,
-                        ),
-                        rx.button(
-                            "End pairing",
-                            type="submit",
-                            color_scheme="tomato",
-                            loading=PairingActionsState.saving,
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    padding_top="0.75em",
+    return confirm_dialog(
+        "End your pairing with " + PairingActionsState.ending_name + "?",
+        "Your answers below are private: they are not shown to your peer.",
+        rx.el.fieldset(
+            rx.el.legend("How did it go?", class_name="field-label"),
+            rx.radio_group.root(
+                rx.hstack(
+                    _choice("completed", "Completed"),
+                    _choice("not_a_fit", "Not a fit"),
+                    spacing="4",
                 ),
-                on_submit=PairingActionsState.confirm_end,
+                name="outcome",
+                default_value="completed",
             ),
+            class_name="plain-fieldset",
         ),
+        labelled_field(
+            "Private feedback (optional)",
+            "end-feedback",
+            area=True,
+            name="feedback",
+            max_length=models.FEEDBACK_MAX,
+        ),
+        detail=PairingActionsState.ending_about,
+        cancel="Keep pairing",
+        confirm="End pairing",
+        on_submit=PairingActionsState.confirm_end,
+        loading=PairingActionsState.saving,
         open=PairingActionsState.ending_id != 0,
-        on_open_change=lambda _open: PairingActionsState.close_end(),
+        on_close=PairingActionsState.close_end,
     )
 
 

@@ -6,45 +6,29 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.components.account import account_security
+from peerapp.components.forms import (
+    error_callout,
+    labelled_choice,
+    labelled_field,
+    number_field,
+)
 from peerapp.components.layout import page_frame
 from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
 
 
 def _text_field(label: str, name: str, value, max_len: int, hint: str = "", area=False):
-    control = (
-        rx.text_area(
-            id=name, name=name, default_value=value, max_length=max_len, rows="4", width="100%"
-        )
-        if area
-        else rx.input(
-            id=name, name=name, default_value=value, max_length=max_len, size="2", width="100%"
-        )
-    )
-    return rx.vstack(
-        rx.el.label(label, html_for=name, class_name="field-label"),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        spacing="1",
-        width="100%",
+    """A profile detail, prefilled; the form sends it by name on Save."""
+    extra = {"rows": "4"} if area else {}
+    return labelled_field(
+        label, name, default_value=value, max_length=max_len, hint=hint, area=area, **extra
     )
 
 
 def _role(role: str, label: str, description: str, checked) -> rx.Component:
-    return rx.hstack(
-        rx.checkbox(
-            default_checked=checked,
-            name=f"role_{role}",
-            id=f"role-{role}",
-            aria_describedby=f"role-{role}-help",
-        ),
-        rx.vstack(
-            rx.el.label(label, html_for=f"role-{role}", class_name="field-label"),
-            rx.text(description, size="1", color_scheme="gray", id=f"role-{role}-help"),
-            spacing="0",
-        ),
-        align="start",
-        spacing="2",
+    box = f"role-{role}"
+    return labelled_choice(
+        rx.checkbox, box, label, description, default_checked=checked, name=f"role_{role}"
     )
 
 
@@ -53,49 +37,23 @@ def _peer_settings() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Peer mentorship", size="4", as_="h2"),
-            rx.vstack(
-                rx.el.label("Most peers at a time", html_for="capacity", class_name="field-label"),
-                rx.input(
-                    id="capacity",
-                    name="capacity",
-                    type="number",
-                    min=0,
-                    max=profiles.CAPACITY_MAX,
-                    step=1,
-                    default_value=ProfileState.capacity.to_string(),
-                    aria_describedby="capacity-help",
-                    width="8em",
-                ),
-                rx.text(
-                    "You have ",
-                    ProfileState.active_pairings,
-                    " active. 0 means you are not taking on peers for now.",
-                    id="capacity-help",
-                    size="1",
-                    color_scheme="gray",
-                ),
-                spacing="1",
+            number_field(
+                "Most peers at a time",
+                "capacity",
+                (0, profiles.CAPACITY_MAX),
+                "You have "
+                + ProfileState.active_pairings.to_string()
+                + " active. 0 means you are not taking on peers for now.",
+                default_value=ProfileState.capacity.to_string(),
             ),
-            rx.hstack(
-                rx.checkbox(
-                    default_checked=ProfileState.paused,
-                    name="paused",
-                    id="paused",
-                    aria_describedby="paused-help",
-                ),
-                rx.vstack(
-                    rx.el.label("Pause new requests", html_for="paused", class_name="field-label"),
-                    rx.text(
-                        "Nobody can send you a request while paused. Requests you already "
-                        "have stay open for you to answer.",
-                        id="paused-help",
-                        size="1",
-                        color_scheme="gray",
-                    ),
-                    spacing="0",
-                ),
-                align="start",
-                spacing="2",
+            labelled_choice(
+                rx.checkbox,
+                "paused",
+                "Pause new requests",
+                "Nobody can send you a request while paused. Requests you already "
+                "have stay open for you to answer.",
+                default_checked=ProfileState.paused,
+                name="paused",
             ),
             spacing="3",
             width="100%",
@@ -196,16 +154,7 @@ def profile_page() -> rx.Component:
                         width="100%",
                     ),
                     _peer_settings(),
-                    rx.cond(
-                        ProfileState.error != "",
-                        rx.callout(
-                            ProfileState.error,
-                            icon="triangle-alert",
-                            color_scheme="red",
-                            role="alert",
-                            width="100%",
-                        ),
-                    ),
+                    error_callout(ProfileState.error),
                     rx.button("Save profile", type="submit", loading=ProfileState.saving, size="3"),
                     spacing="4",
                     width="100%",

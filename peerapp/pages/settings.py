@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.components.forms import confirm_dialog, labelled_choice, number_field
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
 from peerapp.services import admin
@@ -12,53 +13,15 @@ from peerapp.state.settings import SettingsState
 
 
 def _confirm_disable() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Turn off peer mentorship?"),
-            rx.alert_dialog.description(
-                "Nobody will be able to send new peer requests, and every pending peer request "
-                "is cancelled (both people see why). Existing pairings stay.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.button(
-                    "Keep it on",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=SettingsState.cancel_save,
-                ),
-                rx.button(
-                    "Turn off and cancel requests",
-                    color_scheme="tomato",
-                    on_click=SettingsState.save,
-                ),
-                justify="end",
-                spacing="3",
-                padding_top="1em",
-            ),
-        ),
+    return confirm_dialog(
+        "Turn off peer mentorship?",
+        "Nobody will be able to send new peer requests, and every pending peer request "
+        "is cancelled (both people see why). Existing pairings stay.",
+        cancel="Keep it on",
+        confirm="Turn off and cancel requests",
+        on_confirm=SettingsState.save,
         open=SettingsState.confirm_disable_open,
-        on_open_change=lambda _open: SettingsState.cancel_save(),
-    )
-
-
-def _number(label, field_id, value, on_change, bounds, hint) -> rx.Component:
-    low, high = bounds
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="field-label"),
-        rx.input(
-            id=field_id,
-            type="number",
-            min=low,
-            max=high,
-            step=1,
-            value=value,
-            on_change=on_change,
-            aria_describedby=f"{field_id}-help",
-            width="8em",
-        ),
-        rx.text(hint, id=f"{field_id}-help", size="1", color_scheme="gray"),
-        spacing="1",
+        on_close=SettingsState.cancel_save,
     )
 
 
@@ -66,46 +29,34 @@ def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(InboxState.program_name, size="4", as_="h2"),
-            rx.hstack(
-                rx.switch(
-                    id="peer-mentorship",
-                    checked=SettingsState.peer_mentorship_enabled,
-                    on_change=SettingsState.set_peer_mentorship,
-                    aria_label="Peer mentorship",
-                    size="3",
-                ),
-                rx.vstack(
-                    rx.el.label(
-                        "Peer mentorship", html_for="peer-mentorship", class_name="field-label"
-                    ),
-                    rx.text(
-                        "Registered peers can find each other in the directory and send "
-                        "one-click peer requests. Turning it off cancels pending peer requests; "
-                        "existing pairings stay.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    spacing="1",
-                ),
-                align="start",
-                spacing="3",
+            labelled_choice(
+                rx.switch,
+                "peer-mentorship",
+                "Peer mentorship",
+                "Registered peers can find each other in the directory and send one-click "
+                "peer requests. Turning it off cancels pending peer requests; existing "
+                "pairings stay.",
+                checked=SettingsState.peer_mentorship_enabled,
+                on_change=SettingsState.set_peer_mentorship,
+                aria_label="Peer mentorship",
+                size="3",
             ),
             rx.grid(
-                _number(
+                number_field(
                     "Open requests per person",
                     "open-request-limit",
-                    SettingsState.open_request_limit,
-                    SettingsState.set_open_request_limit,
                     admin.OPEN_REQUEST_LIMIT_RANGE,
                     "How many unanswered requests one person may have out at once.",
+                    value=SettingsState.open_request_limit,
+                    on_change=SettingsState.set_open_request_limit,
                 ),
-                _number(
+                number_field(
                     "Days before a request expires",
                     "request-expiry-days",
-                    SettingsState.request_expiry_days,
-                    SettingsState.set_request_expiry_days,
                     admin.EXPIRY_DAYS_RANGE,
                     "Unanswered requests close after this many days. Applies to new requests.",
+                    value=SettingsState.request_expiry_days,
+                    on_change=SettingsState.set_request_expiry_days,
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",

@@ -1,0 +1,173 @@
+"""The one way to write a form piece: a labelled field, an error callout, a confirm dialog.
+
+Every form in the app uses these, so a field always has a real ``<label>``,
+its hint and error are read with it (``aria-describedby``), its length limit
+is the model's, and a refusal always looks and sounds the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+
+def labelled_field(
+    label: str,
+    field_id: str,
+    *slots: rx.Component,
+    max_length: int | None = None,
+    hint: str | rx.Var = "",
+    error: rx.Var[str] | None = None,
+    area: bool = False,
+    width: str = "100%",
+    **control: Any,
+) -> rx.Component:
+    """A ``<label>`` above an input (or a text area with ``area=True``).
+
+    ``max_length`` is the model's column limit, so the browser stops typing
+    where the database would refuse. ``hint`` (words or a string var) shows under
+    the control and is read with it; ``error`` (a string var) shows in red,
+    marks the control invalid and is read with it too. Everything else in
+    ``control`` (type, value, on_change, required, ...; ``name`` is the id unless
+    given) goes to the control,
+    ``width`` too (a number field is narrower than a name).
+    """
+    control.setdefault("name", field_id)  # what a form submits it as
+    has_hint = isinstance(hint, rx.Var) or hint != ""
+    described = [f"{field_id}-help"] if has_hint else []
+    if error is not None:
+        described.append(f"{field_id}-error")
+        control.setdefault("aria_invalid", rx.cond(error != "", "true", "false"))
+    if described:
+        control.setdefault("aria_describedby", " ".join(described))
+    if area:
+        widget = rx.text_area(id=field_id, max_length=max_length, width=width, **control)
+    else:
+        control.setdefault("size", "2")
+        widget = rx.input(*slots, id=field_id, max_length=max_length, width=width, **control)
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        widget,
+        rx.text(hint, id=f"{field_id}-help", size="1", color_scheme="gray")
+        if has_hint
+        else rx.fragment(),
+        # Always in the page, so aria-describedby never points at nothing.
+        rx.text(error, id=f"{field_id}-error", size="1", color_scheme="red", weight="medium")
+        if error is not None
+        else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
+
+
+def number_field(
+    label: str, field_id: str, bounds: tuple[int, int], hint: str | rx.Var, **control: Any
+) -> rx.Component:
+    """A whole number between ``bounds`` (the service's range), with its hint."""
+    low, high = bounds
+    return labelled_field(
+        label, field_id, type="number", min=low, max=high, step=1, hint=hint, width="8em", **control
+    )
+
+
+def labelled_choice(
+    control: Callable[..., rx.Component],
+    control_id: str,
+    label: str,
+    description: str | rx.Var,
+    **props: Any,
+) -> rx.Component:
+    """A checkbox or switch with its label and a description read with it."""
+    return rx.hstack(
+        control(id=control_id, aria_describedby=f"{control_id}-help", **props),
+        rx.vstack(
+            rx.el.label(label, html_for=control_id, class_name="field-label"),
+            rx.text(description, id=f"{control_id}-help", size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        align="start",
+        spacing="2",
+    )
+
+
+def error_callout(message: rx.Var[str]) -> rx.Component:
+    """A refusal in words, announced at once (``role="alert"``); nothing when empty."""
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            icon="triangle-alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+        ),
+    )
+
+
+def _footer(
+    cancel: str, confirm: str, on_confirm: Any, loading: rx.Var[bool] | None, submit: bool
+) -> rx.Component:
+    return rx.hstack(
+        # Radix focuses the Cancel button when the dialog opens (the safe choice)
+        # and closes the dialog with it, through ``on_open_change`` when controlled.
+        rx.alert_dialog.cancel(
+            rx.button(cancel, type="button", variant="soft", color_scheme="gray"),
+        ),
+        # Not an alert_dialog.action: its auto-close would race the handler.
+        rx.button(
+            confirm,
+            type="submit" if submit else "button",
+            color_scheme="tomato",
+            loading=loading,
+            on_click=None if submit else on_confirm,
+        ),
+        justify="end",
+        spacing="3",
+        padding_top="0.5em",
+        width="100%",
+    )
+
+
+def confirm_dialog(
+    title: str | rx.Var,
+    description: str,
+    *body: rx.Component,
+    cancel: str,
+    confirm: str,
+    on_confirm: Any = None,
+    detail: rx.Var | None = None,
+    trigger: rx.Component | None = None,
+    open: rx.Var[bool] | None = None,
+    on_close: Any = None,
+    on_submit: Any = None,
+    loading: rx.Var[bool] | None = None,
+) -> rx.Component:
+    """Ask before something that cannot be undone.
+
+    Either ``trigger`` (the dialog opens itself) or ``open`` + ``on_close`` (a
+    state var decides; Escape and Cancel call the handler ``on_close``).
+    ``detail`` is a grey line under the title (who it concerns); ``body`` sits
+    under the description. With ``on_submit`` the body and buttons form one
+    form and the confirm button submits it (``on_confirm`` is then unused).
+    """
+    buttons = _footer(cancel, confirm, on_confirm, loading, submit=on_submit is not None)
+    inner = rx.vstack(*body, buttons, spacing="3", padding_top="0.75em", width="100%")
+    if on_submit is not None:
+        inner = rx.form(inner, on_submit=on_submit, reset_on_submit=False)
+    content = rx.alert_dialog.content(
+        rx.alert_dialog.title(title),
+        rx.text(detail, size="2", color_scheme="gray") if detail is not None else rx.fragment(),
+        rx.alert_dialog.description(
+            description, size="2", padding_top="0.5em" if detail is not None else None
+        ),
+        inner,
+    )
+    if trigger is not None:
+        return rx.alert_dialog.root(rx.alert_dialog.trigger(trigger), content)
+    return rx.alert_dialog.root(
+        content,
+        open=open,
+        on_open_change=lambda _open: on_close(),
+    )
