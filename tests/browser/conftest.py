@@ -136,6 +136,11 @@ def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
         PEERAPP_PUBLIC_URL=f"http://127.0.0.1:{port}",
         # Only the app's own origin may open its WebSocket (see peerapp/settings.py).
         PEERAPP_ALLOWED_ORIGINS=f"http://127.0.0.1:{port},http://localhost:{port}",
+        # The raw-socket clients act far faster than a person (every event is
+        # followed by one or two sync events): a tab may send five times the
+        # default. A flood of a thousand at once is still mostly dropped.
+        PEERAPP_EVENTS_PER_SECOND_PER_TAB="100",
+        PEERAPP_EVENT_BURST_PER_TAB="300",
     )
     migrate(env)
     _seed(database_url)
