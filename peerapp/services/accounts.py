@@ -114,10 +114,12 @@ def create_employee(
     wanted_roles = parse_roles(roles)
     employee = Employee(
         email=address,
-        full_name=validation.text(full_name, "Full name", models.NAME_MAX, required=True),
-        job_title=validation.text(job_title, "Job title", models.TEXT_SHORT),
-        department=validation.text(department, "Department", models.TEXT_SHORT),
-        location=validation.text(location, "Location", models.TEXT_SHORT),
+        full_name=validation.text(
+            full_name, "Full name", models.NAME_MAX, required=True, one_line=True
+        ),
+        job_title=validation.text(job_title, "Job title", models.TEXT_SHORT, one_line=True),
+        department=validation.text(department, "Department", models.TEXT_SHORT, one_line=True),
+        location=validation.text(location, "Location", models.TEXT_SHORT, one_line=True),
         bio=validation.text(bio, "Bio", models.BIO_MAX),
         skills=validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         learning_goals=validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),

@@ -245,3 +245,25 @@ def test_cleaned_text_has_no_bidi_controls_and_cleaning_is_stable(value):
     assert not set(cleaned) & set(BIDI)
     assert not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in cleaned)
     assert validation.text(cleaned, "Text", 200, one_line=True) == cleaned
+
+
+def test_an_account_made_from_the_console_keeps_single_spaces_in_its_one_line_fields(db, program):
+    from peerapp.services import accounts
+
+    employee = accounts.create_employee(
+        db,
+        email="spaced.out@example.com",
+        full_name="Priya \n  Raman",
+        password="a sturdy password for tests 1",
+        job_title="Staff\tEngineer",
+        department="Platform  Team",
+        location=" Berlin ",
+        program_id=program.id,
+        roles={"peer"},
+    )
+    assert (employee.full_name, employee.job_title, employee.department, employee.location) == (
+        "Priya Raman",
+        "Staff Engineer",
+        "Platform Team",
+        "Berlin",
+    )
