@@ -234,20 +234,17 @@ def built_client_dir() -> Path:
 # --- what the state store keeps ---------------------------------------------------
 
 
-def pickled_without(*names: str):
-    """A ``__getstate__`` that stores the state without these fields' values.
+def pickled_as(transform: Callable[[Any, dict[str, Any]], dict[str, Any]]):
+    """A ``__getstate__`` that stores ``transform(state, fields)`` instead of the fields.
 
     Relies on: Reflex's Redis state manager (and its disk manager) storing a
     state with ``pickle``, which calls ``__getstate__``; ``BaseState.__getstate__``
-    returns the instance's own field dict (so it is copied, not changed). A
-    field left out comes back with its default when the state is loaded.
+    returns the instance's own field dict (so a copy is handed to ``transform``).
+    A field left out comes back with its default when the state is loaded.
     """
 
-    def __getstate__(self) -> dict[str, Any]:
-        fields = dict(rx.State.__getstate__(self))
-        for name in names:
-            fields.pop(name, None)
-        return fields
+    def __getstate__(self: Any) -> dict[str, Any]:
+        return transform(self, dict(rx.State.__getstate__(self)))
 
     return __getstate__
 

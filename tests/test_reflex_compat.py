@@ -81,18 +81,22 @@ def test_every_page_state_is_found_for_the_reset_at_sign_out():
 
 
 def test_the_stored_session_state_holds_no_token_only_its_digest():
+    """With Redis every event reloads the state: a page load's token must live on as its digest."""
+    from peerapp.services import accounts
+
     session = reflex_compat.state_outside_app(SessionState)
     token = "raw-session-token-that-signs-someone-in"
-    session.session_token = token
-    session._session_hash = "d" * 64
+    session.session_token = token  # as a page load sets it from the browser's storage
     stored = pickle.dumps(session)
     assert token.encode() not in stored
-    assert b"d" * 64 in stored
     loaded = pickle.loads(stored)
     assert loaded.session_token == ""
-    assert loaded._session_hash == "d" * 64
+    assert loaded._session_hash == accounts.session_digest(token)
+    assert loaded._session_sid == session.router.session.session_id
     # The live instance keeps its token for the rest of the event.
     assert session.session_token == token
+    # A state stored again without a token keeps the digest it had.
+    assert pickle.loads(pickle.dumps(loaded))._session_hash == loaded._session_hash
 
 
 def test_tabs_state_stays_in_memory_without_redis(monkeypatch):

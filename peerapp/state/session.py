@@ -55,7 +55,19 @@ class SessionState(rx.State):
     # The socket connection the digest was learned on.
     _session_sid: str = ""
 
-    __getstate__ = reflex_compat.pickled_without("session_token")
+    __getstate__ = reflex_compat.pickled_as(lambda state, fields: state._without_token(fields))
+
+    def _without_token(self, fields: dict) -> dict:
+        """What the state store keeps: the token's digest and connection, never the token.
+
+        A page load brings the browser's token; every later event of that
+        connection finds its digest here (with Redis each event reloads the state).
+        """
+        token = fields.pop("session_token", "")
+        if token:
+            fields["_session_hash"] = accounts.session_digest(token) or ""
+            fields["_session_sid"] = self.router.session.session_id
+        return fields
 
     def _session_key(self) -> accounts.SessionDigest | None:
         """What identifies this tab's sign-in on the server, if anything.
