@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import models, routes
-from peerapp.services import Refused, validation
+from peerapp import models
 from peerapp.services import requests as request_service
+from peerapp.services import validation
+from peerapp.state.actions import act
 from peerapp.state.live import InboxState, push_outcome
 from peerapp.state.rows import person_about
-from peerapp.state.session import current_viewer
 
 
 class RequestActionsState(rx.State):
@@ -21,30 +21,15 @@ class RequestActionsState(rx.State):
     decline_about: str = ""
     decline_reason: str = ""
 
-    async def _act(self, request_id, action, done_message: str):
-        if request_id in self.busy_ids:
-            return
-        # The buttons show that it is working (only valid ids are tracked, and
-        # taken off again below: the service checks whose request it is).
-        busy = validation.is_identifier(request_id)
-        if busy:
-            self.busy_ids = [*self.busy_ids, request_id]
-            yield
-        try:
-            # One database session for the sign-in check and the action.
-            with rx.session() as db:
-                viewer = await current_viewer(self, db)
-                if viewer is None:
-                    yield rx.redirect(routes.LOGIN)
-                    return
-                outcome = action(db, viewer.employee_id)
+    def _act(self, request_id: object, action, done_message: str):
+        """``action(db, me)`` on one request; its row shows it is working meanwhile."""
+
+        def work(db, viewer):
+            outcome = action(db, viewer.employee_id)
             push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
-            yield rx.toast.success(done_message)
-        except Refused as refusal:
-            yield rx.toast.error(refusal.message)
-        finally:
-            if busy:
-                self.busy_ids = [i for i in self.busy_ids if i != request_id]
+            return rx.toast.success(done_message)
+
+        return act(self, work, busy="busy_ids", busy_id=request_id)
 
     @rx.event
     async def accept(self, request_id: int):
