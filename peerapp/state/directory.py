@@ -9,6 +9,7 @@ import reflex as rx
 from peerapp.services import directory as directory_service
 from peerapp.services import requests as request_service
 from peerapp.services.directory import DirectoryEntry
+from peerapp.state import wording
 from peerapp.state.actions import act
 from peerapp.state.live import push_outcome
 
@@ -110,8 +111,8 @@ class DirectoryState(rx.State):
                 recipient_id=recipient_id,
             )
             push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
-            name = next((e.full_name for e in self.entries if e.id == recipient_id), "them")
-            return rx.toast.success(f"Request sent to {name}.")
+            name = next((e.full_name for e in self.entries if e.id == recipient_id), None)
+            return rx.toast.success(wording.request_sent(name))
 
         async for update in act(self, work, busy="sending_to", busy_id=recipient_id):
             yield update

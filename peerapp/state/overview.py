@@ -8,6 +8,7 @@ import reflex as rx
 
 from peerapp.clock import utcnow
 from peerapp.services import overview as overview_service
+from peerapp.state import wording
 from peerapp.state.actions import act
 
 
@@ -20,49 +21,14 @@ class FigureRow:
     detail: str = ""
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def _percent(value: int | None) -> str:
-    return "—" if value is None else f"{value}%"
-
-
 def now_rows(seen: overview_service.Overview) -> list[FigureRow]:
     """Who takes part, at this moment."""
-    paired = (
-        "no peers yet"
-        if seen.paired_percent is None
-        else f"{seen.paired_percent}% of peers, "
-        f"in {_plural(seen.active_pairings, 'active pairing', 'active pairings')}"
-    )
-    return [
-        FigureRow(
-            "Peers", str(seen.peers), f"{seen.paused_peers} paused" if seen.paused_peers else ""
-        ),
-        FigureRow("Peers with a partner", str(seen.peers_paired), paired),
-        FigureRow("Requests waiting for an answer", str(seen.pending_requests), ""),
-    ]
+    return [FigureRow(*figure) for figure in wording.figures_now(seen)]
 
 
 def recent_rows(seen: overview_service.Overview) -> list[FigureRow]:
     """What the requests of the window became, and the pairings it saw start and end."""
-    still_open = seen.sent - seen.answered - seen.withdrawn_or_cancelled
-    answers = (
-        "no answers yet"
-        if seen.acceptance_percent is None
-        else f"{seen.accepted} accepted, {seen.declined} declined, {seen.expired} expired"
-    )
-    return [
-        FigureRow("Requests sent", str(seen.sent), f"{still_open} still waiting"),
-        FigureRow("Accepted", _percent(seen.acceptance_percent), answers),
-        FigureRow("Withdrawn or cancelled", str(seen.withdrawn_or_cancelled), ""),
-        FigureRow(
-            "Pairings started",
-            str(seen.pairings_started),
-            f"{_plural(seen.pairings_ended, 'pairing', 'pairings')} ended",
-        ),
-    ]
+    return [FigureRow(*figure) for figure in wording.figures_recent(seen)]
 
 
 class ProgramOverviewState(rx.State):
@@ -87,7 +53,7 @@ class ProgramOverviewState(rx.State):
             self.now = now_rows(seen)
             self.recent = recent_rows(seen)
             self.window_days = seen.window_days
-            self.as_of = utcnow().strftime("%H:%M UTC")
+            self.as_of = wording.clock_time(utcnow())
             self.loaded = True
 
         return act(self, work, busy=busy, refused=self._show_nothing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.services import admin, programs
+from peerapp.state import wording
 from peerapp.state.actions import act
 from peerapp.state.live import push_inboxes, push_program
 
@@ -104,11 +105,7 @@ class SettingsState(rx.State):
             self._show(change.program)
             push_program(viewer.program_id)
             push_inboxes(viewer.program_id, change.affected_people, actor_id=viewer.employee_id)
-            cancelled = len(change.affected_people)
-            suffix = (
-                f" Pending requests were cancelled for {cancelled} people." if cancelled else ""
-            )
-            return rx.toast.success("Settings saved." + suffix)
+            return rx.toast.success(wording.settings_saved(len(change.affected_people)))
 
         async for update in act(self, work, busy="saving"):
             yield update
