@@ -89,9 +89,7 @@ def test_a_refusal_becomes_an_error_toast_and_inline_text(world):
     def work(_db, _viewer):
         raise Refused("Capacity must be a whole number.")
 
-    updates = run(
-        actions.act(state, work, busy="saving", refused=inline.append), state, "saving"
-    )
+    updates = run(actions.act(state, work, busy="saving", refused=inline.append), state, "saving")
     assert inline == ["Capacity must be a whole number."]
     assert '"error"' in updates[-1][0] and "Capacity must be a whole number." in updates[-1][0]
     assert state.saving is False

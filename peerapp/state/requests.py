@@ -21,12 +21,13 @@ class RequestActionsState(rx.State):
     decline_about: str = ""
     decline_reason: str = ""
 
-    def _act(self, request_id: object, action, done_message: str):
-        """``action(db, me)`` on one request; its row shows it is working meanwhile."""
+    def _act(self, service, request_id: object, done_message: str, **details):
+        """``service`` on one request, as the signed-in person; its row shows it working."""
 
         def work(db, viewer):
-            outcome = action(db, viewer.employee_id)
-            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
+            me = viewer.employee_id
+            outcome = service(db, request_id=request_id, actor_id=me, **details)
+            push_outcome(viewer.program_id, outcome, actor_id=me)
             return rx.toast.success(done_message)
 
         return act(self, work, busy="busy_ids", busy_id=request_id)
@@ -34,11 +35,8 @@ class RequestActionsState(rx.State):
     @rx.event
     async def accept(self, request_id: int):
         """Accept a request you received: you become peers."""
-        async for update in self._act(
-            request_id,
-            lambda db, me: request_service.accept_request(db, request_id=request_id, actor_id=me),
-            "Request accepted. You are now peers.",
-        ):
+        accepted = "Request accepted. You are now peers."
+        async for update in self._act(request_service.accept_request, request_id, accepted):
             yield update
 
     @rx.event
@@ -88,20 +86,13 @@ class RequestActionsState(rx.State):
         self.decline_id = 0
         self.decline_reason = ""
         async for update in self._act(
-            request_id,
-            lambda db, me: request_service.decline_request(
-                db, request_id=request_id, actor_id=me, reason=reason
-            ),
-            "Request declined.",
+            request_service.decline_request, request_id, "Request declined.", reason=reason
         ):
             yield update
 
     @rx.event
     async def withdraw(self, request_id: int):
         """Take back a request you sent."""
-        async for update in self._act(
-            request_id,
-            lambda db, me: request_service.withdraw_request(db, request_id=request_id, actor_id=me),
-            "Request withdrawn.",
-        ):
+        withdrawn = "Request withdrawn."
+        async for update in self._act(request_service.withdraw_request, request_id, withdrawn):
             yield update
