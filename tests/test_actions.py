@@ -12,6 +12,7 @@ import contextlib
 
 import pytest
 
+from peerapp.reflex_compat import state_outside_app
 from peerapp.services import Refused
 from peerapp.state import actions
 from peerapp.state.profile import ProfileState
@@ -60,7 +61,7 @@ def run(generator, state, var: str) -> list[tuple[str, object]]:
 
 def test_a_signed_out_tab_is_redirected_before_anything_runs_or_shows_busy(world):
     world.viewer = None
-    state = ProfileState(_reflex_internal_init=True)
+    state = state_outside_app(ProfileState)
     ran = []
     updates = run(actions.act(state, lambda db, v: ran.append(v), busy="saving"), state, "saving")
     assert len(updates) == 1 and '"/login"' in updates[0][0]
@@ -68,7 +69,7 @@ def test_a_signed_out_tab_is_redirected_before_anything_runs_or_shows_busy(world
 
 
 def test_the_busy_flag_shows_while_working_and_goes_with_the_result(world):
-    state = ProfileState(_reflex_internal_init=True)
+    state = state_outside_app(ProfileState)
     seen = []
 
     def work(db, viewer):
@@ -83,7 +84,7 @@ def test_the_busy_flag_shows_while_working_and_goes_with_the_result(world):
 
 
 def test_a_refusal_becomes_an_error_toast_and_inline_text(world):
-    state = ProfileState(_reflex_internal_init=True)
+    state = state_outside_app(ProfileState)
     inline = []
 
     def work(_db, _viewer):
@@ -96,7 +97,7 @@ def test_a_refusal_becomes_an_error_toast_and_inline_text(world):
 
 
 def test_other_errors_still_take_the_flag_off(world):
-    state = RequestActionsState(_reflex_internal_init=True)
+    state = state_outside_app(RequestActionsState)
 
     def work(_db, _viewer):
         raise RuntimeError("boom")
@@ -109,7 +110,7 @@ def test_other_errors_still_take_the_flag_off(world):
 @pytest.mark.parametrize("forged", [True, 0, -1, "5", 5.0, 10**30, None])
 def test_only_valid_ids_are_tracked_as_busy(world, forged):
     # True == 1: a bool must not mark (or match) request 1.
-    state = RequestActionsState(_reflex_internal_init=True)
+    state = state_outside_app(RequestActionsState)
     state.busy_ids = [1]
     ran = []
     run(
@@ -122,7 +123,7 @@ def test_only_valid_ids_are_tracked_as_busy(world, forged):
 
 
 def test_the_same_id_is_not_worked_on_twice(world):
-    state = RequestActionsState(_reflex_internal_init=True)
+    state = state_outside_app(RequestActionsState)
     state.busy_ids = [5]
     ran = []
     updates = run(
@@ -135,7 +136,7 @@ def test_the_same_id_is_not_worked_on_twice(world):
 
 
 def test_async_work_is_awaited(world):
-    state = ProfileState(_reflex_internal_init=True)
+    state = state_outside_app(ProfileState)
 
     async def work(_db, _viewer):
         await asyncio.sleep(0)
