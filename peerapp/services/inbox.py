@@ -1,4 +1,7 @@
-"""What one person's inbox shows: their requests both ways, with history, and their standing."""
+"""What one person's inbox shows: their requests both ways, with history, and their standing.
+
+Facts only (statuses, who acted, reasons, moments); ``state/wording.py`` words them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from peerapp.clock import utcnow
 from peerapp.models import Employee, PeerRequest, RequestStatus
 from peerapp.services import history, pairings, programs, standing
 
@@ -17,28 +19,16 @@ PENDING_LIMIT = 100
 HISTORY_LIMIT = 30
 PENDING = RequestStatus.PENDING.value
 
-_VERBS = {
-    RequestStatus.ACCEPTED.value: "Accepted",
-    RequestStatus.DECLINED.value: "Declined",
-    RequestStatus.WITHDRAWN.value: "Withdrawn",
-    RequestStatus.EXPIRED.value: "Expired",
-    RequestStatus.CANCELLED.value: "Cancelled",
-}
-
-
-@dataclass(frozen=True)
-class StepItem:
-    """One line of a request's history, worded for the viewer."""
-
-    at: datetime
-    text: str
-
 
 @dataclass(frozen=True)
 class RequestItem:
-    """A request seen from one side, with the other person's name."""
+    """A request seen from one side: what happened, who did it, why and when.
+
+    Facts only; ``state/wording.py`` words them for the viewer.
+    """
 
     id: int
+    viewer_id: int
     direction: str  # "incoming" or "outgoing"
     other_id: int
     other_name: str
@@ -46,12 +36,12 @@ class RequestItem:
     other_department: str
     message: str
     status: str
-    status_label: str
     created_at: datetime
+    expires_at: datetime | None
     closed_at: datetime | None
+    closed_by_id: int | None
     close_reason: str
-    expires_label: str
-    steps: list[StepItem]
+    steps: list[history.Step]
 
 
 @dataclass(frozen=True)
@@ -77,50 +67,6 @@ class Inbox:
     standing: Standing | None = None
 
 
-def expires_label(expires_at: datetime | None, now: datetime) -> str:
-    """'expires in 3 days', 'expires today' (nothing when there is no deadline)."""
-    if expires_at is None:
-        return ""
-    seconds = (expires_at - now).total_seconds()
-    if seconds <= 0:
-        return "expires now"
-    hours = seconds / 3600
-    if hours < 24:
-        return "expires today" if hours > 1 else "expires within the hour"
-    # Nearest whole day: a request sent a moment ago with 14 days reads "in 14 days".
-    days = max(1, round(hours / 24))
-    return "expires tomorrow" if days == 1 else f"expires in {days} days"
-
-
-def _who(actor_id: int | None, me: int, other: Employee) -> str:
-    if actor_id == me:
-        return "you"
-    return other.full_name if actor_id == other.id else "an admin"
-
-
-def describe(request: PeerRequest, me: int, other: Employee) -> str:
-    """Human wording of a request's state for the person ``me``."""
-    if request.status == PENDING:
-        return (
-            "Waiting for your answer"
-            if request.recipient_id == me
-            else (f"Waiting for {other.full_name}")
-        )
-    verb = _VERBS[request.status]
-    reason = f": {request.close_reason.rstrip('.')}" if request.close_reason else ""
-    if request.status in (RequestStatus.EXPIRED.value, RequestStatus.CANCELLED.value):
-        return f"{verb}{reason}"
-    return f"{verb} by {_who(request.closed_by_id, me, other)}{reason}"
-
-
-def _step_text(step: history.Step, me: int, other: Employee) -> str:
-    who = _who(step.actor_id, me, other) if step.actor_id is not None else "peerapp"
-    if step.from_status is None:
-        return f"Sent by {who}"
-    text = f"{_VERBS.get(step.to_status, step.to_status)} by {who}"
-    return f"{text}: {step.reason}" if step.reason else text
-
-
 def standing_of(db: Session, *, program_id: int, employee_id: int) -> Standing:
     """Open requests used and places left for one member."""
     program = programs.get_program(db, program_id)
@@ -137,15 +83,12 @@ def standing_of(db: Session, *, program_id: int, employee_id: int) -> Standing:
 
 
 def request_item(
-    request: PeerRequest,
-    other: Employee,
-    viewer_id: int,
-    steps: list[history.Step],
-    now: datetime,
+    request: PeerRequest, other: Employee, viewer_id: int, steps: list[history.Step]
 ) -> RequestItem:
     """One request as ``viewer_id`` sees it, ``other`` being the person on the other side."""
     return RequestItem(
         id=request.id,
+        viewer_id=viewer_id,
         direction="incoming" if request.recipient_id == viewer_id else "outgoing",
         other_id=other.id,
         other_name=other.full_name,
@@ -153,12 +96,12 @@ def request_item(
         other_department=other.department,
         message=request.message,
         status=request.status,
-        status_label=describe(request, viewer_id, other),
         created_at=request.created_at,
+        expires_at=request.expires_at,
         closed_at=request.closed_at,
+        closed_by_id=request.closed_by_id,
         close_reason=request.close_reason,
-        expires_label=expires_label(request.expires_at, now) if request.status == PENDING else "",
-        steps=[StepItem(step.at, _step_text(step, viewer_id, other)) for step in steps],
+        steps=list(steps),
     )
 
 
@@ -179,10 +122,9 @@ def sent_rows(
         to_status=PENDING,
         reason="",
     )
-    now = utcnow()
     return {
-        sender.id: request_item(request, recipient, sender.id, [sent], now),
-        recipient.id: request_item(request, sender, recipient.id, [sent], now),
+        sender.id: request_item(request, recipient, sender.id, [sent]),
+        recipient.id: request_item(request, sender, recipient.id, [sent]),
     }
 
 
@@ -216,10 +158,9 @@ def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
     ).all()
     everything = [*incoming, *outgoing, *closed]
     steps = history.steps_for(db, [request.id for request, _ in everything])
-    now = utcnow()
 
     def item(request: PeerRequest, person: Employee) -> RequestItem:
-        return request_item(request, person, employee_id, steps.get(request.id, []), now)
+        return request_item(request, person, employee_id, steps.get(request.id, []))
 
     return Inbox(
         incoming=[item(*row) for row in incoming],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import routes
-from peerapp.services import Refused, accounts
+from peerapp.services import accounts
+from peerapp.state.actions import act
 from peerapp.state.offload import with_password_pool
-from peerapp.state.session import SessionState, current_viewer
+from peerapp.state.session import SessionState
 
 
 def _change_password(**arguments: object) -> None:
@@ -26,15 +26,10 @@ class AccountState(rx.State):
     @rx.event
     async def change_password(self, form_data: dict):
         """Check the current password and the new one; end every other session."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            yield rx.redirect(routes.LOGIN)
-            return
         data = form_data if isinstance(form_data, dict) else {}
         session = await self.get_state(SessionState)
-        self.changing_password = True
-        yield
-        try:
+
+        async def work(_db, viewer):
             # Two password hashes: off the event loop (see peerapp/state/offload.py).
             await with_password_pool(
                 _change_password,
@@ -47,11 +42,12 @@ class AccountState(rx.State):
             self.password_error = ""
             self.password_form_key += 1
             session._after_sessions_ended(viewer.employee_id)
-            yield rx.toast.success(
+            return rx.toast.success(
                 "Password changed. You are signed out on your other devices and browsers."
             )
-        except Refused as refusal:
-            self.password_error = refusal.message
-            yield rx.toast.error(refusal.message)
-        finally:
-            self.changing_password = False
+
+        async for update in act(self, work, busy="changing_password", refused=self._refused):
+            yield update
+
+    def _refused(self, message: str) -> None:
+        self.password_error = message

@@ -31,6 +31,7 @@ from peerapp.models import Program
 from peerapp.services import channels, programs
 from peerapp.services import inbox as inbox_service
 from peerapp.services import requests as request_service
+from peerapp.state import wording
 from peerapp.state.rows import PeerRow, RequestRow, StandingRow
 
 logger = logging.getLogger(__name__)
@@ -73,12 +74,7 @@ class InboxState(rx.SharedState):
 
     def _apply_program(self, program: Program) -> None:
         if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
-            _announce(
-                self,
-                "Peer mentorship is open again."
-                if program.peer_mentorship_enabled
-                else "Peer mentorship was switched off by a program admin.",
-            )
+            _announce(self, wording.program_switched(program.peer_mentorship_enabled))
         _update(
             self,
             program_name=program.name,
@@ -108,23 +104,12 @@ class InboxState(rx.SharedState):
         )
         self._standing = box.standing
         if self.loaded:
-            news = [
-                f"New peer request from {row.other_name}"
-                for row in self.incoming
-                if row.id not in before_incoming
-            ]
-            news += [
-                f"Your request to {row.other_name}: {row.status_label}"
-                for row in self.history
-                if row.id in before_outgoing
-            ]
-            news += [
-                f"Request from {row.other_name}: {row.status_label}"
-                for row in self.history
-                if row.id in before_incoming and "by you" not in row.status_label
-            ]
+            news = wording.arrivals(
+                row.other_name for row in self.incoming if row.id not in before_incoming
+            )
+            news += wording.inbox_news(box.history, before_incoming, before_outgoing)
             if news:
-                _announce(self, ". ".join(news) + ".")
+                _announce(self, wording.announcement(news))
         if not self.loaded:
             self.loaded = True
 
@@ -144,7 +129,7 @@ class InboxState(rx.SharedState):
                 incoming_count=len(incoming),
                 incoming_from_ids=[seen.other_id for seen in incoming],
             )
-            _announce(self, f"New peer request from {row.other_name}.")
+            _announce(self, wording.new_request(row.other_name))
             return
         outgoing = [row, *self.outgoing][: inbox_service.PENDING_LIMIT]
         _update(self, outgoing=outgoing, outgoing_ids=[seen.other_id for seen in outgoing])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import routes
-from peerapp.services import Refused, pairings, validation
+from peerapp.services import pairings, validation
+from peerapp.state import wording
+from peerapp.state.actions import act
 from peerapp.state.live import InboxState, push_inboxes
 from peerapp.state.rows import person_about
-from peerapp.state.session import current_viewer
 
 
 class PairingActionsState(rx.State):
@@ -46,29 +46,23 @@ class PairingActionsState(rx.State):
     @rx.event
     async def confirm_end(self, form_data: dict):
         """End the pairing; outcome and feedback stay private to you."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            yield rx.redirect(routes.LOGIN)
-            return
         data = form_data if isinstance(form_data, dict) else {}
         pairing_id = self.ending_id
-        if not pairing_id:
-            return
-        self.saving = True
-        yield
-        try:
-            with rx.session() as db:
-                ended = pairings.end_pairing(
-                    db,
-                    pairing_id=pairing_id,
-                    actor_id=viewer.employee_id,
-                    outcome=data.get("outcome"),
-                    feedback=data.get("feedback", ""),
-                )
+
+        def work(db, viewer):
+            if not pairing_id:
+                return None
+            ended = pairings.end_pairing(
+                db,
+                pairing_id=pairing_id,
+                actor_id=viewer.employee_id,
+                outcome=data.get("outcome"),
+                feedback=data.get("feedback", ""),
+            )
             self.ending_id = 0
             push_inboxes(viewer.program_id, set(ended.people), actor_id=viewer.employee_id)
-            yield rx.toast.success(f"Pairing with {self.ending_name} ended.")
-        except Refused as refusal:
-            yield rx.toast.error(refusal.message)
-        finally:
-            self.saving = False
+            return rx.toast.success(wording.pairing_ended(self.ending_name))
+
+        # No dialog open: nothing to show working (the sign-in check still runs).
+        async for update in act(self, work, busy="saving" if pairing_id else ""):
+            yield update

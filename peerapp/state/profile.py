@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import routes
-from peerapp.services import Refused, profiles, programs
+from peerapp.services import profiles, programs
+from peerapp.state.actions import act
 from peerapp.state.live import push_inboxes
-from peerapp.state.session import current_viewer
 
 
 class ProfileState(rx.State):
@@ -73,54 +72,49 @@ class ProfileState(rx.State):
     @rx.event
     async def load(self):
         """on_load: the signed-in person's profile."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            return rx.redirect(routes.LOGIN)
-        self.error = ""
-        with rx.session() as db:
+
+        def work(db, viewer):
+            self.error = ""
             self._show(
                 profiles.get_profile(
                     db, program_id=viewer.program_id, employee_id=viewer.employee_id
                 )
             )
-        return None
+
+        async for update in act(self, work):
+            yield update
 
     @rx.event
     async def save(self, form_data: dict):
         """Save the form; the service validates every field."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            yield rx.redirect(routes.LOGIN)
-            return
         data = form_data if isinstance(form_data, dict) else {}
-        # An unticked checkbox is simply absent from the form data.
-        roles = [role for role in programs.ROLES if data.get(f"role_{role}") in ("on", True)]
-        self.saving = True
-        yield
-        try:
-            with rx.session() as db:
-                change = profiles.update_profile(
-                    db,
-                    program_id=viewer.program_id,
-                    actor_id=viewer.employee_id,
-                    full_name=data.get("full_name", ""),
-                    job_title=data.get("job_title", ""),
-                    department=data.get("department", ""),
-                    location=data.get("location", ""),
-                    bio=data.get("bio", ""),
-                    skills=data.get("skills", ""),
-                    learning_goals=data.get("learning_goals", ""),
-                    roles=roles,
-                    # As typed: the service reads it (ASCII digits, 0 to the maximum).
-                    capacity=data.get("capacity"),
-                    paused=data.get("paused") in ("on", True),
-                )
+
+        def work(db, viewer):
+            # An unticked checkbox is simply absent from the form data.
+            roles = [role for role in programs.ROLES if data.get(f"role_{role}") in ("on", True)]
+            change = profiles.update_profile(
+                db,
+                program_id=viewer.program_id,
+                actor_id=viewer.employee_id,
+                full_name=data.get("full_name", ""),
+                job_title=data.get("job_title", ""),
+                department=data.get("department", ""),
+                location=data.get("location", ""),
+                bio=data.get("bio", ""),
+                skills=data.get("skills", ""),
+                learning_goals=data.get("learning_goals", ""),
+                roles=roles,
+                # As typed: the service reads it (ASCII digits, 0 to the maximum).
+                capacity=data.get("capacity"),
+                paused=data.get("paused") in ("on", True),
+            )
             self._show(change.profile)
             self.error = ""
             push_inboxes(viewer.program_id, change.affected_people, actor_id=viewer.employee_id)
-            yield rx.toast.success("Profile saved.")
-        except Refused as refusal:
-            self.error = refusal.message
-            yield rx.toast.error(refusal.message)
-        finally:
-            self.saving = False
+            return rx.toast.success("Profile saved.")
+
+        async for update in act(self, work, busy="saving", refused=self._refused):
+            yield update
+
+    def _refused(self, message: str) -> None:
+        self.error = message

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import models, routes
-from peerapp.services import Refused, validation
+from peerapp import models
 from peerapp.services import requests as request_service
+from peerapp.services import validation
+from peerapp.state.actions import act
 from peerapp.state.live import InboxState, push_outcome
 from peerapp.state.rows import person_about
-from peerapp.state.session import current_viewer
 
 
 class RequestActionsState(rx.State):
@@ -21,39 +21,22 @@ class RequestActionsState(rx.State):
     decline_about: str = ""
     decline_reason: str = ""
 
-    async def _act(self, request_id, action, done_message: str):
-        if request_id in self.busy_ids:
-            return
-        # The buttons show that it is working (only valid ids are tracked, and
-        # taken off again below: the service checks whose request it is).
-        busy = validation.is_identifier(request_id)
-        if busy:
-            self.busy_ids = [*self.busy_ids, request_id]
-            yield
-        try:
-            # One database session for the sign-in check and the action.
-            with rx.session() as db:
-                viewer = await current_viewer(self, db)
-                if viewer is None:
-                    yield rx.redirect(routes.LOGIN)
-                    return
-                outcome = action(db, viewer.employee_id)
-            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
-            yield rx.toast.success(done_message)
-        except Refused as refusal:
-            yield rx.toast.error(refusal.message)
-        finally:
-            if busy:
-                self.busy_ids = [i for i in self.busy_ids if i != request_id]
+    def _act(self, service, request_id: object, done_message: str, **details):
+        """``service`` on one request, as the signed-in person; its row shows it working."""
+
+        def work(db, viewer):
+            me = viewer.employee_id
+            outcome = service(db, request_id=request_id, actor_id=me, **details)
+            push_outcome(viewer.program_id, outcome, actor_id=me)
+            return rx.toast.success(done_message)
+
+        return act(self, work, busy="busy_ids", busy_id=request_id)
 
     @rx.event
     async def accept(self, request_id: int):
         """Accept a request you received: you become peers."""
-        async for update in self._act(
-            request_id,
-            lambda db, me: request_service.accept_request(db, request_id=request_id, actor_id=me),
-            "Request accepted. You are now peers.",
-        ):
+        accepted = "Request accepted. You are now peers."
+        async for update in self._act(request_service.accept_request, request_id, accepted):
             yield update
 
     @rx.event
@@ -103,20 +86,13 @@ class RequestActionsState(rx.State):
         self.decline_id = 0
         self.decline_reason = ""
         async for update in self._act(
-            request_id,
-            lambda db, me: request_service.decline_request(
-                db, request_id=request_id, actor_id=me, reason=reason
-            ),
-            "Request declined.",
+            request_service.decline_request, request_id, "Request declined.", reason=reason
         ):
             yield update
 
     @rx.event
     async def withdraw(self, request_id: int):
         """Take back a request you sent."""
-        async for update in self._act(
-            request_id,
-            lambda db, me: request_service.withdraw_request(db, request_id=request_id, actor_id=me),
-            "Request withdrawn.",
-        ):
+        withdrawn = "Request withdrawn."
+        async for update in self._act(request_service.withdraw_request, request_id, withdrawn):
             yield update

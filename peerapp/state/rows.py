@@ -1,28 +1,18 @@
-"""Plain rows sent to the browser: only what a page shows, already formatted."""
+"""Plain rows sent to the browser: only what a page shows, worded by ``wording``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from peerapp.clock import utcnow
 from peerapp.services.inbox import RequestItem, Standing
 from peerapp.services.pairings import Peer
+from peerapp.state import wording
 
-
-def when(moment: datetime | None) -> str:
-    """A compact, unambiguous date for lists (UTC)."""
-    return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
-
-
-def person_about(title: str, department: str) -> str:
-    """What tells two people of the same name apart: job title and department.
-
-    Names are not unique, so every place that names a person shows this line
-    too; saying that neither is given is itself a difference.
-    """
-    return " · ".join(part for part in (title, department) if part) or (
-        "No job title or department given"
-    )
+# Importable from here as before.
+when = wording.when
+person_about = wording.person_about
 
 
 @dataclass
@@ -53,8 +43,8 @@ class RequestRow:
     steps: list[StepRow] = field(default_factory=list)
 
     @classmethod
-    def of(cls, item: RequestItem) -> RequestRow:
-        """Format a service item for display."""
+    def of(cls, item: RequestItem, now: datetime | None = None) -> RequestRow:
+        """Word a service item for display (its deadline as seen at ``now``)."""
         return cls(
             id=item.id,
             other_id=item.other_id,
@@ -64,12 +54,12 @@ class RequestRow:
             other_about=person_about(item.other_title, item.other_department),
             message=item.message,
             status=item.status,
-            status_label=item.status_label,
+            status_label=wording.request_status(item),
             sent=when(item.created_at),
             closed=when(item.closed_at),
             direction=item.direction,
-            expires_label=item.expires_label,
-            steps=[StepRow(when(step.at), step.text) for step in item.steps],
+            expires_label=wording.request_expires(item, now or utcnow()),
+            steps=[StepRow(when(step.at), wording.step(item, step)) for step in item.steps],
         )
 
 
@@ -121,11 +111,7 @@ class StandingRow:
         if item is None or not item.is_peer:
             return cls()
         return cls(
-            open_label=f"{item.open_requests} of {item.open_request_limit} open requests used",
-            places_label=(
-                f"You have {item.places_left} of {item.capacity} places left"
-                if item.capacity
-                else "You are not taking on peers (capacity 0)"
-            ),
+            open_label=wording.open_requests(item),
+            places_label=wording.places(item),
             paused=item.paused,
         )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp import routes
-from peerapp.services import Refused, admin, programs
+from peerapp.services import admin, programs
+from peerapp.state import wording
+from peerapp.state.actions import act
 from peerapp.state.live import push_inboxes, push_program
-from peerapp.state.session import current_viewer
 
 # Longer than any number the settings accept (the inputs are number fields).
 DRAFT_MAX = 6
@@ -27,16 +27,15 @@ class SettingsState(rx.State):
     @rx.event
     async def load(self):
         """on_load: only admins get the form."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            return rx.redirect(routes.LOGIN)
-        self.allowed = viewer.is_admin
-        if self.allowed:
-            with rx.session() as db:
-                program = programs.get_program(db, viewer.program_id)
-            self._show(program)
-        self.loaded = True
-        return None
+
+        def work(db, viewer):
+            self.allowed = viewer.is_admin
+            if self.allowed:
+                self._show(programs.get_program(db, viewer.program_id))
+            self.loaded = True
+
+        async for update in act(self, work):
+            yield update
 
     def _show(self, program) -> None:
         self.peer_mentorship_enabled = program.peer_mentorship_enabled
@@ -72,15 +71,16 @@ class SettingsState(rx.State):
     @rx.event
     async def request_save(self):
         """Turning peer mentorship off cancels requests, so it asks first."""
-        viewer = await current_viewer(self)
-        if viewer is None:
-            return rx.redirect(routes.LOGIN)
-        with rx.session() as db:
+
+        def work(db, viewer):
             current = programs.get_program(db, viewer.program_id).peer_mentorship_enabled
-        if current and not self.peer_mentorship_enabled:
-            self.confirm_disable_open = True
-            return None
-        return SettingsState.save
+            if current and not self.peer_mentorship_enabled:
+                self.confirm_disable_open = True
+                return None
+            return SettingsState.save
+
+        async for update in act(self, work):
+            yield update
 
     @rx.event
     def cancel_save(self):
@@ -91,32 +91,21 @@ class SettingsState(rx.State):
     async def save(self):
         """Save the settings; the service refuses anyone who is not an admin."""
         self.confirm_disable_open = False
-        viewer = await current_viewer(self)
-        if viewer is None:
-            yield rx.redirect(routes.LOGIN)
-            return
-        self.saving = True
-        yield
-        try:
-            with rx.session() as db:
-                change = admin.update_program_settings(
-                    db,
-                    actor_id=viewer.employee_id,
-                    program_id=viewer.program_id,
-                    peer_mentorship_enabled=self.peer_mentorship_enabled,
-                    # As typed: the service reads them once it knows the actor is an admin.
-                    open_request_limit=self.open_request_limit,
-                    request_expiry_days=self.request_expiry_days,
-                )
+
+        def work(db, viewer):
+            change = admin.update_program_settings(
+                db,
+                actor_id=viewer.employee_id,
+                program_id=viewer.program_id,
+                peer_mentorship_enabled=self.peer_mentorship_enabled,
+                # As typed: the service reads them once it knows the actor is an admin.
+                open_request_limit=self.open_request_limit,
+                request_expiry_days=self.request_expiry_days,
+            )
             self._show(change.program)
             push_program(viewer.program_id)
             push_inboxes(viewer.program_id, change.affected_people, actor_id=viewer.employee_id)
-            cancelled = len(change.affected_people)
-            suffix = (
-                f" Pending requests were cancelled for {cancelled} people." if cancelled else ""
-            )
-            yield rx.toast.success("Settings saved." + suffix)
-        except Refused as refusal:
-            yield rx.toast.error(refusal.message)
-        finally:
-            self.saving = False
+            return rx.toast.success(wording.settings_saved(len(change.affected_people)))
+
+        async for update in act(self, work, busy="saving"):
+            yield update

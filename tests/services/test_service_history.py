@@ -28,6 +28,7 @@ from sqlmodel import select
 from peerapp.clock import frozen_at
 from peerapp.models import RequestEvent
 from peerapp.services import Refused, admin, history, inbox, requests
+from peerapp.state import wording
 
 
 def test_sending_writes_the_first_event(db, program, people):
@@ -225,9 +226,15 @@ def test_inbox_steps_read_as_a_story(db, program, people):
     sent = send(db, program, alice, bob)
     act(db, "decline", sent.id, bob.id, reason="On leave")
     [mine] = inbox.load_inbox(db, program_id=program.id, employee_id=alice.id).history
-    assert [s.text for s in mine.steps] == ["Sent by you", "Declined by Bob Baker: On leave"]
+    assert [wording.step(mine, s) for s in mine.steps] == [
+        "Sent by you",
+        "Declined by Bob Baker: On leave",
+    ]
     [theirs] = inbox.load_inbox(db, program_id=program.id, employee_id=bob.id).history
-    assert [s.text for s in theirs.steps] == ["Sent by Alice Archer", "Declined by you: On leave"]
+    assert [wording.step(theirs, s) for s in theirs.steps] == [
+        "Sent by Alice Archer",
+        "Declined by you: On leave",
+    ]
 
 
 # ---------------------------------------------------------------- append-only in the database

@@ -11,6 +11,17 @@ from service_helpers import make_person, send
 from peerapp.clock import frozen_at
 from peerapp.models import RequestStatus
 from peerapp.services import admin, inbox, pairings, programs, requests
+from peerapp.state import wording
+
+
+def status(item: inbox.RequestItem) -> str:
+    """The status as the viewer reads it (the service returns facts; wording words them)."""
+    return wording.request_status(item)
+
+
+def texts(item: inbox.RequestItem) -> list[str]:
+    """The item's history, as the viewer reads it."""
+    return [wording.step(item, step) for step in item.steps]
 
 
 @pytest.fixture
@@ -106,14 +117,14 @@ def test_items_show_the_other_person_and_direction(db, program, world):
         "Bob Baker",
     )
     assert incoming.message == "Coffee?"
-    assert incoming.status_label == "Waiting for your answer"
+    assert status(incoming) == "Waiting for your answer"
     [outgoing] = box.outgoing
     assert (outgoing.direction, outgoing.other_id, outgoing.other_name) == (
         "outgoing",
         p["carol"].id,
         "Carol Cooper",
     )
-    assert outgoing.status_label.startswith("Waiting for Carol Cooper")
+    assert status(outgoing).startswith("Waiting for Carol Cooper")
 
     # Bob sees the same request as outgoing, naming Alice.
     bob_box = load(db, program, p["bob"])
@@ -143,24 +154,26 @@ def test_status_labels_name_who_closed_the_request(db, program, world):
     by_id = {i.id: i for i in load(db, program, p["alice"]).history}
 
     declined = by_id[r["declined_by_other"].id]
-    assert declined.status_label == "Declined by Dan Dyer: Parental leave until May"
+    # Facts from the service: who closed it and why; the words come from wording.
+    assert (declined.status, declined.closed_by_id) == ("declined", p["dan"].id)
+    assert status(declined) == "Declined by Dan Dyer: Parental leave until May"
     assert declined.close_reason == "Parental leave until May"
     assert declined.closed_at is not None
 
-    assert by_id[r["accepted_by_me"].id].status_label == "Accepted by you"
-    assert by_id[r["accepted_by_other"].id].status_label == "Accepted by Frank Ford"
-    assert by_id[r["withdrawn_by_me"].id].status_label == "Withdrawn by you"
-    assert by_id[r["declined_by_me"].id].status_label == "Declined by you"
+    assert status(by_id[r["accepted_by_me"].id]) == "Accepted by you"
+    assert status(by_id[r["accepted_by_other"].id]) == "Accepted by Frank Ford"
+    assert status(by_id[r["withdrawn_by_me"].id]) == "Withdrawn by you"
+    assert status(by_id[r["declined_by_me"].id]) == "Declined by you"
     assert by_id[r["declined_by_me"].id].close_reason == ""
 
     # The other side sees the mirror image.
     dan_view = {i.id: i for i in load(db, program, p["dan"]).history}
-    assert dan_view[r["declined_by_other"].id].status_label == (
+    assert status(dan_view[r["declined_by_other"].id]) == (
         "Declined by you: Parental leave until May"
     )
     assert dan_view[r["declined_by_other"].id].close_reason == "Parental leave until May"
     gina_view = {i.id: i for i in load(db, program, p["gina"]).history}
-    assert gina_view[r["withdrawn_by_me"].id].status_label == "Withdrawn by Alice Archer"
+    assert status(gina_view[r["withdrawn_by_me"].id]) == "Withdrawn by Alice Archer"
 
 
 def test_cancelled_requests_show_the_reason(db, program, world):
@@ -176,9 +189,10 @@ def test_cancelled_requests_show_the_reason(db, program, world):
     cancelled = [i for i in box.history if i.status == RequestStatus.CANCELLED.value]
     assert {i.id for i in cancelled} == {r["incoming"].id, r["outgoing"].id}
     for item in cancelled:
-        assert item.status_label == "Cancelled: " + admin.CANCELLED_BY_SETTINGS.rstrip(".")
+        assert status(item) == "Cancelled: " + admin.CANCELLED_BY_SETTINGS.rstrip(".")
         assert item.close_reason == admin.CANCELLED_BY_SETTINGS
-        assert item.expires_label == ""
+        assert item.expires_at is not None  # the deadline it had; nothing to show now
+        assert wording.request_expires(item, item.closed_at) == ""
     # Pairings survive the switch.
     assert {peer.other_id for peer in box.peers} == {p["eve"].id, p["frank"].id}
 
@@ -225,37 +239,29 @@ def test_pending_items_say_when_they_expire(db, program, world, elapsed, label):
     with frozen_at(START + elapsed):
         box = load(db, program, p["alice"])
     [incoming] = box.incoming
-    assert incoming.expires_label == label
-    assert all(item.expires_label == "" for item in box.history)
-
-
-def test_expires_label_edges():
-    now = START
-    assert inbox.expires_label(None, now) == ""
-    assert inbox.expires_label(now, now) == "expires now"
-    assert inbox.expires_label(now - timedelta(hours=1), now) == "expires now"
-    assert inbox.expires_label(now + timedelta(days=2, hours=5), now) == "expires in 2 days"
+    assert wording.request_expires(incoming, START + elapsed) == label
+    assert all(wording.request_expires(item, START + elapsed) == "" for item in box.history)
 
 
 def test_items_carry_their_steps_worded_for_the_viewer(db, program, world):
     p, r = world
     alice = {i.id: i for i in load(db, program, p["alice"]).history}
-    assert [s.text for s in alice[r["accepted_by_me"].id].steps] == [
+    assert texts(alice[r["accepted_by_me"].id]) == [
         "Sent by Eve Ellis",
         "Accepted by you",
     ]
-    assert [s.text for s in alice[r["declined_by_other"].id].steps] == [
+    assert texts(alice[r["declined_by_other"].id]) == [
         "Sent by you",
         "Declined by Dan Dyer: Parental leave until May",
     ]
-    assert [s.text for s in alice[r["withdrawn_by_me"].id].steps] == [
+    assert texts(alice[r["withdrawn_by_me"].id]) == [
         "Sent by you",
         "Withdrawn by you",
     ]
     steps = alice[r["accepted_by_me"].id].steps
     assert steps[0].at < steps[1].at
     [incoming] = load(db, program, p["alice"]).incoming
-    assert [s.text for s in incoming.steps] == ["Sent by Bob Baker"]
+    assert texts(incoming) == ["Sent by Bob Baker"]
 
 
 def test_cancellations_by_the_system_are_worded_as_such(db, program):
@@ -268,8 +274,8 @@ def test_cancellations_by_the_system_are_worded_as_such(db, program):
     requests.accept_request(db, request_id=chosen.id, actor_id=bob.id)
 
     [item] = [i for i in load(db, program, alice).history if i.id == waiting.id]
-    assert item.status_label == "Cancelled: Bob Baker has no places left for another peer"
-    assert item.steps[-1].text == (
+    assert status(item) == "Cancelled: Bob Baker has no places left for another peer"
+    assert texts(item)[-1] == (
         "Cancelled by peerapp: Bob Baker has no places left for another peer."
     )
 
@@ -302,8 +308,8 @@ def test_a_plain_send_carries_each_sides_row_exactly_as_their_inbox_shows_it(
     assert outcome.rows[p["carol"].id] == next(
         i for i in carol.incoming if i.id == outcome.request.id
     )
-    assert outcome.rows[p["carol"].id].steps[0].text == "Sent by Bob Baker"
-    assert outcome.rows[p["bob"].id].status_label == "Waiting for Carol Cooper"
+    assert texts(outcome.rows[p["carol"].id]) == ["Sent by Bob Baker"]
+    assert status(outcome.rows[p["bob"].id]) == "Waiting for Carol Cooper"
 
 
 def test_a_mutual_send_carries_no_rows_so_both_inboxes_are_reloaded(db, program, world):

@@ -35,6 +35,7 @@ from peerapp.clock import frozen_at
 from peerapp.db import make_engine
 from peerapp.models import Membership, Pairing, PeerRequest, Program, RequestStatus
 from peerapp.services import Refused, admin, history, inbox, programs, requests
+from peerapp.state import wording
 
 
 @pytest.fixture
@@ -402,8 +403,9 @@ def test_expired_request_reads_as_expired_in_both_inboxes(db, program, people):
             assert box.incoming == [] and box.outgoing == []
             [item] = box.history
             assert item.id == sent.id
-            assert item.status_label == "Expired: No answer within 14 days"
-            assert item.expires_label == ""
+            assert (item.status, item.closed_by_id) == (EXPIRED, None)
+            assert wording.request_status(item) == "Expired: No answer within 14 days"
+            assert wording.request_expires(item, T0 + timedelta(days=15)) == ""
 
 
 def test_an_expired_pair_can_start_over(db, program, people):
@@ -489,8 +491,9 @@ def test_admin_cancels_a_pending_request_with_a_reason(db, program, people):
             for i in inbox.load_inbox(db, program_id=program.id, employee_id=person.id).history
             if i.id == sent.id
         ]
-        assert item.status_label == "Cancelled: Reported as spam"
-        assert item.steps[-1].text == "Cancelled by an admin: Reported as spam"
+        assert (item.closed_by_id, item.steps[-1].actor_id) == (boss.id, boss.id)
+        assert wording.request_status(item) == "Cancelled: Reported as spam"
+        assert wording.step(item, item.steps[-1]) == "Cancelled by an admin: Reported as spam"
 
 
 @pytest.mark.parametrize("who", ["sender", "recipient", "peer", "inactive admin"])
