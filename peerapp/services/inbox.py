@@ -10,10 +10,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, PeerRequest, RequestStatus
 from peerapp.services import history, pairings, programs, standing
+from peerapp.services.sql import id_of
 
 PENDING_LIMIT = 100
 HISTORY_LIMIT = 30
@@ -87,10 +88,10 @@ def request_item(
 ) -> RequestItem:
     """One request as ``viewer_id`` sees it, ``other`` being the person on the other side."""
     return RequestItem(
-        id=request.id,
+        id=id_of(request),
         viewer_id=viewer_id,
         direction="incoming" if request.recipient_id == viewer_id else "outgoing",
-        other_id=other.id,
+        other_id=id_of(other),
         other_name=other.full_name,
         other_title=other.job_title,
         other_department=other.department,
@@ -114,7 +115,7 @@ def sent_rows(
     history step is its sending), so the live push needs no query.
     """
     sent = history.Step(
-        request_id=request.id,
+        request_id=id_of(request),
         at=request.created_at,
         actor_id=sender.id,
         actor_name=sender.full_name,
@@ -123,44 +124,46 @@ def sent_rows(
         reason="",
     )
     return {
-        sender.id: request_item(request, recipient, sender.id, [sent]),
-        recipient.id: request_item(request, sender, recipient.id, [sent]),
+        id_of(sender): request_item(request, recipient, id_of(sender), [sent]),
+        id_of(recipient): request_item(request, sender, id_of(recipient), [sent]),
     }
 
 
 def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
     """Pending requests both ways, recent closed ones, peers and standing (all bounded)."""
     other = aliased(Employee)
-    mine = sa.or_(PeerRequest.sender_id == employee_id, PeerRequest.recipient_id == employee_id)
+    mine = sa.or_(
+        col(PeerRequest.sender_id) == employee_id, col(PeerRequest.recipient_id) == employee_id
+    )
     other_side = sa.case(
-        (PeerRequest.sender_id == employee_id, PeerRequest.recipient_id),
-        else_=PeerRequest.sender_id,
+        (col(PeerRequest.sender_id) == employee_id, col(PeerRequest.recipient_id)),
+        else_=col(PeerRequest.sender_id),
     )
     base = (
         select(PeerRequest, other)
-        .join(other, other.id == other_side)
-        .where(PeerRequest.program_id == program_id, mine)
+        .join(other, col(other.id) == other_side)
+        .where(col(PeerRequest.program_id) == program_id, mine)
     )
     incoming = db.exec(
-        base.where(PeerRequest.status == PENDING, PeerRequest.recipient_id == employee_id)
-        .order_by(PeerRequest.created_at.desc(), PeerRequest.id.desc())
+        base.where(col(PeerRequest.status) == PENDING, col(PeerRequest.recipient_id) == employee_id)
+        .order_by(col(PeerRequest.created_at).desc(), col(PeerRequest.id).desc())
         .limit(PENDING_LIMIT)
     ).all()
     outgoing = db.exec(
-        base.where(PeerRequest.status == PENDING, PeerRequest.sender_id == employee_id)
-        .order_by(PeerRequest.created_at.desc(), PeerRequest.id.desc())
+        base.where(col(PeerRequest.status) == PENDING, col(PeerRequest.sender_id) == employee_id)
+        .order_by(col(PeerRequest.created_at).desc(), col(PeerRequest.id).desc())
         .limit(PENDING_LIMIT)
     ).all()
     closed = db.exec(
-        base.where(PeerRequest.status != PENDING)
-        .order_by(PeerRequest.closed_at.desc(), PeerRequest.id.desc())
+        base.where(col(PeerRequest.status) != PENDING)
+        .order_by(col(PeerRequest.closed_at).desc(), col(PeerRequest.id).desc())
         .limit(HISTORY_LIMIT)
     ).all()
     everything = [*incoming, *outgoing, *closed]
-    steps = history.steps_for(db, [request.id for request, _ in everything])
+    steps = history.steps_for(db, [id_of(request) for request, _ in everything])
 
     def item(request: PeerRequest, person: Employee) -> RequestItem:
-        return request_item(request, person, employee_id, steps.get(request.id, []))
+        return request_item(request, person, employee_id, steps.get(id_of(request), []))
 
     return Inbox(
         incoming=[item(*row) for row in incoming],
