@@ -36,9 +36,9 @@ from sqlmodel import Session, select
 
 from peerapp.db import make_engine
 from peerapp.models import Employee, Membership
-from peerapp.services import accounts
+from peerapp.services import sessions
 from peerapp.state.directory import DirectoryState
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 from peerapp.state.requests import RequestActionsState
 from peerapp.state.session import SessionState
 from tests.support import reflex_ws
@@ -126,7 +126,7 @@ def _open_sessions(database_url: str, count: int) -> tuple[list[Client], list[in
         clients = []
         for index in range(count):
             employee_id = peers[index % len(peers)]
-            token = accounts.start_session(db, employee_id, days=1)
+            token = sessions.start_session(db, employee_id, days=1)
             clients.append(Client(session_token=token, employee_id=employee_id))
         return clients, list(peers)
 

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "admin" if employee.is_admin else "account"
                 print(f"Created {kind} {employee.full_name} <{employee.email}>.")
             elif args.command == "expire-requests":
-                affected = closing.expire_due(db)
+                affected = closing.expire_due(db).told
                 print(f"Expired requests concerning {len(affected)} people.")
             elif args.command == "seed-demo":
                 if args.if_empty and not demo.is_empty(db):

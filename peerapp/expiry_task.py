@@ -25,7 +25,7 @@ async def expire_requests_periodically(app: rx.App) -> None:
     while True:
         try:
             with rx.session() as db:
-                affected = closing.expire_due(db)
+                affected = closing.expire_due(db).told
                 program_id = id_of(programs.default_program(db))
             if affected:
                 await refresh_inboxes(program_id, affected, app=app)

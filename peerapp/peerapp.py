@@ -10,14 +10,14 @@ from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
 from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
-from peerapp.pages.settings import settings_page
+from peerapp.pages.program_settings import program_settings_page
 from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
+from peerapp.state.program_settings import ProgramSettingsState
 from peerapp.state.session import SessionState
-from peerapp.state.settings import SettingsState
 from peerapp.state.sso import SsoState
 from peerapp.traffic import EventLimits
 
@@ -79,8 +79,8 @@ app.add_page(
     on_load=[SessionState.require_sign_in, ProfileState.load],
 )
 app.add_page(
-    settings_page,
+    program_settings_page,
     route=routes.SETTINGS,
     title="Program settings · peerapp",
-    on_load=[SessionState.require_sign_in, SettingsState.load, ProgramOverviewState.load],
+    on_load=[SessionState.require_sign_in, ProgramSettingsState.load, ProgramOverviewState.load],
 )

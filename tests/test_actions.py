@@ -15,19 +15,20 @@ import pytest
 from peerapp.reflex_compat import state_outside_app
 from peerapp.services import Refused
 from peerapp.state import actions
+from peerapp.state.identity import Viewer
 from peerapp.state.profile import ProfileState
 from peerapp.state.requests import RequestActionsState
-from peerapp.state.session import Viewer
 
 ME = Viewer(employee_id=7, program_id=1, full_name="Alex Morgan", is_admin=False)
 
 
 class FakeDb:
     def __init__(self):
-        self.commits = 0
+        self.info = {}
+        self.ended = 0
 
-    def commit(self):
-        self.commits += 1
+    def rollback(self):
+        self.ended += 1
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_the_busy_flag_shows_while_working_and_goes_with_the_result(world):
     assert updates == [("None", True), ("done", False)]
     assert seen == [(world.db, ME, True)]
     # The check's transaction ended before the busy delta went out.
-    assert world.db.commits == 1
+    assert world.db.ended == 1
 
 
 def test_a_refusal_becomes_an_error_toast_and_inline_text(world):
@@ -144,4 +145,4 @@ def test_async_work_is_awaited(world):
 
     assert run(actions.act(state, work), state, "saving") == [("hashed", False)]
     # Nothing shown busy: the check's transaction simply goes on into the work.
-    assert world.db.commits == 0
+    assert world.db.ended == 0

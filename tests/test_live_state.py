@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from peerapp.reflex_compat import state_outside_app
-from peerapp.services.inbox import Standing
-from peerapp.state.live import InboxState
-from peerapp.state.rows import RequestRow, StandingRow
+from peerapp.services.inbox import Usage
+from peerapp.state.inbox import InboxState
+from peerapp.state.rows import RequestRow, UsageRow
 
 
 def _channel(**values) -> InboxState:
@@ -36,14 +36,14 @@ def test_an_arriving_request_goes_on_top_and_is_announced():
 
 
 def test_a_sent_request_updates_the_outgoing_list_and_the_open_request_count():
-    numbers = Standing(
+    numbers = Usage(
         open_requests=1, open_request_limit=5, capacity=3, places_left=2, paused=False, is_peer=True
     )
-    inbox = _channel(outgoing=[_row(1, 7, "outgoing")], _standing=numbers)
+    inbox = _channel(outgoing=[_row(1, 7, "outgoing")], _usage=numbers)
     inbox._add_sent(_row(2, 9, "outgoing", "Sam Okafor"))
     assert [row.id for row in inbox.outgoing] == [2, 1]
     assert inbox.outgoing_ids == [9, 7]
-    assert inbox.standing == StandingRow(
+    assert inbox.usage == UsageRow(
         open_label="2 of 5 open requests used",
         places_label="You have 2 of 3 places left",
         paused=False,

@@ -55,3 +55,24 @@ def test_reflex_internals_are_imported_only_in_reflex_compat():
         for match in _REFLEX_INTERNALS.finditer(path.read_text())
     ]
     assert not found, "go through peerapp/reflex_compat.py instead:\n" + "\n".join(found)
+
+
+# Committing or rolling back: services/unit.py owns both (services/unit.py's docstring).
+_TRANSACTION_END = re.compile(r"\.(commit|rollback)\(\)")
+
+
+def test_only_the_unit_of_work_ends_transactions():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "peerapp").rglob("*.py"))
+        if path != ROOT / "peerapp" / "services" / "unit.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if _TRANSACTION_END.search(line)
+    ]
+    assert not found, "use services.unit (unit_of_work, end_reads):\n" + "\n".join(found)
+
+
+def test_the_check_sees_a_commit():
+    assert _TRANSACTION_END.search("    db.commit()")
+    assert _TRANSACTION_END.search("session.rollback()")
+    assert not _TRANSACTION_END.search("with unit_of_work(db):")

@@ -20,7 +20,7 @@ import reflex as rx
 import reflex_base
 
 from peerapp import log_limits, reflex_compat
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState, _page_states
 
 
@@ -82,7 +82,7 @@ def test_every_page_state_is_found_for_the_reset_at_sign_out():
 
 def test_the_stored_session_state_holds_no_token_only_its_digest():
     """With Redis every event reloads the state: a page load's token must live on as its digest."""
-    from peerapp.services import accounts
+    from peerapp.services import sessions
 
     session = reflex_compat.state_outside_app(SessionState)
     token = "raw-session-token-that-signs-someone-in"
@@ -91,7 +91,7 @@ def test_the_stored_session_state_holds_no_token_only_its_digest():
     assert token.encode() not in stored
     loaded = pickle.loads(stored)
     assert loaded.session_token == ""
-    assert loaded._session_hash == accounts.session_digest(token)
+    assert loaded._session_hash == sessions.session_digest(token)
     assert loaded._session_sid == session.router.session.session_id
     # The live instance keeps its token for the rest of the event.
     assert session.session_token == token

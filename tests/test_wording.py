@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from peerapp.services.history import Step
-from peerapp.services.inbox import RequestItem, Standing
+from peerapp.services.inbox import RequestItem, Usage
 from peerapp.state import wording
-from peerapp.state.rows import RequestRow, StandingRow
+from peerapp.state.rows import RequestRow, UsageRow
 
 ME, BOB, ADMIN = 1, 2, 9
 T0 = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
@@ -131,10 +131,10 @@ def test_rows_carry_the_words_for_the_browser():
 
 
 def test_standing():
-    numbers = Standing(
+    numbers = Usage(
         open_requests=2, open_request_limit=5, capacity=3, places_left=1, paused=True, is_peer=True
     )
-    assert StandingRow.of(numbers) == StandingRow(
+    assert UsageRow.of(numbers) == UsageRow(
         open_label="2 of 5 open requests used",
         places_label="You have 1 of 3 places left",
         paused=True,
@@ -142,7 +142,7 @@ def test_standing():
     assert wording.places(dataclasses.replace(numbers, capacity=0)) == (
         "You are not taking on peers (capacity 0)"
     )
-    assert StandingRow.of(dataclasses.replace(numbers, is_peer=False)) == StandingRow()
+    assert UsageRow.of(dataclasses.replace(numbers, is_peer=False)) == UsageRow()
 
 
 def test_toasts_that_carry_facts():

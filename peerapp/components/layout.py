@@ -8,7 +8,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
 
 
@@ -224,16 +224,16 @@ def peer_mentorship_off_notice() -> rx.Component:
     )
 
 
-def standing_summary() -> rx.Component:
+def usage_summary() -> rx.Component:
     """'2 of 5 open requests used · You have 1 of 3 places left' for peers."""
-    standing = InboxState.standing
+    usage = InboxState.usage
     return rx.cond(
-        standing.open_label != "",
+        usage.open_label != "",
         rx.hstack(
-            rx.badge(standing.open_label, variant="surface", color_scheme="gray", size="2"),
-            rx.badge(standing.places_label, variant="surface", color_scheme="gray", size="2"),
+            rx.badge(usage.open_label, variant="surface", color_scheme="gray", size="2"),
+            rx.badge(usage.places_label, variant="surface", color_scheme="gray", size="2"),
             rx.cond(
-                standing.paused,
+                usage.paused,
                 rx.badge(
                     "You are paused: nobody can send you new requests",
                     color_scheme="amber",
@@ -243,6 +243,6 @@ def standing_summary() -> rx.Component:
             ),
             spacing="2",
             wrap="wrap",
-            data_testid="standing",
+            data_testid="usage",
         ),
     )

@@ -13,7 +13,7 @@ import reflex as rx
 
 from peerapp import reflex_compat
 from peerapp.reflex_compat import TOAST
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 
 # News older than this when a tab first sees it is not toasted (already seen elsewhere).
 FRESH_MS = 8000

@@ -6,7 +6,7 @@ import reflex as rx
 
 from peerapp.services.directory import DirectoryEntry
 from peerapp.state.directory import DirectoryState
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 
 
 def tags(label: str, items, color: str) -> rx.Component:

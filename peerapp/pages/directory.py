@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.components.forms import labelled_field
-from peerapp.components.layout import page_frame, peer_mentorship_off_notice, standing_summary
+from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
 from peerapp.components.people import directory_card
 from peerapp.services.directory import QUERY_MAX
 from peerapp.state.directory import DirectoryState
@@ -128,7 +128,7 @@ def directory_page() -> rx.Component:
     return page_frame(
         "Peer directory",
         peer_mentorship_off_notice(),
-        standing_summary(),
+        usage_summary(),
         _filters(),
         _results(),
         subtitle=rx.text(

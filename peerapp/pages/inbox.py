@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.components.layout import page_frame, peer_mentorship_off_notice, standing_summary
+from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
 from peerapp.components.requests import (
     decline_dialog,
     incoming_card,
@@ -13,7 +13,7 @@ from peerapp.components.requests import (
     past_card,
     row_card,
 )
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 from peerapp.state.rows import PeerRow
 
 
@@ -60,7 +60,7 @@ def inbox_page() -> rx.Component:
     return page_frame(
         "Inbox",
         peer_mentorship_off_notice(),
-        standing_summary(),
+        usage_summary(),
         rx.cond(
             InboxState.loaded,
             rx.vstack(

@@ -6,9 +6,9 @@ import reflex as rx
 
 from peerapp import models, routes
 from peerapp.components.forms import confirm_dialog, labelled_field
-from peerapp.components.layout import page_frame, standing_summary
+from peerapp.components.layout import page_frame, usage_summary
 from peerapp.components.people import tags
-from peerapp.state.live import InboxState
+from peerapp.state.inbox import InboxState
 from peerapp.state.pairings import PairingActionsState
 
 
@@ -100,7 +100,7 @@ def peers_page() -> rx.Component:
     """Active pairings, live from the inbox channel."""
     return page_frame(
         "My peers",
-        standing_summary(),
+        usage_summary(),
         rx.cond(
             InboxState.loaded,
             rx.cond(

@@ -1,12 +1,8 @@
-"""Accounts, passwords and signed-in sessions."""
+"""Accounts and passwords: creating employees, signing in, changing a password."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 import threading
-from datetime import timedelta
 
 import sqlalchemy as sa
 from pwdlib import PasswordHash
@@ -14,12 +10,13 @@ from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from peerapp import models, settings
-from peerapp.clock import utcnow
-from peerapp.models import Employee, Program, UserSession
-from peerapp.services import programs, throttle, validation
+from peerapp.models import Employee
+from peerapp.services import throttle, validation
 from peerapp.services.errors import Refused
 from peerapp.services.programs import parse_roles, set_roles
+from peerapp.services.sessions import end_session, resolve_session, revoke_sessions, start_session
 from peerapp.services.sql import id_of, rows_changed
+from peerapp.services.unit import end_reads, unit_of_work
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
@@ -126,11 +123,11 @@ def create_employee(
         is_admin=bool(is_admin),
         password_hash=password_hash,
     )
-    db.add(employee)
-    db.flush()
-    if program_id is not None:
-        set_roles(db, program_id=program_id, employee_id=id_of(employee), roles=wanted_roles)
-    db.commit()
+    with unit_of_work(db):
+        db.add(employee)
+        db.flush()
+        if program_id is not None:
+            set_roles(db, program_id=program_id, employee_id=id_of(employee), roles=wanted_roles)
     db.refresh(employee)
     return employee
 
@@ -143,7 +140,7 @@ def authenticate(db: Session, email: object, password: object) -> Employee | Non
     lock (see peerapp/db.py) that every other request would wait for.
     """
     if not isinstance(email, str) or not isinstance(password, str) or len(password) > PASSWORD_MAX:
-        db.rollback()
+        end_reads(db)
         verify_password("x", None)
         return None
     row = db.exec(
@@ -151,7 +148,7 @@ def authenticate(db: Session, email: object, password: object) -> Employee | Non
             col(Employee.email) == email.strip().lower()
         )
     ).first()
-    db.rollback()
+    end_reads(db)
     if row is None:
         verify_password(password, None)
         return None
@@ -159,115 +156,6 @@ def authenticate(db: Session, email: object, password: object) -> Employee | Non
     if not verify_password(password, password_hash) or not is_active:
         return None
     return db.get(Employee, employee_id)
-
-
-class SessionDigest(str):
-    """The SHA-256 of a session token, standing in for the token on the server.
-
-    The server keeps this between events instead of the token itself (a copy of
-    the server's state cannot be replayed as a sign-in). Every function here that
-    takes a ``token`` also takes one of these. It is never built from browser
-    input except through ``session_digest``.
-    """
-
-    __slots__ = ()
-
-
-_DIGEST = re.compile(r"[0-9a-f]{64}")
-
-
-def session_digest(token: object) -> SessionDigest | None:
-    """The digest standing for a token a browser sent, or None when it cannot be one."""
-    if not isinstance(token, str) or not _valid_token(token):
-        return None
-    if isinstance(token, SessionDigest):
-        return token
-    return SessionDigest(_digest(token))
-
-
-def _digest(token: str) -> str:
-    if isinstance(token, SessionDigest):
-        return str(token)
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def start_session(db: Session, employee_id: int, days: int = 30) -> str:
-    """Open a session; returns the secret token for the browser (stored hashed)."""
-    token = secrets.token_urlsafe(32)
-    db.add(
-        UserSession(
-            token_hash=_digest(token),
-            employee_id=employee_id,
-            expires_at=utcnow() + timedelta(days=days),
-        )
-    )
-    db.commit()
-    return token
-
-
-def _live(key: SessionDigest) -> sa.ColumnElement[bool]:
-    """A live session with this digest, of an active employee (UserSession joined)."""
-    return sa.and_(
-        col(UserSession.employee_id) == col(Employee.id),
-        col(UserSession.token_hash) == str(key),
-        col(UserSession.revoked_at).is_(None),
-        col(UserSession.expires_at) > utcnow(),
-        col(Employee.is_active).is_(True),
-    )
-
-
-def _valid_token(token: object) -> bool:
-    if isinstance(token, SessionDigest):
-        return _DIGEST.fullmatch(token) is not None
-    return isinstance(token, str) and bool(token) and len(token) <= 128
-
-
-def resolve_session(db: Session, token: object) -> Employee | None:
-    """The active employee a live session token belongs to, else None."""
-    key = session_digest(token)
-    if key is None:
-        return None
-    return db.exec(select(Employee).join(UserSession, _live(key))).first()
-
-
-def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, int] | None:
-    """The session's active employee and the default program's id, in one query.
-
-    Every event a signed-in tab sends checks its session; reading the program
-    in the same round trip halves that cost.
-    """
-    key = session_digest(token)
-    if key is None:
-        return None
-    program_id = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
-    row = db.exec(select(Employee, program_id).join(UserSession, _live(key))).first()
-    if row is None:
-        return None
-    employee, found = row
-    return employee, found if found is not None else id_of(programs.default_program(db))
-
-
-def session_owner(db: Session, token: object) -> int | None:
-    """Whose session this token was (ended or not), else None."""
-    key = session_digest(token)
-    if key is None:
-        return None
-    return db.exec(
-        select(col(UserSession.employee_id)).where(col(UserSession.token_hash) == str(key))
-    ).first()
-
-
-def end_session(db: Session, token: object) -> None:
-    """Revoke a session token; unknown tokens are ignored."""
-    if not isinstance(token, str) or not token:
-        return
-    session_row = db.exec(
-        select(UserSession).where(col(UserSession.token_hash) == _digest(token))
-    ).first()
-    if session_row is not None and session_row.revoked_at is None:
-        session_row.revoked_at = utcnow()
-        db.add(session_row)
-        db.commit()
 
 
 def sign_in(
@@ -289,35 +177,15 @@ def sign_in(
     if throttle.is_throttled(db, email=email, client=client):
         raise Refused(throttle.SIGN_IN_REFUSED)
     employee = authenticate(db, email, password)
-    throttle.record(db, email=email, client=client, succeeded=employee is not None)
+    # One transaction: the attempt is remembered, and a success rotates the session.
+    with unit_of_work(db):
+        throttle.record(db, email=email, client=client, succeeded=employee is not None)
+        if employee is not None:
+            end_session(db, previous_token)
+            token = start_session(db, id_of(employee), days=days)
     if employee is None:
         raise Refused(throttle.SIGN_IN_REFUSED)
-    end_session(db, previous_token)
-    return start_session(db, id_of(employee), days=days)
-
-
-def revoke_sessions(db: Session, employee_id: int, *, keep_token: object = None) -> int:
-    """Revoke every live session of a person except ``keep_token``'s (no commit).
-
-    Returns how many sessions were revoked.
-    """
-    condition = sa.and_(
-        col(UserSession.employee_id) == employee_id,
-        col(UserSession.revoked_at).is_(None),
-    )
-    if isinstance(keep_token, str) and keep_token:
-        condition = sa.and_(condition, col(UserSession.token_hash) != _digest(keep_token))
-    return rows_changed(db, sa.update(UserSession).where(condition).values(revoked_at=utcnow()))
-
-
-def sign_out_everywhere(db: Session, token: object) -> int:
-    """Revoke every session of the person this token signs in, this one included."""
-    employee = resolve_session(db, token)
-    if employee is None:
-        raise Refused("You are signed out already.")
-    count = revoke_sessions(db, id_of(employee))
-    db.commit()
-    return count
+    return token
 
 
 def change_password(
@@ -343,7 +211,7 @@ def change_password(
         raise Refused("Too many wrong passwords. Try again in a few minutes.")
     employee_id, email, full_name = id_of(employee), employee.email, employee.full_name
     stored_hash = employee.password_hash
-    db.rollback()  # no transaction (SQLite: the write lock) held while hashing
+    end_reads(db)  # no transaction (SQLite: the write lock) held while hashing
     right = (
         len(current_password) <= PASSWORD_MAX
         and stored_hash is not None
@@ -359,16 +227,15 @@ def change_password(
         raise Refused("The new password is the same as the current one. Choose a different one.")
     new_hash = hash_password(new)
     # Only if nothing changed meanwhile: a session ended or a password changed elsewhere.
-    if resolve_session(db, token) is None:
-        raise Refused("Your session has ended. Sign in again to change your password.")
-    changed = rows_changed(
-        db,
-        sa.update(Employee)
-        .where(col(Employee.id) == employee_id, col(Employee.password_hash) == stored_hash)
-        .values(password_hash=new_hash),
-    )
-    if not changed:
-        db.rollback()
-        raise Refused("Your password was changed meanwhile. Reload the page and try again.")
-    revoke_sessions(db, employee_id, keep_token=token)
-    db.commit()
+    with unit_of_work(db):
+        if resolve_session(db, token) is None:
+            raise Refused("Your session has ended. Sign in again to change your password.")
+        changed = rows_changed(
+            db,
+            sa.update(Employee)
+            .where(col(Employee.id) == employee_id, col(Employee.password_hash) == stored_hash)
+            .values(password_hash=new_hash),
+        )
+        if not changed:
+            raise Refused("Your password was changed meanwhile. Reload the page and try again.")
+        revoke_sessions(db, employee_id, keep_token=token)

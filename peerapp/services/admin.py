@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from peerapp.models import Employee, Program
-from peerapp.services import accounts, closing, programs, validation
+from peerapp.services import closing, programs, sessions, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
+from peerapp.services.unit import Change, unit_of_work
 
 CANCELLED_BY_SETTINGS = "Peer mentorship was turned off in this program by an admin."
 OPEN_REQUEST_LIMIT_RANGE = (1, 50)
 EXPIRY_DAYS_RANGE = (1, 90)
 
 
-@dataclass(frozen=True)
-class SettingsChange:
-    """The program after the change and the people whose pending requests were cancelled."""
+@dataclass(frozen=True, kw_only=True)
+class SettingsChange(Change):
+    """The program after the change; ``told``: people whose pending requests were cancelled."""
 
     program: Program
-    affected_people: set[int] = field(default_factory=set)
 
 
 def require_admin(db: Session, actor_id: int) -> None:
@@ -63,27 +63,27 @@ def update_program_settings(
         if request_expiry_days is None
         else _in_range(request_expiry_days, "Days before a request expires", EXPIRY_DAYS_RANGE)
     )
-    program = programs.get_program(db, program_id)
     affected: set[int] = set()
-    if limit is not None:
-        program.open_request_limit = limit
-    if days is not None:
-        program.request_expiry_days = days
-    if program.peer_mentorship_enabled != enabled:
-        program.peer_mentorship_enabled = enabled
-        if not enabled:
-            affected = closing.cancel_pending(
-                db, program_id=id_of(program), actor_id=actor_id, reason=CANCELLED_BY_SETTINGS
-            )
-    db.add(program)
-    db.commit()
+    with unit_of_work(db):
+        program = programs.get_program(db, program_id)
+        if limit is not None:
+            program.open_request_limit = limit
+        if days is not None:
+            program.request_expiry_days = days
+        if program.peer_mentorship_enabled != enabled:
+            program.peer_mentorship_enabled = enabled
+            if not enabled:
+                affected = closing.cancel_pending(
+                    db, program_id=id_of(program), actor_id=actor_id, reason=CANCELLED_BY_SETTINGS
+                )
+        db.add(program)
     db.refresh(program)
-    return SettingsChange(program, affected)
+    return SettingsChange(program=program, told=frozenset(affected))
 
 
 def set_employee_active(
     db: Session, *, actor_id: int, employee_id: object, active: object
-) -> set[int]:
+) -> Change:
     """Deactivate (or reactivate) an employee.
 
     Deactivation cancels their pending requests and revokes every session they
@@ -98,18 +98,18 @@ def set_employee_active(
     if employee_id == actor_id and not active:
         raise Refused("You cannot deactivate your own account.")
     affected: set[int] = set()
-    if employee.is_active and not active:
-        for membership in programs.memberships_of(db, employee_id):
-            affected |= closing.cancel_pending(
-                db,
-                program_id=membership.program_id,
-                actor_id=actor_id,
-                person_id=employee_id,
-                reason=f"{employee.full_name} is no longer active in the program.",
-            )
-    if not active:
-        accounts.revoke_sessions(db, employee_id)
-    employee.is_active = active
-    db.add(employee)
-    db.commit()
-    return affected
+    with unit_of_work(db):
+        if employee.is_active and not active:
+            for membership in programs.memberships_of(db, employee_id):
+                affected |= closing.cancel_pending(
+                    db,
+                    program_id=membership.program_id,
+                    actor_id=actor_id,
+                    person_id=employee_id,
+                    reason=f"{employee.full_name} is no longer active in the program.",
+                )
+        if not active:
+            sessions.revoke_sessions(db, employee_id)
+        employee.is_active = active
+        db.add(employee)
+    return Change(told=frozenset(affected))

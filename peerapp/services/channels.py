@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from peerapp.models import ServerSecret
+from peerapp.services.unit import unit_of_work
 
 PURPOSE = "live-channels"
 PREFIX = "inbox"
@@ -36,11 +37,11 @@ def _load_or_create(db: Session, purpose: str) -> bytes:
     if found is None:
         # Two workers may get here at once: the unique purpose lets one insert win,
         # and both then read the winner's key.
-        db.add(ServerSecret(purpose=purpose, value=secrets.token_hex(32)))
         try:
-            db.commit()
+            with unit_of_work(db):
+                db.add(ServerSecret(purpose=purpose, value=secrets.token_hex(32)))
         except sa.exc.IntegrityError:
-            db.rollback()
+            pass  # the unit rolled back; the winner's key is read below
         found = db.exec(
             select(col(ServerSecret.value)).where(col(ServerSecret.purpose) == purpose)
         ).one()

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from peerapp.clock import utcnow
 from peerapp.models import PeerRequest, RequestStatus
 from peerapp.services import history
+from peerapp.services.unit import Change, unit_of_work
 
 PENDING = RequestStatus.PENDING.value
 
@@ -66,7 +67,7 @@ def cancel_pending(
 ) -> set[int]:
     """Cancel pending requests of a program (or of one person in it); returns who is affected.
 
-    The caller commits, so that cancelling is part of the change that caused it.
+    Part of the caller's unit of work: cancelling belongs to the change that caused it.
     """
     condition = col(PeerRequest.program_id) == program_id
     if person_id is not None:
@@ -88,8 +89,8 @@ def expiry_reason(created_at: datetime, expires_at: datetime) -> str:
     return f"No answer within {'1 day' if days == 1 else f'{days} days'}."
 
 
-def expire_due(db: Session) -> set[int]:
-    """Expire every pending request past its deadline; idempotent. Returns who is affected.
+def expire_due(db: Session) -> Change:
+    """Expire every pending request past its deadline; idempotent. ``told``: both sides of each.
 
     The reason names the deadline each request was sent with (created_at to
     expires_at), not the program's current setting, which may have changed since.
@@ -108,14 +109,14 @@ def expire_due(db: Session) -> set[int]:
             continue
         by_reason.setdefault(expiry_reason(created_at, expires_at), []).append(request_id)
     affected: set[int] = set()
-    for reason, ids in sorted(by_reason.items()):
-        for start in range(0, len(ids), 500):
-            affected |= close_many(
-                db,
-                col(PeerRequest.id).in_(ids[start : start + 500]),
-                status=RequestStatus.EXPIRED,
-                actor_id=None,
-                reason=reason,
-            )
-    db.commit()
-    return affected
+    with unit_of_work(db):
+        for reason, ids in sorted(by_reason.items()):
+            for start in range(0, len(ids), 500):
+                affected |= close_many(
+                    db,
+                    col(PeerRequest.id).in_(ids[start : start + 500]),
+                    status=RequestStatus.EXPIRED,
+                    actor_id=None,
+                    reason=reason,
+                )
+    return Change(told=frozenset(affected))

@@ -19,6 +19,7 @@ from peerapp.services.demo_data import (
 )
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
+from peerapp.services.unit import unit_of_work
 
 DEMO_PASSWORD = "peerapp-demo-2026"
 
@@ -92,20 +93,20 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
         employees.append(
             _person(rng, name, email, dept, rng.choice(DEPARTMENTS[dept][0]), False, None)
         )
-    db.add_all(employees)
-    db.flush()
-    for index, employee in enumerate(employees):
-        roll = rng.random()
-        db.add(
-            Membership(
-                program_id=id_of(program),
-                employee_id=id_of(employee),
-                is_peer=index < len(DEMO_LOGINS) or roll < 0.8,
-                is_mentor=index == 0 or rng.random() < 0.25,
-                is_mentee=index > 0 and rng.random() < 0.3,
+    with unit_of_work(db):
+        db.add_all(employees)
+        db.flush()
+        for index, employee in enumerate(employees):
+            roll = rng.random()
+            db.add(
+                Membership(
+                    program_id=id_of(program),
+                    employee_id=id_of(employee),
+                    is_peer=index < len(DEMO_LOGINS) or roll < 0.8,
+                    is_mentor=index == 0 or rng.random() < 0.25,
+                    is_mentee=index > 0 and rng.random() < 0.3,
+                )
             )
-        )
-    db.commit()
     _seed_requests(db, rng, id_of(program), [id_of(e) for e in employees])
     return list(DEMO_LOGINS)
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from peerapp import models
 from peerapp.models import Employee, Membership
-from peerapp.services import programs, standing, validation
+from peerapp.services import places, programs, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
 
@@ -142,7 +142,7 @@ def search(
     total = found[0][2] if found else 0
     page_count = max(1, -(-total // page_size))
     rows = [(employee, member) for employee, member, _ in found]
-    pairs = standing.active_pairings_of(db, program_id, [id_of(employee) for employee, _ in rows])
+    pairs = places.active_pairings_of(db, program_id, [id_of(employee) for employee, _ in rows])
     entries = [
         DirectoryEntry(
             id=id_of(employee),

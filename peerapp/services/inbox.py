@@ -1,4 +1,4 @@
-"""What one person's inbox shows: their requests both ways, with history, and their standing.
+"""What one person's inbox shows: their requests both ways, with history, and their usage.
 
 Facts only (statuses, who acted, reasons, moments); ``state/wording.py`` words them.
 """
@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, PeerRequest, RequestStatus
-from peerapp.services import history, pairings, programs, standing
+from peerapp.services import history, pairings, places, programs
 from peerapp.services.sql import id_of
 
 PENDING_LIMIT = 100
@@ -46,7 +46,7 @@ class RequestItem:
 
 
 @dataclass(frozen=True)
-class Standing:
+class Usage:
     """Where the viewer stands: open requests and places."""
 
     open_requests: int
@@ -65,19 +65,19 @@ class Inbox:
     outgoing: list[RequestItem] = field(default_factory=list)
     history: list[RequestItem] = field(default_factory=list)
     peers: list[pairings.Peer] = field(default_factory=list)
-    standing: Standing | None = None
+    usage: Usage | None = None
 
 
-def standing_of(db: Session, *, program_id: int, employee_id: int) -> Standing:
+def usage_of(db: Session, *, program_id: int, employee_id: int) -> Usage:
     """Open requests used and places left for one member."""
     program = programs.get_program(db, program_id)
     member = programs.membership(db, program_id, employee_id)
     capacity = member.capacity if member else 0
-    return Standing(
-        open_requests=standing.open_requests(db, program_id, employee_id),
+    return Usage(
+        open_requests=places.open_requests(db, program_id, employee_id),
         open_request_limit=program.open_request_limit,
         capacity=capacity,
-        places_left=standing.places_left(db, member) if member else 0,
+        places_left=places.places_left(db, member) if member else 0,
         paused=bool(member and member.paused),
         is_peer=bool(member and member.is_peer),
     )
@@ -130,7 +130,7 @@ def sent_rows(
 
 
 def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
-    """Pending requests both ways, recent closed ones, peers and standing (all bounded)."""
+    """Pending requests both ways, recent closed ones, peers and usage (all bounded)."""
     other = aliased(Employee)
     mine = sa.or_(
         col(PeerRequest.sender_id) == employee_id, col(PeerRequest.recipient_id) == employee_id
@@ -170,5 +170,5 @@ def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
         outgoing=[item(*row) for row in outgoing],
         history=[item(*row) for row in closed],
         peers=pairings.peers_of(db, program_id=program_id, employee_id=employee_id),
-        standing=standing_of(db, program_id=program_id, employee_id=employee_id),
+        usage=usage_of(db, program_id=program_id, employee_id=employee_id),
     )

@@ -15,6 +15,7 @@ from peerapp.models import Employee, Pairing, PairingOutcome, PairingStatus
 from peerapp.services import validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
+from peerapp.services.unit import Change, unit_of_work
 
 PEERS_LIMIT = 100
 
@@ -35,12 +36,11 @@ class Peer:
     since: datetime
 
 
-@dataclass(frozen=True)
-class Ended:
-    """A pairing that ended, and who needs to see it."""
+@dataclass(frozen=True, kw_only=True)
+class Ended(Change):
+    """A pairing that ended; ``told``: both partners."""
 
     pairing: Pairing
-    people: frozenset[int]
 
 
 def peers_of(db: Session, *, program_id: int, employee_id: int) -> list[Peer]:
@@ -85,6 +85,15 @@ def end_pairing(
     if not isinstance(outcome, str) or outcome not in {o.value for o in PairingOutcome}:
         raise Refused("Choose how it went: completed, or not a fit.")
     text = validation.text(feedback, "Feedback", models.FEEDBACK_MAX)
+    with unit_of_work(db):
+        _end(db, pairing_id, actor_id, outcome, text)
+    ended = db.get(Pairing, pairing_id)
+    assert ended is not None  # it was just updated in this session
+    db.refresh(ended)
+    return Ended(pairing=ended, told=frozenset({ended.person_low_id, ended.person_high_id}))
+
+
+def _end(db: Session, pairing_id: int, actor_id: int, outcome: str, text: str) -> None:
     changed = rows_changed(
         db,
         sa.update(Pairing)
@@ -102,13 +111,7 @@ def end_pairing(
         ),
     )
     if changed != 1:
-        db.rollback()
         pairing = db.get(Pairing, pairing_id)
         if pairing is None or actor_id not in (pairing.person_low_id, pairing.person_high_id):
             raise Refused("That pairing does not exist.")
         raise Refused("This pairing has already ended.")
-    db.commit()
-    ended = db.get(Pairing, pairing_id)
-    assert ended is not None  # it was just updated in this session
-    db.refresh(ended)
-    return Ended(ended, frozenset({ended.person_low_id, ended.person_high_id}))

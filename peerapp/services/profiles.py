@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from peerapp import models
 from peerapp.models import DEFAULT_CAPACITY, Employee
-from peerapp.services import closing, programs, standing, validation
+from peerapp.services import closing, places, programs, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
+from peerapp.services.unit import Change, unit_of_work
 
 CAPACITY_MAX = 20
 
@@ -33,12 +34,11 @@ class Profile:
     active_pairings: int
 
 
-@dataclass(frozen=True)
-class ProfileChange:
-    """The saved profile and the people whose pending requests were cancelled."""
+@dataclass(frozen=True, kw_only=True)
+class ProfileChange(Change):
+    """The saved profile; ``told``: people whose pending requests were cancelled."""
 
     profile: Profile
-    affected_people: set[int] = field(default_factory=set)
 
 
 def get_profile(db: Session, *, program_id: int, employee_id: int) -> Profile:
@@ -59,7 +59,7 @@ def get_profile(db: Session, *, program_id: int, employee_id: int) -> Profile:
         roles=programs.roles_of(member),
         capacity=member.capacity if member else DEFAULT_CAPACITY,
         paused=bool(member and member.paused),
-        active_pairings=standing.active_pairings(db, program_id, employee_id),
+        active_pairings=places.active_pairings(db, program_id, employee_id),
     )
 
 
@@ -103,16 +103,33 @@ def update_profile(
         "skills": validation.tag_list(skills, "Skills", models.SKILLS_MAX),
         "learning_goals": validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
     }
-    if capacity is not None:
-        # The form sends what was typed; the same rule takes a number from a test or a script.
-        capacity = validation.whole_number(capacity, "Capacity", 0, CAPACITY_MAX)
-    if paused is not None:
-        paused = validation.flag(paused, "Pause")
+    # The form sends what was typed; the same rule takes a number from a test or a script.
+    new_capacity = (
+        None if capacity is None else validation.whole_number(capacity, "Capacity", 0, CAPACITY_MAX)
+    )
+    new_paused = None if paused is None else validation.flag(paused, "Pause")
+    with unit_of_work(db):
+        affected = _save(db, program_id, employee, values, new_roles, new_capacity, new_paused)
+    profile = get_profile(db, program_id=program_id, employee_id=actor_id)
+    return ProfileChange(profile=profile, told=frozenset(affected))
+
+
+def _save(
+    db: Session,
+    program_id: int,
+    employee: Employee,
+    values: dict[str, str],
+    new_roles: set[str],
+    capacity: int | None,
+    paused: bool | None,
+) -> set[int]:
+    """Write validated values; cancel the person's pending requests if they can't be met."""
+    actor_id = id_of(employee)
     program = programs.get_program(db, program_id)
     for name, value in values.items():
         setattr(employee, name, value)
     db.add(employee)
-    member = standing.lock_members(db, id_of(program), [actor_id]).get(actor_id)
+    member = places.lock_members(db, id_of(program), [actor_id]).get(actor_id)
     was_peer = member is not None and member.is_peer
     member = programs.set_roles(
         db, program_id=id_of(program), employee_id=actor_id, roles=new_roles
@@ -126,12 +143,10 @@ def update_profile(
     reason = ""
     if was_peer and "peer" not in new_roles:
         reason = f"{employee.full_name} is no longer taking part in peer mentorship."
-    elif standing.places_left(db, member) == 0:
+    elif places.places_left(db, member) == 0:
         reason = f"{employee.full_name} has no places left for another peer."
-    affected: set[int] = set()
-    if reason:
-        affected = closing.cancel_pending(
-            db, program_id=program_id, actor_id=actor_id, person_id=actor_id, reason=reason
-        )
-    db.commit()
-    return ProfileChange(get_profile(db, program_id=program_id, employee_id=actor_id), affected)
+    if not reason:
+        return set()
+    return closing.cancel_pending(
+        db, program_id=program_id, actor_id=actor_id, person_id=actor_id, reason=reason
+    )

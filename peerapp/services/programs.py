@@ -8,6 +8,7 @@ from peerapp import models
 from peerapp.models import Employee, Membership, Program, ProgramKind
 from peerapp.services import validation
 from peerapp.services.errors import Refused
+from peerapp.services.unit import unit_of_work
 
 ROLES: tuple[str, ...] = ("mentor", "mentee", "peer")
 DEFAULT_PROGRAM_NAME = "Evergreen mentoring"
@@ -22,8 +23,8 @@ def create_program(db: Session, name: str, kind: str = ProgramKind.EVERGREEN.val
         kind=kind,
         peer_mentorship_enabled=kind == ProgramKind.EVERGREEN.value,
     )
-    db.add(program)
-    db.commit()
+    with unit_of_work(db):
+        db.add(program)
     db.refresh(program)
     return program
 
@@ -91,7 +92,7 @@ def parse_roles(value: object) -> set[str]:
 
 
 def set_roles(db: Session, *, program_id: int, employee_id: int, roles: set[str]) -> Membership:
-    """Give the employee exactly these roles in the program (the caller commits)."""
+    """Give the employee exactly these roles in the program (part of the caller's unit of work)."""
     roles = parse_roles(sorted(roles))
     member = membership(db, program_id, employee_id)
     if member is None:

@@ -8,7 +8,7 @@ From there the rules are:
 * it must belong to an existing, active employee (matched case-insensitively);
   nobody is created on the fly;
 * the browser then gets a one-time ticket that lives ``TICKET_SECONDS`` and is
-  exchanged, exactly once, for an ordinary session (``accounts.start_session``),
+  exchanged, exactly once, for an ordinary session (``sessions.start_session``),
   the same kind a password sign-in opens.
 """
 
@@ -23,9 +23,10 @@ from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import Employee, SsoTicket
-from peerapp.services import accounts
+from peerapp.services import sessions
 from peerapp.services.errors import Refused
-from peerapp.services.sql import id_of
+from peerapp.services.sql import id_of, rows_changed
+from peerapp.services.unit import unit_of_work
 
 TICKET_SECONDS = 60
 TICKET_MAX_LEN = 128
@@ -89,17 +90,17 @@ def issue_ticket(db: Session, email: object, email_verified: object) -> str:
     """A one-time ticket for the employee with this verified email (stored hashed)."""
     employee = employee_for_email(db, email, email_verified)
     now = utcnow()
-    db.exec(sa.delete(SsoTicket).where(col(SsoTicket.expires_at) < now - _KEEP_OLD_TICKETS))
     ticket = secrets.token_urlsafe(32)
-    db.add(
-        SsoTicket(
-            ticket_hash=_digest(ticket),
-            employee_id=id_of(employee),
-            created_at=now,
-            expires_at=now + timedelta(seconds=TICKET_SECONDS),
+    with unit_of_work(db):
+        db.exec(sa.delete(SsoTicket).where(col(SsoTicket.expires_at) < now - _KEEP_OLD_TICKETS))
+        db.add(
+            SsoTicket(
+                ticket_hash=_digest(ticket),
+                employee_id=id_of(employee),
+                created_at=now,
+                expires_at=now + timedelta(seconds=TICKET_SECONDS),
+            )
         )
-    )
-    db.commit()
     return ticket
 
 
@@ -116,27 +117,30 @@ def redeem_ticket(
         raise SsoRefused("expired")
     now = utcnow()
     digest = _digest(ticket)
-    claimed = db.exec(
-        sa.update(SsoTicket)
-        .where(
-            col(SsoTicket.ticket_hash) == digest,
-            col(SsoTicket.used_at).is_(None),
-            col(SsoTicket.expires_at) > now,
+    token = None
+    # One transaction: the ticket is spent together with the new session, or not at all.
+    with unit_of_work(db):
+        claimed = rows_changed(
+            db,
+            sa.update(SsoTicket)
+            .where(
+                col(SsoTicket.ticket_hash) == digest,
+                col(SsoTicket.used_at).is_(None),
+                col(SsoTicket.expires_at) > now,
+            )
+            .values(used_at=now),
         )
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
-        db.rollback()
-        raise SsoRefused("expired")
-    employee = db.exec(
-        select(Employee)
-        .join(SsoTicket, col(SsoTicket.employee_id) == col(Employee.id))
-        .where(col(SsoTicket.ticket_hash) == digest)
-    ).one()
-    if not employee.is_active:
-        # Deactivated in the seconds since the callback: the ticket stays spent.
-        db.commit()
+        if claimed != 1:
+            raise SsoRefused("expired")
+        employee = db.exec(
+            select(Employee)
+            .join(SsoTicket, col(SsoTicket.employee_id) == col(Employee.id))
+            .where(col(SsoTicket.ticket_hash) == digest)
+        ).one()
+        # Deactivated in the seconds since the callback: the ticket stays spent, no session.
+        if employee.is_active:
+            sessions.end_session(db, previous_token)
+            token = sessions.start_session(db, id_of(employee), days=session_days)
+    if token is None:
         raise SsoRefused("unknown")
-    accounts.end_session(db, previous_token)
-    # start_session commits the used ticket together with the new session.
-    return accounts.start_session(db, id_of(employee), days=session_days)
+    return token

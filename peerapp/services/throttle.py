@@ -18,7 +18,7 @@ it locks that email after five failures like anywhere else.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from peerapp import settings
 from peerapp.clock import utcnow
 from peerapp.models import SignInAttempt
+from peerapp.services.unit import unit_of_work
 
 # The same words for a wrong password, an unknown email and a throttled attempt.
 SIGN_IN_REFUSED = (
@@ -112,7 +113,7 @@ def is_throttled(db: Session, *, email: object, client: object) -> bool:
 
 
 def record(db: Session, *, email: object, client: object, succeeded: bool) -> None:
-    """Remember a checked attempt (commits).
+    """Remember a checked attempt (its own unit of work, or part of the caller's).
 
     Failures are forgotten after the window; successes after the remembered
     days, and a new success replaces the older ones of the same email and
@@ -120,6 +121,12 @@ def record(db: Session, *, email: object, client: object, succeeded: bool) -> No
     """
     now = utcnow()
     ekey, ckey = email_key(email), client_key(client)
+    with unit_of_work(db):
+        _forget_old(db, now, ekey, ckey, succeeded)
+        db.add(SignInAttempt(at=now, email_key=ekey, client_key=ckey, succeeded=succeeded))
+
+
+def _forget_old(db: Session, now: datetime, ekey: str, ckey: str, succeeded: bool) -> None:
     db.exec(
         sa.delete(SignInAttempt).where(
             sa.or_(
@@ -139,5 +146,3 @@ def record(db: Session, *, email: object, client: object, succeeded: bool) -> No
                 col(SignInAttempt.succeeded).is_(True),
             )
         )
-    db.add(SignInAttempt(at=now, email_key=ekey, client_key=ckey, succeeded=succeeded))
-    db.commit()

@@ -28,7 +28,9 @@ from sqlmodel import Session
 
 from peerapp import routes
 from peerapp.services import Refused, validation
-from peerapp.state.session import Viewer, current_viewer
+from peerapp.services.unit import end_reads
+from peerapp.state.identity import Viewer
+from peerapp.state.session import current_viewer
 
 Work = Callable[[Session, Viewer], Any]
 # ``busy_id`` not given: ``busy`` is a bool. (None is a value a browser can send.)
@@ -64,7 +66,7 @@ async def act(
                 if mark.shown:
                     # End the check's transaction before the busy delta goes out:
                     # on SQLite every transaction holds the write lock.
-                    db.commit()
+                    end_reads(db)
                     mark.take()
                     yield
                 result = work(db, viewer)

@@ -1,11 +1,8 @@
-"""Live channels: shared states that push changes to every open tab of a person.
+"""Live pushes: reload the channels (state/inbox.py) of the people a change concerns.
 
-Each person has one ``InboxState`` linked to a token only the server can name
-(``channel_of``: derived from the person's id with a key kept in the database);
-every tab they have open links to it at sign-in. When a service changes something that
-concerns them, ``push_inboxes`` reloads that shared state from the database via
-``app.modify_state`` and Reflex sends the delta to all linked tabs. Browsers
-never poll, and only the server decides which token a tab is linked to.
+When a service changes something that concerns people, ``push_inboxes`` (or
+``push_outcome`` for a request) reloads their ``InboxState`` from the database
+via ``app.modify_state``, and Reflex sends the delta to all their linked tabs.
 
 The program's flag (peer mentorship on or off) travels in the same per-person
 channel. A program-wide shared state would link every open tab to one token:
@@ -18,167 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-import time
+from collections.abc import Collection
 
 import reflex as rx
 from reflex import BaseStateToken
-from sqlmodel import Session
 
 from peerapp import reflex_compat
 from peerapp.models import Program
-from peerapp.services import channels, programs
 from peerapp.services import inbox as inbox_service
 from peerapp.services import requests as request_service
-from peerapp.state import wording
-from peerapp.state.rows import PeerRow, RequestRow, StandingRow
+from peerapp.state.inbox import InboxState, channel_of, load_inbox, load_program
+from peerapp.state.rows import RequestRow
 
 logger = logging.getLogger(__name__)
 _background: set[asyncio.Task] = set()
 # How long the actor's own reload waits for the others' tabs to be sent their news.
 TAB_WAIT_SECONDS = 1.0
-
-
-class InboxState(rx.SharedState):
-    """One person's requests and peers, shared by all their open tabs."""
-
-    incoming: list[RequestRow] = []
-    outgoing: list[RequestRow] = []
-    history: list[RequestRow] = []
-    peers: list[PeerRow] = []
-    incoming_count: int = 0
-    outgoing_ids: list[int] = []
-    incoming_from_ids: list[int] = []
-    paired_ids: list[int] = []
-    standing: StandingRow = StandingRow()
-    program_name: str = ""
-    peer_mentorship_enabled: bool = True
-    announcement: str = ""
-    announcement_seq: int = 0
-    announced_at: float = 0.0
-    loaded: bool = False
-    # The numbers behind ``standing`` (server only), to re-word it after a send.
-    _standing: inbox_service.Standing | None = None
-
-    def _refresh(self, program_id: int, employee_id: int, db: Session | None = None) -> None:
-        """Reload from the database and announce what arrived since the last load.
-
-        ``db``: the caller's open database session, if it has one (SQLite lets
-        one transaction at a time write, so a second session would wait on it).
-        """
-        if db is None:
-            self._apply(*_load_inbox(program_id, employee_id))
-        else:
-            self._apply(*_read_inbox(db, program_id, employee_id))
-
-    def _apply_program(self, program: Program) -> None:
-        if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
-            _announce(self, wording.program_switched(program.peer_mentorship_enabled))
-        _update(
-            self,
-            program_name=program.name,
-            peer_mentorship_enabled=program.peer_mentorship_enabled,
-        )
-
-    def _apply(self, box: inbox_service.Inbox, program: Program) -> None:
-        self._apply_program(program)
-        before_incoming = {row.id for row in self.incoming}
-        before_outgoing = {row.id for row in self.outgoing}
-        incoming = [RequestRow.of(item) for item in box.incoming]
-        outgoing = [RequestRow.of(item) for item in box.outgoing]
-        peers = [PeerRow.of(item) for item in box.peers]
-        # Only what changed goes into the delta: a new request must not resend
-        # the whole history to every tab.
-        _update(
-            self,
-            incoming=incoming,
-            outgoing=outgoing,
-            history=[RequestRow.of(item) for item in box.history],
-            peers=peers,
-            incoming_count=len(incoming),
-            outgoing_ids=[row.other_id for row in outgoing],
-            incoming_from_ids=[row.other_id for row in incoming],
-            paired_ids=[row.other_id for row in peers],
-            standing=StandingRow.of(box.standing),
-        )
-        self._standing = box.standing
-        if self.loaded:
-            news = wording.arrivals(
-                row.other_name for row in self.incoming if row.id not in before_incoming
-            )
-            news += wording.inbox_news(box.history, before_incoming, before_outgoing)
-            if news:
-                _announce(self, wording.announcement(news))
-        if not self.loaded:
-            self.loaded = True
-
-    def _add_sent(self, row: RequestRow) -> None:
-        """A request just sent to or by this person: add its row without a reload.
-
-        Skipped when the row is already here (a reload got there first) or
-        already closed in the history (answered or withdrawn meanwhile).
-        """
-        if any(seen.id == row.id for seen in (*self.incoming, *self.outgoing, *self.history)):
-            return
-        if row.direction == "incoming":
-            incoming = [row, *self.incoming][: inbox_service.PENDING_LIMIT]
-            _update(
-                self,
-                incoming=incoming,
-                incoming_count=len(incoming),
-                incoming_from_ids=[seen.other_id for seen in incoming],
-            )
-            _announce(self, wording.new_request(row.other_name))
-            return
-        outgoing = [row, *self.outgoing][: inbox_service.PENDING_LIMIT]
-        _update(self, outgoing=outgoing, outgoing_ids=[seen.other_id for seen in outgoing])
-        if self._standing is not None:
-            # Open requests are exactly the pending ones sent, as listed.
-            self._standing = dataclasses.replace(self._standing, open_requests=len(outgoing))
-            _update(self, standing=StandingRow.of(self._standing))
-
-
-def channel_of(employee_id: int) -> str:
-    """The shared token of a person's live channel (unguessable; never a tab's token)."""
-    key = channels.cached_key()
-    if key is None:
-        with rx.session() as db:  # once per process
-            key = channels.server_key(db)
-    return channels.channel_name(key, employee_id)
-
-
-def _update(state: InboxState, **values) -> None:
-    """Assign only the vars whose value differs (an assignment marks a var dirty)."""
-    for name, value in values.items():
-        if getattr(state, name) != value:
-            setattr(state, name, value)
-
-
-def _announce(state: InboxState, text: str) -> None:
-    """News for the toast and the polite live region of every linked tab."""
-    state.announcement = text
-    state.announcement_seq += 1
-    state.announced_at = time.time() * 1000
-
-
-def _read_inbox(
-    db: Session, program_id: int, employee_id: int
-) -> tuple[inbox_service.Inbox, Program]:
-    box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
-    return box, programs.get_program(db, program_id)
-
-
-def _load_inbox(program_id: int, employee_id: int) -> tuple[inbox_service.Inbox, Program]:
-    with rx.session() as db:
-        return _read_inbox(db, program_id, employee_id)
-
-
-def _load_program(program_id: int) -> tuple[Program, list[int]]:
-    with rx.session() as db:
-        program = programs.get_program(db, program_id)
-        db.expunge(program)
-        return program, programs.member_ids(db, program_id)
 
 
 async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None:
@@ -187,7 +40,7 @@ async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None
         inbox = await root.get_state(InboxState)
         # Read inside the lock (updates of one inbox never overtake each other)
         # but off the event loop, so other people's pushes and events go on.
-        inbox._apply(*await asyncio.to_thread(_load_inbox, program_id, employee_id))
+        inbox._apply(*await asyncio.to_thread(load_inbox, program_id, employee_id))
 
 
 async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
@@ -207,7 +60,7 @@ async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
 
 
 async def refresh_inboxes(
-    program_id: int, people: set[int], app: rx.App | None = None, actor_id: int | None = None
+    program_id: int, people: Collection[int], app: rx.App | None = None, actor_id: int | None = None
 ) -> None:
     """Reload these people's inbox channels now (awaits the state locks).
 
@@ -247,7 +100,7 @@ async def _set_program(app: rx.App, program: Program, employee_id: int) -> None:
 
 async def _push_program(program_id: int) -> None:
     app = reflex_compat.current_app()
-    program, members = await asyncio.to_thread(_load_program, program_id)
+    program, members = await asyncio.to_thread(load_program, program_id)
     # A few at a time: a program of thousands must not flood Redis at once.
     for start in range(0, len(members), 50):
         results = await asyncio.gather(
@@ -286,7 +139,7 @@ async def _deliver(app: rx.App, employee_id: int, item: inbox_service.RequestIte
 async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
     app = reflex_compat.current_app()
     if not outcome.rows:
-        await refresh_inboxes(program_id, set(outcome.people), app, actor_id)
+        await refresh_inboxes(program_id, outcome.told, app, actor_id)
         return
     others = sorted(person for person in outcome.rows if person != actor_id)
     async with _reaching_tabs():
@@ -321,7 +174,7 @@ def push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: in
     _spawn(_push_outcome(program_id, outcome, actor_id))
 
 
-def push_inboxes(program_id: int, people: set[int], actor_id: int | None = None) -> None:
+def push_inboxes(program_id: int, people: Collection[int], actor_id: int | None = None) -> None:
     """Refresh these people's inboxes in every tab they have open (the actor's last)."""
     if people:
         _spawn(refresh_inboxes(program_id, set(people), actor_id=actor_id))

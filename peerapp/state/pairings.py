@@ -7,7 +7,8 @@ import reflex as rx
 from peerapp.services import pairings, validation
 from peerapp.state import wording
 from peerapp.state.actions import act
-from peerapp.state.live import InboxState, push_inboxes
+from peerapp.state.inbox import InboxState
+from peerapp.state.live import push_inboxes
 from peerapp.state.rows import person_about
 
 
@@ -60,7 +61,7 @@ class PairingActionsState(rx.State):
                 feedback=data.get("feedback", ""),
             )
             self.ending_id = 0
-            push_inboxes(viewer.program_id, set(ended.people), actor_id=viewer.employee_id)
+            push_inboxes(viewer.program_id, ended.told, actor_id=viewer.employee_id)
             return rx.toast.success(wording.pairing_ended(self.ending_name))
 
         # No dialog open: nothing to show working (the sign-in check still runs).

@@ -8,7 +8,8 @@ from peerapp import models
 from peerapp.services import requests as request_service
 from peerapp.services import validation
 from peerapp.state.actions import act
-from peerapp.state.live import InboxState, push_outcome
+from peerapp.state.inbox import InboxState
+from peerapp.state.live import push_outcome
 from peerapp.state.rows import person_about
 
 

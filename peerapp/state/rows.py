@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from peerapp.clock import utcnow
-from peerapp.services.inbox import RequestItem, Standing
+from peerapp.services.inbox import RequestItem, Usage
 from peerapp.services.pairings import Peer
 from peerapp.state import wording
 
@@ -98,7 +98,7 @@ class PeerRow:
 
 
 @dataclass
-class StandingRow:
+class UsageRow:
     """The viewer's open requests and places, worded for the page."""
 
     open_label: str = ""
@@ -106,7 +106,7 @@ class StandingRow:
     paused: bool = False
 
     @classmethod
-    def of(cls, item: Standing | None) -> StandingRow:
+    def of(cls, item: Usage | None) -> UsageRow:
         """Word the numbers once, on the server."""
         if item is None or not item.is_peer:
             return cls()

@@ -4,33 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
 
 from peerapp import reflex_compat, routes
-from peerapp.services import Refused, accounts
-from peerapp.settings import SESSION_DAYS
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The signed-in person, as resolved from the database for this event."""
-
-    employee_id: int
-    program_id: int
-    full_name: str
-    is_admin: bool
-
-
-def resolve_viewer(db: Session, token: object) -> Viewer | None:
-    """The person a session token belongs to, in the default program."""
-    found = accounts.resolve_session_in_program(db, token)
-    if found is None:
-        return None
-    employee, program_id = found
-    return Viewer(employee.id, program_id, employee.full_name, employee.is_admin)
+from peerapp.services import Refused, sessions
+from peerapp.state.identity import Viewer, check_sign_in, resolve_viewer
+from peerapp.state.offload import with_password_pool
 
 
 class SessionState(rx.State):
@@ -65,11 +46,11 @@ class SessionState(rx.State):
         """
         token = fields.pop("session_token", "")
         if token:
-            fields["_session_hash"] = accounts.session_digest(token) or ""
+            fields["_session_hash"] = sessions.session_digest(token) or ""
             fields["_session_sid"] = self.router.session.session_id
         return fields
 
-    def _session_key(self) -> accounts.SessionDigest | None:
+    def _session_key(self) -> sessions.SessionDigest | None:
         """What identifies this tab's sign-in on the server, if anything.
 
         A token the browser sent wins (it may have signed in or out in another
@@ -79,7 +60,7 @@ class SessionState(rx.State):
         """
         sid = self.router.session.session_id
         if self.session_token:
-            digest = accounts.session_digest(self.session_token) or ""
+            digest = sessions.session_digest(self.session_token) or ""
             if not digest:
                 # Not a token at all (Reflex stored whatever the page load sent):
                 # keep nothing of it.
@@ -90,7 +71,7 @@ class SessionState(rx.State):
                 self._session_sid = sid
         elif self._session_sid != sid:
             return None
-        return accounts.SessionDigest(self._session_hash) if self._session_hash else None
+        return sessions.SessionDigest(self._session_hash) if self._session_hash else None
 
     async def _viewer(self, db: Session | None = None) -> Viewer | None:
         """Re-check the session against the database: sign-out elsewhere takes effect.
@@ -135,7 +116,7 @@ class SessionState(rx.State):
         was cleared) kept receiving that person's inbox pushes; without the
         reset, reloading the tab showed the previous person's pages.
         """
-        from peerapp.state.live import InboxState
+        from peerapp.state.inbox import InboxState
 
         someone_was_here = self._employee_id is not None
         if ended_elsewhere:
@@ -172,7 +153,7 @@ class SessionState(rx.State):
         return still_valid
 
     async def _link_channels(self, viewer: Viewer, db: Session | None = None) -> None:
-        from peerapp.state.live import InboxState, channel_of
+        from peerapp.state.inbox import InboxState, channel_of
 
         inbox = await self.get_state(InboxState)
         inbox = await inbox._link_to(channel_of(viewer.employee_id))
@@ -188,7 +169,7 @@ class SessionState(rx.State):
     def _hold(self, token: str) -> None:
         """A new session for this browser: the token to the browser, its digest kept here."""
         self.session_token = token
-        self._session_hash = accounts.session_digest(token) or ""
+        self._session_hash = sessions.session_digest(token) or ""
         self._session_sid = self.router.session.session_id
 
     def _after_sessions_ended(self, employee_id: int | None) -> None:
@@ -227,29 +208,14 @@ class SessionState(rx.State):
         Attempts are throttled per email and per client address; a token this
         browser still held is revoked and replaced (session rotation).
         """
-        from peerapp.state.offload import with_password_pool
-
         email = form_data.get("email") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
         previous = self._session_key()
 
-        # Hashing takes tens of ms: off the event loop, or every tab on this worker waits.
-        def check(client: str, previous_token: object) -> tuple[str, Viewer | None, int | None]:
-            with rx.session() as db:
-                previous_owner = accounts.session_owner(db, previous_token)
-                token = accounts.sign_in(
-                    db,
-                    email=email,
-                    password=password,
-                    client=client,
-                    previous_token=previous_token,
-                    days=SESSION_DAYS,
-                )
-                return token, resolve_viewer(db, token), previous_owner
-
         try:
+            # Hashing takes tens of ms: off the event loop, or every tab on this worker waits.
             token, viewer, previous_owner = await with_password_pool(
-                check, self.router.session.client_ip, previous
+                check_sign_in, email, password, self.router.session.client_ip, previous
             )
         except Refused as refusal:
             self.sign_in_error = refusal.message
@@ -279,8 +245,8 @@ class SessionState(rx.State):
         """End the session on the server; every tab of this browser loses it."""
         key = self._session_key()
         with rx.session() as db:
-            owner = accounts.session_owner(db, key)
-            accounts.end_session(db, key)
+            owner = sessions.session_owner(db, key)
+            sessions.end_session(db, key)
         await self._leave()
         self._after_sessions_ended(owner)
         return rx.redirect(routes.LOGIN)
@@ -291,8 +257,8 @@ class SessionState(rx.State):
         key = self._session_key()
         # Already signed out (Refused): the sign-in page is where they belong anyway.
         with rx.session() as db, contextlib.suppress(Refused):
-            owner = accounts.session_owner(db, key)
-            accounts.sign_out_everywhere(db, key)
+            owner = sessions.session_owner(db, key)
+            sessions.sign_out_everywhere(db, key)
         await self._leave()
         self._after_sessions_ended(owner)
         return [
@@ -301,9 +267,9 @@ class SessionState(rx.State):
         ]
 
 
-def _session_is_live(key: accounts.SessionDigest) -> bool:
+def _session_is_live(key: sessions.SessionDigest) -> bool:
     with rx.session() as db:
-        return accounts.resolve_session(db, key) is not None
+        return sessions.resolve_session(db, key) is not None
 
 
 def _page_states() -> list[type[rx.State]]:

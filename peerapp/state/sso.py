@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.services import accounts, sso
+from peerapp.services import sessions, sso
 from peerapp.services.errors import Refused
 from peerapp.settings import SESSION_DAYS
-from peerapp.state.session import SessionState, resolve_viewer
+from peerapp.state.identity import resolve_viewer
+from peerapp.state.session import SessionState
 
 
 class SsoState(rx.State):
@@ -29,7 +30,7 @@ class SsoState(rx.State):
         previous = session._session_key()
         try:
             with rx.session() as db:
-                previous_owner = accounts.session_owner(db, previous)
+                previous_owner = sessions.session_owner(db, previous)
                 token = sso.redeem_ticket(
                     db, ticket, previous_token=previous, session_days=SESSION_DAYS
                 )

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from peerapp.models import RequestStatus
 from peerapp.services.history import Step
-from peerapp.services.inbox import RequestItem, Standing
+from peerapp.services.inbox import RequestItem, Usage
 from peerapp.services.overview import Overview
 
 PENDING = RequestStatus.PENDING.value
@@ -161,19 +161,19 @@ def program_switched(enabled: bool) -> str:
     return "Peer mentorship was switched off by a program admin."
 
 
-# --- standing ---------------------------------------------------------------------
+# --- usage ---------------------------------------------------------------------
 
 
-def open_requests(standing: Standing) -> str:
+def open_requests(usage: Usage) -> str:
     """'2 of 5 open requests used'."""
-    return f"{standing.open_requests} of {standing.open_request_limit} open requests used"
+    return f"{usage.open_requests} of {usage.open_request_limit} open requests used"
 
 
-def places(standing: Standing) -> str:
+def places(usage: Usage) -> str:
     """Places left for new peers, or that none are offered."""
-    if not standing.capacity:
+    if not usage.capacity:
         return "You are not taking on peers (capacity 0)"
-    return f"You have {standing.places_left} of {standing.capacity} places left"
+    return f"You have {usage.places_left} of {usage.capacity} places left"
 
 
 # --- toasts that carry facts --------------------------------------------------------

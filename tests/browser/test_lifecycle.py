@@ -1,4 +1,4 @@
-"""The request lifecycle in the browser: standing, pause, expiry, ending a pairing."""
+"""The request lifecycle in the browser: usage, pause, expiry, ending a pairing."""
 
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ def _send(app, sender: str, recipient: str) -> int:
 
 def test_sending_shows_where_you_stand(app_server, new_context):
     mia = sign_in(new_context(), app_server, "mia")
-    standing = mia.get_by_test_id("standing")
-    expect(standing).to_contain_text("0 of 5 open requests used")
-    expect(standing).to_contain_text("You have 3 of 3 places left")
+    usage = mia.get_by_test_id("usage")
+    expect(usage).to_contain_text("0 of 5 open requests used")
+    expect(usage).to_contain_text("You have 3 of 3 places left")
     search_directory(mia, "Lee Lund")
     expect(mia.get_by_text("Lee Lund has 3 of 3 places left")).to_be_visible()
     mia.get_by_role("button", name="Request Lee Lund").click()
-    expect(standing).to_contain_text("1 of 5 open requests used", timeout=LIVE)
+    expect(usage).to_contain_text("1 of 5 open requests used", timeout=LIVE)
 
     mia.get_by_role("link", name=re.compile("^Inbox")).click()
     outgoing = mia.get_by_test_id("outgoing")
@@ -88,7 +88,7 @@ def test_a_paused_member_cannot_be_requested(app_server, new_context):
     jo.get_by_role("button", name="Save profile").click()
     expect(jo.get_by_text("Profile saved.")).to_be_visible()
     jo.get_by_role("link", name=re.compile("^Inbox")).click()
-    expect(jo.get_by_test_id("standing")).to_contain_text("You are paused")
+    expect(jo.get_by_test_id("usage")).to_contain_text("You are paused")
 
     kim = sign_in(new_context(), app_server, "kim")
     search_directory(kim, "Jo Jones")

@@ -260,11 +260,11 @@ class PeerRules(RuleBasedStateMachine):
         if mutual:
             assert outcome.request.id == existing.id
             affected = self.accept_in_model(existing, outcome.pairing.id)
-            assert outcome.people == affected
+            assert outcome.told == affected
         else:
             assert outcome.request.status == PENDING and outcome.pairing is None
             self.requests.append(Request(outcome.request.id, sender, recipient, self.now + EXPIRY))
-            assert outcome.people == {sender, recipient}
+            assert outcome.told == {sender, recipient}
 
     @rule(sender=ANY_PERSON, recipient=ANY_PERSON)
     def send_to_anyone(self, sender: int, recipient: int) -> None:
@@ -299,7 +299,7 @@ class PeerRules(RuleBasedStateMachine):
         )
         if model_ok:
             assert outcome.pairing.request_id == r.id and not outcome.mutual
-            assert outcome.people == self.accept_in_model(r, outcome.pairing.id)
+            assert outcome.told == self.accept_in_model(r, outcome.pairing.id)
 
     @rule(index=INDEX, pending_only=PENDING_ONLY, who=ACTOR, kind=st.sampled_from(["d", "w"]))
     def decline_or_withdraw(self, index: int, pending_only: bool, who, kind: str) -> None:
@@ -320,7 +320,7 @@ class PeerRules(RuleBasedStateMachine):
         if model_ok:
             r.status = status
             assert outcome.request.status == status
-            assert outcome.people == {r.sender, r.recipient}
+            assert outcome.told == {r.sender, r.recipient}
 
     # ------------------------------------------------------------ pairings
 
@@ -353,7 +353,7 @@ class PeerRules(RuleBasedStateMachine):
         )
         if model_ok:
             chosen.active = False
-            assert ended.people == {chosen.low, chosen.high}
+            assert ended.told == {chosen.low, chosen.high}
 
     # ------------------------------------------------------------ profiles and settings
 
@@ -397,7 +397,7 @@ class PeerRules(RuleBasedStateMachine):
         affected: set[int] = set()
         if (was_peer and "peer" not in roles) or not self.room(me.id):
             affected = self.close_pending(CANCELLED, me.id)
-        assert saved.affected_people == affected
+        assert saved.told == affected
         assert saved.profile.capacity == me.capacity and saved.profile.paused == me.paused
         assert saved.profile.roles == [r for r in programs.ROLES if r in me.roles]
         assert saved.profile.active_pairings == self.active(me.id)
@@ -437,7 +437,7 @@ class PeerRules(RuleBasedStateMachine):
         if self.enabled and not enabled:
             affected = self.close_pending(CANCELLED)
         self.enabled = enabled
-        assert change.affected_people == affected
+        assert change.told == affected
         assert change.program.peer_mentorship_enabled == enabled
 
     # ------------------------------------------------------------ time
@@ -456,7 +456,7 @@ class PeerRules(RuleBasedStateMachine):
     )
     def time_passes(self, step: timedelta) -> None:
         self.now += step
-        affected = self.run("expire_due", requests.expire_due, True)
+        affected = self.run("expire_due", requests.expire_due, True).told
         assert affected == self.close_pending(EXPIRED, due=True)
 
     # ------------------------------------------------------------ checks after every step

@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from peerapp import models
 from peerapp.clock import frozen_at
 from peerapp.models import Employee, Membership, UserSession
-from peerapp.services import Refused, accounts, programs
+from peerapp.services import Refused, accounts, programs, sessions
 
 PASSWORD = "correct horse battery staple"
 
@@ -246,92 +246,92 @@ def test_authenticate_returns_none_for_account_without_password(db, program):
 
 def test_session_token_resolves_to_its_employee_until_ended(db, program, ada):
     other = make_person(db, program, "Grace Hopper")
-    token = accounts.start_session(db, ada.id)
-    other_token = accounts.start_session(db, other.id)
+    token = sessions.start_session(db, ada.id)
+    other_token = sessions.start_session(db, other.id)
     assert token != other_token
 
-    assert accounts.resolve_session(db, token).id == ada.id
-    assert accounts.resolve_session(db, other_token).id == other.id
+    assert sessions.resolve_session(db, token).id == ada.id
+    assert sessions.resolve_session(db, other_token).id == other.id
 
-    accounts.end_session(db, token)
+    sessions.end_session(db, token)
 
-    assert accounts.resolve_session(db, token) is None
+    assert sessions.resolve_session(db, token) is None
     # Ending one session leaves the other signed in.
-    assert accounts.resolve_session(db, other_token).id == other.id
+    assert sessions.resolve_session(db, other_token).id == other.id
     # Ending twice, or ending rubbish, is harmless.
-    accounts.end_session(db, token)
-    accounts.end_session(db, "no-such-token")
-    accounts.end_session(db, None)
-    assert accounts.resolve_session(db, token) is None
+    sessions.end_session(db, token)
+    sessions.end_session(db, "no-such-token")
+    sessions.end_session(db, None)
+    assert sessions.resolve_session(db, token) is None
 
 
 def test_each_session_of_the_same_person_is_separate(db, ada):
-    phone = accounts.start_session(db, ada.id)
-    laptop = accounts.start_session(db, ada.id)
+    phone = sessions.start_session(db, ada.id)
+    laptop = sessions.start_session(db, ada.id)
 
-    accounts.end_session(db, phone)
+    sessions.end_session(db, phone)
 
-    assert accounts.resolve_session(db, phone) is None
-    assert accounts.resolve_session(db, laptop).id == ada.id
+    assert sessions.resolve_session(db, phone) is None
+    assert sessions.resolve_session(db, laptop).id == ada.id
 
 
 @pytest.mark.parametrize("token", [None, "", 123, "not-a-real-token", "x" * 500])
 def test_resolve_session_rejects_unknown_or_malformed_tokens(db, ada, token):
-    accounts.start_session(db, ada.id)
-    assert accounts.resolve_session(db, token) is None
+    sessions.start_session(db, ada.id)
+    assert sessions.resolve_session(db, token) is None
 
 
 def test_session_resolves_with_the_default_program_in_one_query(db, program, ada):
     later = programs.create_program(db, "Spring cohort").id
     first, ada_id = program.id, ada.id
-    token = accounts.start_session(db, ada_id)
+    token = sessions.start_session(db, ada_id)
     statements = []
     sa.event.listen(
         db.get_bind(), "before_cursor_execute", lambda *args: statements.append(args[2])
     )
-    employee, program_id = accounts.resolve_session_in_program(db, token)
+    employee, program_id = sessions.resolve_session_in_program(db, token)
     assert (employee.id, program_id) == (ada_id, first)
     assert program_id != later
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1, statements
-    accounts.end_session(db, token)
-    assert accounts.resolve_session_in_program(db, token) is None
+    sessions.end_session(db, token)
+    assert sessions.resolve_session_in_program(db, token) is None
 
 
 @pytest.mark.parametrize("token", [None, "", 123, "not-a-real-token", "x" * 500])
 def test_resolve_session_in_program_rejects_unknown_or_malformed_tokens(db, ada, token):
-    accounts.start_session(db, ada.id)
-    assert accounts.resolve_session_in_program(db, token) is None
+    sessions.start_session(db, ada.id)
+    assert sessions.resolve_session_in_program(db, token) is None
 
 
 def test_session_expires(db, ada):
     start = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
     with frozen_at(start):
-        token = accounts.start_session(db, ada.id, days=2)
-        assert accounts.resolve_session(db, token).id == ada.id
+        token = sessions.start_session(db, ada.id, days=2)
+        assert sessions.resolve_session(db, token).id == ada.id
 
     with frozen_at(start + timedelta(days=2) - timedelta(minutes=1)):
-        assert accounts.resolve_session(db, token).id == ada.id
+        assert sessions.resolve_session(db, token).id == ada.id
 
     with frozen_at(start + timedelta(days=2, minutes=1)):
-        assert accounts.resolve_session(db, token) is None
+        assert sessions.resolve_session(db, token) is None
 
     with frozen_at(start + timedelta(days=400)):
-        assert accounts.resolve_session(db, token) is None
+        assert sessions.resolve_session(db, token) is None
 
 
 def test_session_does_not_resolve_for_inactive_employee(db, ada):
-    token = accounts.start_session(db, ada.id)
-    assert accounts.resolve_session(db, token) is not None
+    token = sessions.start_session(db, ada.id)
+    assert sessions.resolve_session(db, token) is not None
 
     ada.is_active = False
     db.add(ada)
     db.commit()
 
-    assert accounts.resolve_session(db, token) is None
+    assert sessions.resolve_session(db, token) is None
 
 
 def test_only_a_hash_of_the_session_token_is_stored(db, ada):
-    token = accounts.start_session(db, ada.id)
+    token = sessions.start_session(db, ada.id)
 
     rows = db.execute(sa.select(UserSession.__table__)).mappings().all()
     assert len(rows) == 1

@@ -88,7 +88,7 @@ def test_disabling_cancels_pending_requests_and_keeps_pairings(db, program, peop
 
     assert change.program.peer_mentorship_enabled is False
     assert reload(db, Program, program.id).peer_mentorship_enabled is False
-    assert change.affected_people == {p["alice"].id, p["bob"].id, p["carol"].id}
+    assert change.told == {p["alice"].id, p["bob"].id, p["carol"].id}
     rows = all_requests(db)
     for request_id in (first.id, second.id):
         row = rows[request_id]
@@ -153,7 +153,7 @@ def test_re_enabling_allows_requests_again(db, program, people):
     change = turn(db, program, people["admin"], True)
 
     assert change.program.peer_mentorship_enabled is True
-    assert change.affected_people == set()
+    assert change.told == set()
     assert reload(db, Program, program.id).peer_mentorship_enabled is True
     # The cancelled request stays cancelled; a new one between the same two is fine.
     assert reload(db, PeerRequest, old.id).status == RequestStatus.CANCELLED.value
@@ -168,10 +168,10 @@ def test_setting_the_current_value_changes_nothing(db, program, people):
 
     change = turn(db, program, people["admin"], True)
 
-    assert change.affected_people == set()
+    assert change.told == set()
     assert reload(db, PeerRequest, pending.id).status == RequestStatus.PENDING.value
 
     turn(db, program, people["admin"], False)
     again = turn(db, program, people["admin"], False)
-    assert again.affected_people == set()
+    assert again.told == set()
     assert again.program.peer_mentorship_enabled is False

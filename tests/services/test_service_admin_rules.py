@@ -176,7 +176,9 @@ def test_deactivation_cancels_the_persons_pending_requests_with_a_reason(db, pro
     declined = send(db, program, dan, alice)
     act(db, "decline", declined.id, alice.id, reason="Later")
 
-    affected = admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
+    affected = admin.set_employee_active(
+        db, actor_id=boss.id, employee_id=alice.id, active=False
+    ).told
 
     assert affected == {alice.id, bob.id, carol.id}
     assert employee_row(db, alice).is_active is False
@@ -243,7 +245,9 @@ def test_reactivation_does_not_bring_cancelled_requests_back(db, program, people
     pending = send(db, program, alice, bob)
     admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
 
-    affected = admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=True)
+    affected = admin.set_employee_active(
+        db, actor_id=boss.id, employee_id=alice.id, active=True
+    ).told
 
     assert affected == set()
     assert employee_row(db, alice).is_active is True
@@ -254,9 +258,8 @@ def test_reactivation_does_not_bring_cancelled_requests_back(db, program, people
 def test_deactivating_an_inactive_person_again_changes_nothing(db, program, people):
     alice, boss = people["alice"], people["admin"]
     admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
-    assert (
-        admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False) == set()
-    )
+    again = admin.set_employee_active(db, actor_id=boss.id, employee_id=alice.id, active=False)
+    assert again.told == set()
     assert employee_row(db, alice).is_active is False
 
 

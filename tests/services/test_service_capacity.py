@@ -93,8 +93,8 @@ def test_capacity_allows_exactly_that_many_pairings(db, program, p):
     for partner in partners:
         pair(db, program, partner, alice)
     assert len(active_pairings(db)) == 3
-    standing = inbox.standing_of(db, program_id=program.id, employee_id=alice.id)
-    assert (standing.capacity, standing.places_left) == (3, 0)
+    usage = inbox.usage_of(db, program_id=program.id, employee_id=alice.id)
+    assert (usage.capacity, usage.places_left) == (3, 0)
     with pytest.raises(Refused, match=r"\(3 of 3 used\)"):
         send(db, program, alice, p["eve"])
     with pytest.raises(Refused, match="Alice Archer has no places left"):
@@ -145,7 +145,7 @@ def test_recipient_filling_places_cancels_the_requests_they_could_no_longer_acce
 
     outcome = act(db, "accept", chosen.id, bob.id)
 
-    assert alice.id in outcome.people
+    assert alice.id in outcome.told
     row = request_row(db, waiting.id)
     assert row.status == CANCELLED
     assert row.close_reason == "Bob Baker has no places left for another peer."
@@ -168,7 +168,7 @@ def test_filling_both_sides_cancels_all_their_other_pending_requests_both_ways(d
 
     outcome = act(db, "accept", chosen.id, bob.id)
 
-    assert outcome.people == {
+    assert outcome.told == {
         alice.id,
         bob.id,
         p["carol"].id,
@@ -197,7 +197,7 @@ def test_accept_that_leaves_places_cancels_nothing(db, program, p):
 
     outcome = act(db, "accept", chosen.id, bob.id)
 
-    assert outcome.people == {alice.id, bob.id}
+    assert outcome.told == {alice.id, bob.id}
     assert [status_of(db, r.id) for r in others] == [PENDING, PENDING]
 
 
@@ -227,7 +227,7 @@ def test_pausing_keeps_pending_incoming_requests_answerable(db, program, p):
 
     change = save_profile(db, program, bob, paused=True)
 
-    assert change.affected_people == set()
+    assert change.told == set()
     assert [status_of(db, r.id) for r in (to_accept, to_decline)] == [PENDING, PENDING]
     act(db, "accept", to_accept.id, bob.id)
     act(db, "decline", to_decline.id, bob.id, reason="Pausing for now")
@@ -280,7 +280,7 @@ def test_lowering_capacity_to_active_pairings_cancels_pending_requests(db, progr
 
     change = save_profile(db, program, alice, capacity=1)
 
-    assert change.affected_people == {alice.id, p["carol"].id, p["dan"].id}
+    assert change.told == {alice.id, p["carol"].id, p["dan"].id}
     assert change.profile.capacity == 1
     assert change.profile.active_pairings == 1
     for request_id in (outgoing.id, incoming.id):
@@ -299,7 +299,7 @@ def test_lowering_capacity_that_still_leaves_a_place_cancels_nothing(db, program
 
     change = save_profile(db, program, alice, capacity=2)
 
-    assert change.affected_people == set()
+    assert change.told == set()
     assert status_of(db, pending.id) == PENDING
 
 
@@ -309,7 +309,7 @@ def test_capacity_zero_cancels_every_pending_request_of_the_person(db, program, 
 
     change = save_profile(db, program, alice, capacity=0)
 
-    assert change.affected_people == {alice.id, p["bob"].id, p["carol"].id}
+    assert change.told == {alice.id, p["bob"].id, p["carol"].id}
     assert [status_of(db, r.id) for r in sent] == [CANCELLED, CANCELLED]
 
 
@@ -319,7 +319,7 @@ def test_dropping_the_peer_role_cancels_pending_requests_with_a_reason(db, progr
 
     change = save_profile(db, program, alice, roles=["mentor"])
 
-    assert change.affected_people == {alice.id, p["bob"].id, p["carol"].id}
+    assert change.told == {alice.id, p["bob"].id, p["carol"].id}
     for request in sent:
         row = request_row(db, request.id)
         assert row.status == CANCELLED
@@ -335,7 +335,7 @@ def test_get_profile_reports_capacity_pause_and_pairings(db, program, p):
     assert (profile.capacity, profile.paused, profile.active_pairings) == (5, True, 1)
 
 
-# ---------------------------------------------------------------- directory and standing
+# ---------------------------------------------------------------- directory and usage
 
 
 def test_directory_entries_carry_pause_capacity_and_places_left(db, program, p):
@@ -374,22 +374,22 @@ def test_standing_counts_open_requests_and_places(db, program, p):
     send(db, program, p["eve"], alice)  # incoming: not an open request of Alice's
     save_profile(db, program, alice, paused=True)
 
-    standing = inbox.standing_of(db, program_id=program.id, employee_id=alice.id)
+    usage = inbox.usage_of(db, program_id=program.id, employee_id=alice.id)
 
-    assert standing.open_requests == 2
-    assert standing.open_request_limit == models.DEFAULT_OPEN_REQUEST_LIMIT
-    assert standing.capacity == 3
-    assert standing.places_left == 2
-    assert standing.paused is True
-    assert standing.is_peer is True
-    assert inbox.load_inbox(db, program_id=program.id, employee_id=alice.id).standing == standing
+    assert usage.open_requests == 2
+    assert usage.open_request_limit == models.DEFAULT_OPEN_REQUEST_LIMIT
+    assert usage.capacity == 3
+    assert usage.places_left == 2
+    assert usage.paused is True
+    assert usage.is_peer is True
+    assert inbox.load_inbox(db, program_id=program.id, employee_id=alice.id).usage == usage
 
 
 def test_standing_of_a_non_member_is_empty(db, program):
     outsider = make_person(db, None, "Olly Outsider")
-    standing = inbox.standing_of(db, program_id=program.id, employee_id=outsider.id)
-    assert (standing.open_requests, standing.capacity, standing.places_left) == (0, 0, 0)
-    assert standing.is_peer is False
+    usage = inbox.usage_of(db, program_id=program.id, employee_id=outsider.id)
+    assert (usage.open_requests, usage.capacity, usage.places_left) == (0, 0, 0)
+    assert usage.is_peer is False
 
 
 def test_request_to_self_is_refused_before_capacity(db, program, p):

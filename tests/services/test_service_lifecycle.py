@@ -104,7 +104,7 @@ def test_no_transition_out_of_any_final_state(db, program, people, final, then):
     later = T0 + timedelta(days=60)
     with frozen_at(later):
         if then == "expire":
-            assert requests.expire_due(db) == set()
+            assert requests.expire_due(db).told == set()
         else:
             actor = {"accept": bob, "decline": bob, "withdraw": alice, "cancel": boss}[then]
             with pytest.raises(Refused) as refused:
@@ -300,11 +300,11 @@ def test_expire_due_expires_exactly_at_the_deadline(db, program, people):
     deadline = T0 + timedelta(days=14)
 
     with frozen_at(deadline - timedelta(seconds=1)):
-        assert requests.expire_due(db) == set()
+        assert requests.expire_due(db).told == set()
     assert (status_of(db, due.id), status_of(db, later.id)) == (PENDING, PENDING)
 
     with frozen_at(deadline):
-        affected = requests.expire_due(db)
+        affected = requests.expire_due(db).told
 
     assert affected == {alice.id, bob.id}
     row = request_row(db, due.id)
@@ -324,12 +324,12 @@ def test_expire_due_is_idempotent(db, program, people):
         first = send(db, program, alice, bob)
         second = send(db, program, carol, alice)
     with frozen_at(T0 + timedelta(days=20)):
-        assert requests.expire_due(db) == {alice.id, bob.id, carol.id}
+        assert requests.expire_due(db).told == {alice.id, bob.id, carol.id}
         history_size = event_count(db)
         rows = [request_row(db, r.id) for r in (first, second)]
         snapshot = [(r.status, r.closed_at, r.close_reason) for r in rows]
 
-        assert requests.expire_due(db) == set()
+        assert requests.expire_due(db).told == set()
 
     assert event_count(db) == history_size
     rows = [request_row(db, r.id) for r in (first, second)]
@@ -344,7 +344,7 @@ def test_expiry_leaves_closed_requests_and_pairings_alone(db, program, people):
         declined = send(db, program, carol, alice)
         act(db, "decline", declined.id, alice.id, reason="Not now")
     with frozen_at(T0 + timedelta(days=30)):
-        assert requests.expire_due(db) == set()
+        assert requests.expire_due(db).told == set()
     assert status_of(db, accepted.id) == ACCEPTED
     assert request_row(db, declined.id).close_reason == "Not now"
     assert len(active_pairings(db)) == 1
@@ -367,7 +367,7 @@ def test_expiry_reason_names_the_deadline_the_request_was_sent_with(db, program,
     assert request_row(db, new.id).expires_at == T0 + timedelta(days=7)
 
     with frozen_at(T0 + timedelta(days=7)):
-        assert requests.expire_due(db) == {carol.id, alice.id}
+        assert requests.expire_due(db).told == {carol.id, alice.id}
     assert request_row(db, new.id).close_reason == "No answer within 7 days."
     assert status_of(db, old.id) == PENDING
 
@@ -482,7 +482,7 @@ def test_admin_cancels_a_pending_request_with_a_reason(db, program, people):
     assert row.closed_by_id == boss.id
     assert row.close_reason == "Reported as spam"
     assert row.closed_at is not None
-    assert outcome.people == {alice.id, bob.id}
+    assert outcome.told == {alice.id, bob.id}
     assert status_of(db, other.id) == PENDING
     assert events(db, sent.id)[-1] == (boss.id, PENDING, CANCELLED, "Reported as spam")
     for person in (alice, bob):
@@ -575,7 +575,7 @@ def test_an_overdue_request_expires_when_someone_acts_on_it(db, program, people,
     assert [(s.from_status, s.to_status) for s in steps] == [(None, PENDING), (PENDING, EXPIRED)]
     assert db.exec(select(func.count()).select_from(Pairing)).one() == 0
     with frozen_at(T0 + timedelta(days=15)):
-        assert requests.expire_due(db) == set()
+        assert requests.expire_due(db).told == set()
 
 
 def test_a_request_just_before_its_deadline_can_still_be_accepted(db, program, people):

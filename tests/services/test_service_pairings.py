@@ -68,7 +68,7 @@ def test_either_side_can_end_a_pairing(db, program, p, side, outcome):
     assert row.end_outcome == outcome
     assert row.end_feedback == "Learned a lot."
     assert ended.pairing.id == pairing.id
-    assert ended.people == {alice.id, bob.id}
+    assert ended.told == {alice.id, bob.id}
 
 
 @pytest.mark.parametrize("outcome", ["", "great", "COMPLETED", "not a fit", None, 1, ["completed"]])
@@ -146,8 +146,8 @@ def test_ending_frees_a_place_for_a_new_request(db, program, p):
 
     end(db, pairing.id, bob)
 
-    standing = inbox.standing_of(db, program_id=program.id, employee_id=alice.id)
-    assert (standing.capacity, standing.places_left) == (1, 1)
+    usage = inbox.usage_of(db, program_id=program.id, employee_id=alice.id)
+    assert (usage.capacity, usage.places_left) == (1, 1)
     sent = send(db, program, alice, carol)
     assert act(db, "accept", sent.id, carol.id).pairing is not None
     assert [pair_of(x) for x in active_pairings(db)] == [{alice.id, carol.id}]

@@ -18,7 +18,7 @@ from service_helpers import make_person
 from sqlmodel import Session
 
 from peerapp import settings
-from peerapp.services import Refused, accounts
+from peerapp.services import Refused, accounts, sessions
 
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "violet-harbour-lantern"
@@ -92,7 +92,7 @@ def test_sign_in_hashes_outside_a_transaction(db, ada, monkeypatch, email, passw
 
 
 def test_password_change_hashes_outside_a_transaction(db, ada, monkeypatch):
-    token = accounts.start_session(db, ada.id)
+    token = sessions.start_session(db, ada.id)
     hasher = spy(monkeypatch, db=db)
     accounts.change_password(
         db,
@@ -106,7 +106,7 @@ def test_password_change_hashes_outside_a_transaction(db, ada, monkeypatch):
 
 
 def test_password_change_refused_if_the_session_ended_while_hashing(db, ada, monkeypatch):
-    token = accounts.start_session(db, ada.id)
+    token = sessions.start_session(db, ada.id)
     real = accounts._hasher
 
     class EndsSessionWhileHashing:
@@ -114,7 +114,7 @@ def test_password_change_refused_if_the_session_ended_while_hashing(db, ada, mon
             return real.verify(password, password_hash)
 
         def hash(self, password):
-            accounts.end_session(db, token)  # another tab signs out meanwhile
+            sessions.end_session(db, token)  # another tab signs out meanwhile
             return real.hash(password)
 
     monkeypatch.setattr(accounts, "_hasher", EndsSessionWhileHashing())

@@ -72,7 +72,7 @@ def test_update_profile_saves_fields_and_roles(db, program, alice):
     assert roles_in_db(db, program, alice) == ["mentor", "peer"]
     assert change.profile.roles == ["mentor", "peer"]
     assert change.profile.full_name == "Alice A. Archer"
-    assert change.affected_people == set()
+    assert change.told == set()
 
     save(db, program, alice, roles="mentee")
     assert roles_in_db(db, program, alice) == ["mentee"]
@@ -145,7 +145,7 @@ def test_dropping_peer_role_cancels_own_pending_requests_both_ways(db, program, 
 
     change = save(db, program, alice, roles=["mentor"])
 
-    assert change.affected_people == {alice.id, bob.id, carol.id}
+    assert change.told == {alice.id, bob.id, carol.id}
     assert roles_in_db(db, program, alice) == ["mentor"]
     for request_id in (outgoing.id, incoming.id):
         row = reload(db, PeerRequest, request_id)
@@ -166,7 +166,7 @@ def test_keeping_peer_role_cancels_nothing(db, program, alice):
 
     change = save(db, program, alice, job_title="New title", roles=["peer", "mentor"])
 
-    assert change.affected_people == set()
+    assert change.told == set()
     assert reload(db, PeerRequest, pending.id).status == RequestStatus.PENDING.value
 
 

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from peerapp import models
 from peerapp.models import Pairing, PairingStatus, PeerRequest, RequestStatus
-from peerapp.services import Refused, programs, requests
+from peerapp.services import Refused, closing, programs, requests
 
 PENDING = RequestStatus.PENDING.value
 
@@ -59,7 +59,7 @@ def test_peer_sends_to_peer_and_request_is_pending(db, program, alice, bob):
     assert row.program_id == program.id
     assert row.message == "Hi Bob!"
     assert row.closed_at is None and row.closed_by_id is None
-    assert outcome.people == {alice.id, bob.id}
+    assert outcome.told == {alice.id, bob.id}
     assert pairings(db) == []
 
 
@@ -198,7 +198,7 @@ def test_reverse_request_while_pending_is_mutual_and_pairs_at_once(db, program, 
     assert pairing.request_id == first.id
     assert {pairing.person_low_id, pairing.person_high_id} == {alice.id, bob.id}
     assert outcome.pairing is not None and outcome.pairing.id == pairing.id
-    assert outcome.people == {alice.id, bob.id}
+    assert outcome.told == {alice.id, bob.id}
 
 
 def test_a_normal_send_and_accept_are_not_mutual(db, program, alice, bob):
@@ -249,7 +249,7 @@ def test_recipient_accepts_and_exactly_one_active_pairing_starts(db, program, al
     assert pairing.program_id == program.id
     assert {pairing.person_low_id, pairing.person_high_id} == {alice.id, bob.id}
     assert outcome.pairing is not None and outcome.pairing.id == pairing.id
-    assert outcome.people == {alice.id, bob.id}
+    assert outcome.told == {alice.id, bob.id}
 
 
 @pytest.mark.parametrize("who", ["sender", "third party"])
@@ -322,7 +322,7 @@ def test_recipient_declines_with_reason_stored(db, program, alice, bob):
     assert row.close_reason == "Too busy this quarter"
     assert row.closed_by_id == bob.id
     assert row.closed_at is not None
-    assert outcome.people == {alice.id, bob.id}
+    assert outcome.told == {alice.id, bob.id}
     assert pairings(db) == []
 
 
@@ -399,7 +399,7 @@ def test_double_accept_creates_one_pairing(db, program, alice, bob):
 
 def test_cancelled_request_cannot_be_answered(db, program, alice, bob):
     sent = send(db, program, alice, bob)
-    requests.cancel_pending(db, program_id=program.id, actor_id=None, reason="Closed by tests")
+    closing.cancel_pending(db, program_id=program.id, actor_id=None, reason="Closed by tests")
     db.commit()
     for action, actor in (("accept", bob), ("decline", bob), ("withdraw", alice)):
         with pytest.raises(Refused, match="no longer pending: it was cancelled"):

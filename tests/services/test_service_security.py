@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from peerapp import settings
 from peerapp.clock import frozen_at
 from peerapp.models import Employee, SignInAttempt, UserSession
-from peerapp.services import Refused, accounts, admin, throttle
+from peerapp.services import Refused, accounts, admin, sessions, throttle
 
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "violet-harbour-lantern"
@@ -73,8 +73,8 @@ def test_sign_in_rotates_the_token_the_browser_presented(db, ada):
         new = sign_in(db, previous=old)
 
         assert new != old
-        assert accounts.resolve_session(db, old) is None
-        assert accounts.resolve_session(db, new).id == ada.id
+        assert sessions.resolve_session(db, old) is None
+        assert sessions.resolve_session(db, new).id == ada.id
         assert live_sessions(db, ada) == 1
 
 
@@ -84,7 +84,7 @@ def test_failed_sign_in_keeps_the_session_the_browser_had(db, ada):
         with pytest.raises(Refused):
             sign_in(db, password="wrong-password-here", previous=token)
 
-        assert accounts.resolve_session(db, token).id == ada.id
+        assert sessions.resolve_session(db, token).id == ada.id
 
 
 def test_sign_in_as_someone_else_revokes_the_previous_persons_token(db, ada, ben):
@@ -92,56 +92,56 @@ def test_sign_in_as_someone_else_revokes_the_previous_persons_token(db, ada, ben
         adas = sign_in(db)
         bens = sign_in(db, email="ben@example.com", previous=adas)
 
-        assert accounts.resolve_session(db, adas) is None
-        assert accounts.resolve_session(db, bens).id == ben.id
+        assert sessions.resolve_session(db, adas) is None
+        assert sessions.resolve_session(db, bens).id == ben.id
 
 
 def test_sign_out_revokes_the_token_for_every_tab(db, ada):
     token = sign_in(db)
-    accounts.end_session(db, token)
+    sessions.end_session(db, token)
 
-    assert accounts.resolve_session(db, token) is None
+    assert sessions.resolve_session(db, token) is None
     row = db.exec(select(UserSession).where(UserSession.employee_id == ada.id)).one()
     assert row.revoked_at is not None
 
 
 def test_sign_out_everywhere_revokes_every_session_of_that_person_only(db, ada, ben):
-    laptop, phone = accounts.start_session(db, ada.id), accounts.start_session(db, ada.id)
-    bens = accounts.start_session(db, ben.id)
+    laptop, phone = sessions.start_session(db, ada.id), sessions.start_session(db, ada.id)
+    bens = sessions.start_session(db, ben.id)
 
-    assert accounts.sign_out_everywhere(db, phone) == 2
+    assert sessions.sign_out_everywhere(db, phone) == 2
 
-    assert accounts.resolve_session(db, laptop) is None
-    assert accounts.resolve_session(db, phone) is None
-    assert accounts.resolve_session(db, bens).id == ben.id
+    assert sessions.resolve_session(db, laptop) is None
+    assert sessions.resolve_session(db, phone) is None
+    assert sessions.resolve_session(db, bens).id == ben.id
     with pytest.raises(Refused, match="signed out already"):
-        accounts.sign_out_everywhere(db, phone)
+        sessions.sign_out_everywhere(db, phone)
 
 
 def test_deactivation_revokes_every_session_so_reactivation_does_not_revive_them(
     db, program, people
 ):
     bob = people["bob"]
-    laptop, phone = accounts.start_session(db, bob.id), accounts.start_session(db, bob.id)
+    laptop, phone = sessions.start_session(db, bob.id), sessions.start_session(db, bob.id)
 
     admin.set_employee_active(db, actor_id=people["admin"].id, employee_id=bob.id, active=False)
     assert live_sessions(db, bob) == 0
     admin.set_employee_active(db, actor_id=people["admin"].id, employee_id=bob.id, active=True)
 
     assert reload(db, Employee, bob.id).is_active
-    assert accounts.resolve_session(db, laptop) is None
-    assert accounts.resolve_session(db, phone) is None
+    assert sessions.resolve_session(db, laptop) is None
+    assert sessions.resolve_session(db, phone) is None
 
 
 def test_refused_deactivation_revokes_nothing(db, program, people):
     alice = people["alice"]
-    token = accounts.start_session(db, alice.id)
+    token = sessions.start_session(db, alice.id)
 
     with pytest.raises(Refused):
         admin.set_employee_active(db, actor_id=people["bob"].id, employee_id=alice.id, active=False)
     db.rollback()
 
-    assert accounts.resolve_session(db, token).id == alice.id
+    assert sessions.resolve_session(db, token).id == alice.id
 
 
 # ---------------------------------------------------------------- throttling
@@ -156,13 +156,13 @@ def test_five_failures_lock_the_email_even_for_the_right_password_until_the_wind
         sign_in(db)
     assert refused.value.message == throttle.SIGN_IN_REFUSED
     with frozen_at(T0 + timedelta(minutes=15, seconds=1)):
-        assert accounts.resolve_session(db, sign_in(db)).id == ada.id
+        assert sessions.resolve_session(db, sign_in(db)).id == ada.id
 
 
 def test_four_failures_do_not_lock(db, ada):
     with frozen_at(T0):
         fail(db, 4)
-        assert accounts.resolve_session(db, sign_in(db)).id == ada.id
+        assert sessions.resolve_session(db, sign_in(db)).id == ada.id
 
 
 def test_a_success_starts_the_email_count_again(db, ada):
@@ -258,9 +258,9 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(db, 
 
     assert accounts.authenticate(db, "ada@example.com", PASSWORD) is None
     assert accounts.authenticate(db, "ada@example.com", NEW_PASSWORD).id == ada.id
-    assert accounts.resolve_session(db, here).id == ada.id
-    assert accounts.resolve_session(db, elsewhere) is None
-    assert accounts.resolve_session(db, bens).id == ben.id
+    assert sessions.resolve_session(db, here).id == ada.id
+    assert sessions.resolve_session(db, elsewhere) is None
+    assert sessions.resolve_session(db, bens).id == ben.id
 
 
 @pytest.mark.parametrize(
@@ -285,12 +285,12 @@ def test_password_change_refusals_change_nothing(db, ada, current, new, repeat, 
     db.rollback()
 
     assert accounts.authenticate(db, "ada@example.com", PASSWORD).id == ada.id
-    assert accounts.resolve_session(db, elsewhere).id == ada.id
+    assert sessions.resolve_session(db, elsewhere).id == ada.id
 
 
 def test_password_change_needs_a_live_session(db, ada):
     token = sign_in(db)
-    accounts.end_session(db, token)
+    sessions.end_session(db, token)
 
     with pytest.raises(Refused, match="Sign in again"):
         change(db, token)

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from peerapp.clock import frozen_at
 from peerapp.models import Employee, SsoTicket, UserSession
-from peerapp.services import Refused, accounts, sso
+from peerapp.services import Refused, sessions, sso
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -88,7 +88,7 @@ def test_ticket_is_stored_hashed_and_lives_sixty_seconds(db, people):
 def test_redeeming_a_ticket_opens_a_normal_session_for_that_person(db, people):
     ticket = sso.issue_ticket(db, people["dan"].email, True)
     token = sso.redeem_ticket(db, ticket, session_days=7)
-    assert accounts.resolve_session(db, token).id == people["dan"].id
+    assert sessions.resolve_session(db, token).id == people["dan"].id
     stored = db.exec(select(UserSession)).one()
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert timedelta(days=6, hours=23) < stored.expires_at - stored.created_at <= timedelta(days=7)
@@ -118,7 +118,7 @@ def test_a_ticket_expires_after_sixty_seconds(db, people):
         ticket = sso.issue_ticket(db, people["eve"].email, True)
         fresh = sso.issue_ticket(db, people["eve"].email, True)
     with frozen_at(NOON + timedelta(seconds=59)):
-        assert accounts.resolve_session(db, sso.redeem_ticket(db, fresh)) is not None
+        assert sessions.resolve_session(db, sso.redeem_ticket(db, fresh)) is not None
     with frozen_at(NOON + timedelta(seconds=60)), pytest.raises(sso.SsoRefused) as refused:
         sso.redeem_ticket(db, ticket)
     assert refused.value.code == "expired"
@@ -231,16 +231,16 @@ def test_a_ticket_presented_twice_at_once_opens_one_session(shared_engine):
 
 def test_redeeming_a_ticket_revokes_the_session_the_browser_held(db, people):
     alice = people["alice"]
-    before = accounts.start_session(db, alice.id)
+    before = sessions.start_session(db, alice.id)
     ticket = sso.issue_ticket(db, alice.email, True)
     after = sso.redeem_ticket(db, ticket, previous_token=before)
-    assert accounts.resolve_session(db, before) is None
-    assert accounts.resolve_session(db, after).id == alice.id
+    assert sessions.resolve_session(db, before) is None
+    assert sessions.resolve_session(db, after).id == alice.id
 
 
 def test_redeeming_a_ticket_revokes_a_previous_session_held_as_its_digest(db, people):
     alice = people["alice"]
-    before = accounts.start_session(db, alice.id)
+    before = sessions.start_session(db, alice.id)
     ticket = sso.issue_ticket(db, alice.email, True)
-    sso.redeem_ticket(db, ticket, previous_token=accounts.session_digest(before))
-    assert accounts.resolve_session(db, before) is None
+    sso.redeem_ticket(db, ticket, previous_token=sessions.session_digest(before))
+    assert sessions.resolve_session(db, before) is None

@@ -70,15 +70,15 @@ class Scene:
 
     def token_for(self, app: RunningApp, key: str) -> str:
         """A fresh session token for a cast member (their own sign-in)."""
-        from peerapp.services import accounts
+        from peerapp.services import sessions
 
         with app.db() as db:
-            return accounts.start_session(db, self.ids[key], days=1)
+            return sessions.start_session(db, self.ids[key], days=1)
 
 
 def _build_scene(app: RunningApp) -> Scene:
     from peerapp.models import Pairing, PeerRequest
-    from peerapp.services import accounts, pairings, programs, requests
+    from peerapp.services import accounts, pairings, programs, requests, sessions
 
     with app.db() as db:
         program = programs.default_program(db)
@@ -143,9 +143,9 @@ def _build_scene(app: RunningApp) -> Scene:
             outcome="not_a_fit",
             feedback=f"{SECRET} walt's private feedback on tara",
         )
-        oscar_token = accounts.start_session(db, ids["oscar"], days=1)
+        oscar_token = sessions.start_session(db, ids["oscar"], days=1)
         victim_tokens = {
-            key: accounts.start_session(db, ids[key], days=1)
+            key: sessions.start_session(db, ids[key], days=1)
             for key in ("vera", "walt", "tara", "pam")
         }
     return Scene(
@@ -401,13 +401,13 @@ def attack(app_server: RunningApp, scene: Scene) -> Iterator[Attack]:
 def names():
     """Full handler names, from the state classes."""
     from peerapp.state.directory import DirectoryState
-    from peerapp.state.live import InboxState
+    from peerapp.state.inbox import InboxState
     from peerapp.state.overview import ProgramOverviewState
     from peerapp.state.pairings import PairingActionsState
     from peerapp.state.profile import ProfileState
+    from peerapp.state.program_settings import ProgramSettingsState
     from peerapp.state.requests import RequestActionsState
     from peerapp.state.session import SessionState
-    from peerapp.state.settings import SettingsState
 
     return {
         "session": SessionState,
@@ -415,7 +415,7 @@ def names():
         "pairing": PairingActionsState,
         "profile": ProfileState,
         "requests": RequestActionsState,
-        "settings": SettingsState,
+        "settings": ProgramSettingsState,
         "overview": ProgramOverviewState,
         "inbox": InboxState,
     }

@@ -673,7 +673,7 @@ def _admin_token(attack: Attack) -> str:
     from sqlmodel import select
 
     from peerapp.models import Employee
-    from peerapp.services import accounts, programs
+    from peerapp.services import accounts, programs, sessions
 
     with attack.app.db() as db:
         found = db.exec(select(Employee).where(Employee.email == "ada.admin@attack.example.com"))
@@ -688,7 +688,7 @@ def _admin_token(attack: Attack) -> str:
                 program_id=programs.default_program(db).id,
                 roles=frozenset(),
             )
-        return accounts.start_session(db, admin.id, days=1)
+        return sessions.start_session(db, admin.id, days=1)
 
 
 @case

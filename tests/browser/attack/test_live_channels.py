@@ -148,10 +148,10 @@ def pair(app_server) -> Pair:
 
 
 def _token(attack: Attack, employee_id: int) -> str:
-    from peerapp.services import accounts
+    from peerapp.services import sessions
 
     with attack.app.db() as db:
-        return accounts.start_session(db, employee_id, days=1)
+        return sessions.start_session(db, employee_id, days=1)
 
 
 def _end_by_signing_out_everywhere(attack: Attack, people: Pair, token: str) -> None:

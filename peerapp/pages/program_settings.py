@@ -8,8 +8,8 @@ from peerapp.components.forms import confirm_dialog, labelled_choice, number_fie
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
 from peerapp.services import admin
-from peerapp.state.live import InboxState
-from peerapp.state.settings import SettingsState
+from peerapp.state.inbox import InboxState
+from peerapp.state.program_settings import ProgramSettingsState
 
 
 def _confirm_disable() -> rx.Component:
@@ -19,9 +19,9 @@ def _confirm_disable() -> rx.Component:
         "is cancelled (both people see why). Existing pairings stay.",
         cancel="Keep it on",
         confirm="Turn off and cancel requests",
-        on_confirm=SettingsState.save,
-        open=SettingsState.confirm_disable_open,
-        on_close=SettingsState.cancel_save,
+        on_confirm=ProgramSettingsState.save,
+        open=ProgramSettingsState.confirm_disable_open,
+        on_close=ProgramSettingsState.cancel_save,
     )
 
 
@@ -36,8 +36,8 @@ def _form() -> rx.Component:
                 "Registered peers can find each other in the directory and send one-click "
                 "peer requests. Turning it off cancels pending peer requests; existing "
                 "pairings stay.",
-                checked=SettingsState.peer_mentorship_enabled,
-                on_change=SettingsState.set_peer_mentorship,
+                checked=ProgramSettingsState.peer_mentorship_enabled,
+                on_change=ProgramSettingsState.set_peer_mentorship,
                 aria_label="Peer mentorship",
                 size="3",
             ),
@@ -47,16 +47,16 @@ def _form() -> rx.Component:
                     "open-request-limit",
                     admin.OPEN_REQUEST_LIMIT_RANGE,
                     "How many unanswered requests one person may have out at once.",
-                    value=SettingsState.open_request_limit,
-                    on_change=SettingsState.set_open_request_limit,
+                    value=ProgramSettingsState.open_request_limit,
+                    on_change=ProgramSettingsState.set_open_request_limit,
                 ),
                 number_field(
                     "Days before a request expires",
                     "request-expiry-days",
                     admin.EXPIRY_DAYS_RANGE,
                     "Unanswered requests close after this many days. Applies to new requests.",
-                    value=SettingsState.request_expiry_days,
-                    on_change=SettingsState.set_request_expiry_days,
+                    value=ProgramSettingsState.request_expiry_days,
+                    on_change=ProgramSettingsState.set_request_expiry_days,
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
@@ -64,8 +64,8 @@ def _form() -> rx.Component:
             ),
             rx.button(
                 "Save settings",
-                on_click=SettingsState.request_save,
-                loading=SettingsState.saving,
+                on_click=ProgramSettingsState.request_save,
+                loading=ProgramSettingsState.saving,
                 size="3",
             ),
             spacing="4",
@@ -74,14 +74,14 @@ def _form() -> rx.Component:
     )
 
 
-def settings_page() -> rx.Component:
+def program_settings_page() -> rx.Component:
     """Admins see the form; everyone else is told the page is for admins."""
     return page_frame(
         "Program settings",
         rx.cond(
-            SettingsState.loaded,
+            ProgramSettingsState.loaded,
             rx.cond(
-                SettingsState.allowed,
+                ProgramSettingsState.allowed,
                 rx.vstack(program_overview(), _form(), spacing="5", width="100%"),
                 rx.callout(
                     "This page is for program admins. Ask your program admin if a setting "

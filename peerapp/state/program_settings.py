@@ -13,7 +13,7 @@ from peerapp.state.live import push_inboxes, push_program
 DRAFT_MAX = 6
 
 
-class SettingsState(rx.State):
+class ProgramSettingsState(rx.State):
     """A draft of the settings form; the saved truth is in each member's InboxState."""
 
     peer_mentorship_enabled: bool = True
@@ -77,7 +77,7 @@ class SettingsState(rx.State):
             if current and not self.peer_mentorship_enabled:
                 self.confirm_disable_open = True
                 return None
-            return SettingsState.save
+            return ProgramSettingsState.save
 
         async for update in act(self, work):
             yield update
@@ -104,8 +104,8 @@ class SettingsState(rx.State):
             )
             self._show(change.program)
             push_program(viewer.program_id)
-            push_inboxes(viewer.program_id, change.affected_people, actor_id=viewer.employee_id)
-            return rx.toast.success(wording.settings_saved(len(change.affected_people)))
+            push_inboxes(viewer.program_id, change.told, actor_id=viewer.employee_id)
+            return rx.toast.success(wording.settings_saved(len(change.told)))
 
         async for update in act(self, work, busy="saving"):
             yield update

@@ -1,0 +1,219 @@
+"""Moving a request out of ``pending``, and accepting one into a pairing.
+
+A transition is one conditional UPDATE (``... WHERE status = 'pending' AND
+<actor is the right party>``), so two racing clicks can never both succeed.
+Accepting first locks both memberships (places.lock_members), so capacity holds
+across server processes; the partial unique indexes in models.py back "one
+pending request per pair" and "one active pairing per pair". Everything here
+runs inside the caller's unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from peerapp.clock import utcnow
+from peerapp.models import Employee, Membership, Pairing, PeerRequest, Program, RequestStatus
+from peerapp.services import history, inbox, places
+from peerapp.services.closing import cancel_pending, close_many, expiry_reason, lock_pending
+from peerapp.services.errors import Refused
+from peerapp.services.sql import id_of, rows_changed
+from peerapp.services.unit import Change
+
+PEER_MENTORSHIP_OFF = "Peer mentorship is turned off in this program."
+PENDING = RequestStatus.PENDING.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome(Change):
+    """What a request action did; ``told``: both people and anyone it cancelled for."""
+
+    request: PeerRequest
+    pairing: Pairing | None = None
+    mutual: bool = False
+    # A plain send: each side's new inbox row, so their screens need no reload.
+    rows: dict[int, inbox.RequestItem] = field(default_factory=dict)
+
+
+def outcome(
+    db: Session,
+    request: PeerRequest,
+    pairing: Pairing | None = None,
+    also: set[int] | frozenset[int] = frozenset(),
+    mutual: bool = False,
+) -> Outcome:
+    """Load everything after the commit, so the outcome is readable once the session closes."""
+    db.refresh(request)
+    if pairing is not None:
+        db.refresh(pairing)
+    told = frozenset({request.sender_id, request.recipient_id, *also})
+    return Outcome(request=request, told=told, pairing=pairing, mutual=mutual)
+
+
+def fresh(db: Session, request_id: int) -> PeerRequest | None:
+    """The request as the database has it now (not as this session last saw it)."""
+    return db.exec(
+        select(PeerRequest)
+        .where(col(PeerRequest.id) == request_id)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def peer_of(db: Session, members: dict[int, Membership], employee_id: int) -> Employee | None:
+    """The employee if they are active and hold the peer role (memberships already locked)."""
+    member = members.get(employee_id)
+    employee = db.get(Employee, employee_id)
+    if member is None or not member.is_peer or employee is None or not employee.is_active:
+        return None
+    return employee
+
+
+def check_room(
+    members: dict[int, Membership], you: Employee, other: Employee, active: dict[int, int]
+) -> None:
+    """Both people need a free place (``active``: their active pairings)."""
+    you_id, other_id = id_of(you), id_of(other)
+    you_member, other_member = members[you_id], members[other_id]
+    if active[you_id] >= you_member.capacity:
+        raise Refused(
+            f"You have no places left ({active[you_id]} of {you_member.capacity} used). End "
+            "a pairing or raise your capacity on your profile first."
+        )
+    if active[other_id] >= other_member.capacity:
+        raise Refused(f"{other.full_name} has no places left for another peer right now.")
+
+
+def close(
+    db: Session,
+    *,
+    request_id: int,
+    actor_id: int,
+    party: str,
+    status: RequestStatus,
+    reason: str = "",
+) -> PeerRequest:
+    """Move a pending request to ``status`` if ``actor_id`` is its ``party``."""
+    party_column = (
+        col(PeerRequest.sender_id) if party == "sender" else col(PeerRequest.recipient_id)
+    )
+    now = utcnow()
+    changed = rows_changed(
+        db,
+        sa.update(PeerRequest)
+        .where(
+            col(PeerRequest.id) == request_id,
+            col(PeerRequest.status) == PENDING,
+            party_column == actor_id,
+            # Past its deadline it is expired, even before the next sweep says so.
+            sa.or_(col(PeerRequest.expires_at).is_(None), col(PeerRequest.expires_at) > now),
+        )
+        .values(status=status.value, closed_at=now, closed_by_id=actor_id, close_reason=reason),
+    )
+    if changed != 1:
+        _refuse_close(db, request_id, actor_id, party, now)
+    history.record(
+        db,
+        request_id,
+        from_status=PENDING,
+        to_status=status.value,
+        actor_id=actor_id,
+        reason=reason,
+    )
+    request = fresh(db, request_id)
+    assert request is not None
+    return request
+
+
+def _refuse_close(db: Session, request_id: int, actor_id: int, party: str, now: datetime) -> None:
+    """Say why a transition changed nothing; a request found past its deadline expires."""
+    request = fresh(db, request_id)
+    if request is None or actor_id not in (request.sender_id, request.recipient_id):
+        raise Refused("That request does not exist.")
+    if request.status != PENDING:
+        raise Refused(f"This request is no longer pending: it was {request.status}.")
+    if request.expires_at is not None and request.expires_at <= now:
+        reason = expiry_reason(request.created_at, request.expires_at)
+        close_many(
+            db,
+            col(PeerRequest.id) == request_id,
+            status=RequestStatus.EXPIRED,
+            actor_id=None,
+            reason=reason,
+        )
+        raise Refused(
+            f"This request has expired: {reason[0].lower()}{reason[1:]}", keep_changes=True
+        )
+    if party == "sender":
+        raise Refused("Only the person who sent a request can withdraw it.")
+    raise Refused("Only the person who received a request can answer it.")
+
+
+def accept_locked(
+    db: Session,
+    program: Program,
+    request: PeerRequest,
+    actor_id: int,
+    members: dict[int, Membership],
+    mutual: bool = False,
+) -> tuple[PeerRequest, Pairing, set[int]]:
+    """Accept with both memberships locked: re-check every rule, pair, then tidy up.
+
+    Returns the closed request, the pairing, and whoever else had a request
+    cancelled because one of the two has no place left now.
+    """
+    if not program.peer_mentorship_enabled:
+        raise Refused(PEER_MENTORSHIP_OFF)
+    if request.status == PENDING:
+        sender = peer_of(db, members, request.sender_id)
+        recipient = peer_of(db, members, request.recipient_id)
+        if sender is None or recipient is None:
+            raise Refused("Both people need the peer role for this request to be accepted.")
+        if request.recipient_id == actor_id:
+            active = places.active_pairings_of(
+                db, id_of(program), [id_of(sender), id_of(recipient)]
+            )
+            check_room(members, recipient, sender, active)
+    # This may cancel every pending request of both people below: lock them all now,
+    # in id order, so that two accepts never wait on each other's rows (see closing.lock_pending).
+    people = [request.sender_id, request.recipient_id]
+    either = sa.or_(
+        col(PeerRequest.sender_id).in_(people),
+        col(PeerRequest.recipient_id).in_(people),
+    )
+    lock_pending(db, sa.and_(col(PeerRequest.program_id) == request.program_id, either))
+    request = close(
+        db,
+        request_id=id_of(request),
+        actor_id=actor_id,
+        party="recipient",
+        status=RequestStatus.ACCEPTED,
+    )
+    pairing = Pairing(
+        program_id=request.program_id,
+        request_id=request.id,
+        person_low_id=request.person_low_id,
+        person_high_id=request.person_high_id,
+    )
+    db.add(pairing)
+    try:
+        db.flush()
+    except IntegrityError:
+        raise Refused("You are already peers with this person.") from None
+    affected: set[int] = set()
+    for person in people:
+        if places.places_left(db, members[person]) == 0:
+            employee = db.get(Employee, person)
+            assert employee is not None  # locked member of this program
+            affected |= cancel_pending(
+                db,
+                program_id=request.program_id,
+                actor_id=None,
+                person_id=person,
+                reason=f"{employee.full_name} has no places left for another peer.",
+            )
+    return request, pairing, affected

@@ -1,0 +1,163 @@
+"""A person's live channel: one shared state that every tab of theirs is linked to.
+
+Each person has one ``InboxState`` linked to a token only the server can name
+(``channel_of``: derived from the person's id with a key kept in the database);
+every tab they have open links to it at sign-in. ``state/live.py`` reloads it
+when something changes for them, and Reflex sends the delta to all linked tabs.
+Browsers never poll, and only the server decides which token a tab is linked to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import reflex as rx
+from sqlmodel import Session
+
+from peerapp.models import Program
+from peerapp.services import channels, programs
+from peerapp.services import inbox as inbox_service
+from peerapp.state import wording
+from peerapp.state.rows import PeerRow, RequestRow, UsageRow
+
+
+class InboxState(rx.SharedState):
+    """One person's requests and peers, shared by all their open tabs."""
+
+    incoming: list[RequestRow] = []
+    outgoing: list[RequestRow] = []
+    history: list[RequestRow] = []
+    peers: list[PeerRow] = []
+    incoming_count: int = 0
+    outgoing_ids: list[int] = []
+    incoming_from_ids: list[int] = []
+    paired_ids: list[int] = []
+    usage: UsageRow = UsageRow()
+    program_name: str = ""
+    peer_mentorship_enabled: bool = True
+    announcement: str = ""
+    announcement_seq: int = 0
+    announced_at: float = 0.0
+    loaded: bool = False
+    # The numbers behind ``usage`` (server only), to re-word it after a send.
+    _usage: inbox_service.Usage | None = None
+
+    def _refresh(self, program_id: int, employee_id: int, db: Session | None = None) -> None:
+        """Reload from the database and announce what arrived since the last load.
+
+        ``db``: the caller's open database session, if it has one (SQLite lets
+        one transaction at a time write, so a second session would wait on it).
+        """
+        if db is None:
+            self._apply(*load_inbox(program_id, employee_id))
+        else:
+            self._apply(*_read_inbox(db, program_id, employee_id))
+
+    def _apply_program(self, program: Program) -> None:
+        if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
+            _announce(self, wording.program_switched(program.peer_mentorship_enabled))
+        _update(
+            self,
+            program_name=program.name,
+            peer_mentorship_enabled=program.peer_mentorship_enabled,
+        )
+
+    def _apply(self, box: inbox_service.Inbox, program: Program) -> None:
+        self._apply_program(program)
+        before_incoming = {row.id for row in self.incoming}
+        before_outgoing = {row.id for row in self.outgoing}
+        incoming = [RequestRow.of(item) for item in box.incoming]
+        outgoing = [RequestRow.of(item) for item in box.outgoing]
+        peers = [PeerRow.of(item) for item in box.peers]
+        # Only what changed goes into the delta: a new request must not resend
+        # the whole history to every tab.
+        _update(
+            self,
+            incoming=incoming,
+            outgoing=outgoing,
+            history=[RequestRow.of(item) for item in box.history],
+            peers=peers,
+            incoming_count=len(incoming),
+            outgoing_ids=[row.other_id for row in outgoing],
+            incoming_from_ids=[row.other_id for row in incoming],
+            paired_ids=[row.other_id for row in peers],
+            usage=UsageRow.of(box.usage),
+        )
+        self._usage = box.usage
+        if self.loaded:
+            news = wording.arrivals(
+                row.other_name for row in self.incoming if row.id not in before_incoming
+            )
+            news += wording.inbox_news(box.history, before_incoming, before_outgoing)
+            if news:
+                _announce(self, wording.announcement(news))
+        if not self.loaded:
+            self.loaded = True
+
+    def _add_sent(self, row: RequestRow) -> None:
+        """A request just sent to or by this person: add its row without a reload.
+
+        Skipped when the row is already here (a reload got there first) or
+        already closed in the history (answered or withdrawn meanwhile).
+        """
+        if any(seen.id == row.id for seen in (*self.incoming, *self.outgoing, *self.history)):
+            return
+        if row.direction == "incoming":
+            incoming = [row, *self.incoming][: inbox_service.PENDING_LIMIT]
+            _update(
+                self,
+                incoming=incoming,
+                incoming_count=len(incoming),
+                incoming_from_ids=[seen.other_id for seen in incoming],
+            )
+            _announce(self, wording.new_request(row.other_name))
+            return
+        outgoing = [row, *self.outgoing][: inbox_service.PENDING_LIMIT]
+        _update(self, outgoing=outgoing, outgoing_ids=[seen.other_id for seen in outgoing])
+        if self._usage is not None:
+            # Open requests are exactly the pending ones sent, as listed.
+            self._usage = dataclasses.replace(self._usage, open_requests=len(outgoing))
+            _update(self, usage=UsageRow.of(self._usage))
+
+
+def channel_of(employee_id: int) -> str:
+    """The shared token of a person's live channel (unguessable; never a tab's token)."""
+    key = channels.cached_key()
+    if key is None:
+        with rx.session() as db:  # once per process
+            key = channels.server_key(db)
+    return channels.channel_name(key, employee_id)
+
+
+def _update(state: InboxState, **values) -> None:
+    """Assign only the vars whose value differs (an assignment marks a var dirty)."""
+    for name, value in values.items():
+        if getattr(state, name) != value:
+            setattr(state, name, value)
+
+
+def _announce(state: InboxState, text: str) -> None:
+    """News for the toast and the polite live region of every linked tab."""
+    state.announcement = text
+    state.announcement_seq += 1
+    state.announced_at = time.time() * 1000
+
+
+def _read_inbox(
+    db: Session, program_id: int, employee_id: int
+) -> tuple[inbox_service.Inbox, Program]:
+    box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
+    return box, programs.get_program(db, program_id)
+
+
+def load_inbox(program_id: int, employee_id: int) -> tuple[inbox_service.Inbox, Program]:
+    with rx.session() as db:
+        return _read_inbox(db, program_id, employee_id)
+
+
+def load_program(program_id: int) -> tuple[Program, list[int]]:
+    with rx.session() as db:
+        program = programs.get_program(db, program_id)
+        db.expunge(program)
+        return program, programs.member_ids(db, program_id)
