@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import PeerRequest, RequestStatus
-from peerapp.services import history
+from peerapp.services import history, places
 from peerapp.services.unit import Change, unit_of_work
 
 PENDING = RequestStatus.PENDING.value
@@ -63,14 +63,27 @@ def close_many(
 
 
 def cancel_pending(
-    db: Session, *, program_id: int, actor_id: int | None, reason: str, person_id: int | None = None
+    db: Session,
+    *,
+    program_id: int,
+    actor_id: int | None,
+    reason: str,
+    person_id: int | None = None,
+    side: str | None = None,
+    kind: str | None = None,
 ) -> set[int]:
-    """Cancel pending requests of a program (or of one person in it); returns who is affected.
+    """Cancel pending requests of a program; returns who is affected.
 
-    Part of the caller's unit of work: cancelling belongs to the change that caused it.
+    Narrowed to one ``kind`` of pairing, or to one person's (``person_id``)
+    requests, all of them or those in which they take ``side``. Part of the
+    caller's unit of work: cancelling belongs to the change that caused it.
     """
     condition = col(PeerRequest.program_id) == program_id
-    if person_id is not None:
+    if kind is not None:
+        condition = sa.and_(condition, col(PeerRequest.kind) == kind)
+    if person_id is not None and side is not None:
+        condition = sa.and_(condition, places.on_side(PeerRequest, person_id, side))
+    elif person_id is not None:
         condition = sa.and_(
             condition,
             sa.or_(

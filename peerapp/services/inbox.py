@@ -55,6 +55,9 @@ class Usage:
     places_left: int
     paused: bool
     is_peer: bool
+    is_mentor: bool = False
+    mentee_capacity: int = 0
+    mentee_places_left: int = 0
 
 
 @dataclass
@@ -72,14 +75,18 @@ def usage_of(db: Session, *, program_id: int, employee_id: int) -> Usage:
     """Open requests used and places left for one member."""
     program = programs.get_program(db, program_id)
     member = programs.membership(db, program_id, employee_id)
-    capacity = member.capacity if member else 0
+    if member is None:
+        return Usage(0, program.open_request_limit, 0, 0, paused=False, is_peer=False)
     return Usage(
         open_requests=places.open_requests(db, program_id, employee_id),
         open_request_limit=program.open_request_limit,
-        capacity=capacity,
-        places_left=places.places_left(db, member) if member else 0,
-        paused=bool(member and member.paused),
-        is_peer=bool(member and member.is_peer),
+        capacity=member.capacity,
+        places_left=places.places_left(db, member, places.PEER) or 0,
+        paused=member.paused,
+        is_peer=member.is_peer,
+        is_mentor=member.is_mentor,
+        mentee_capacity=member.mentee_capacity,
+        mentee_places_left=places.places_left(db, member, places.MENTOR) or 0,
     )
 
 

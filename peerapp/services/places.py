@@ -1,4 +1,4 @@
-"""Where a member stands: places left, open requests, and the locks that keep it true.
+"""Where a member stands: places left on each side, open requests, and the locks that keep it true.
 
 ``send_facts`` reads everything the send rules look at for two members in one query.
 """
@@ -8,12 +8,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from peerapp.models import Membership, Pairing, PairingStatus, PeerRequest, RequestStatus
+from peerapp.models import (
+    Membership,
+    Pairing,
+    PairingKind,
+    PairingStatus,
+    PeerRequest,
+    RequestStatus,
+)
 from peerapp.services import send_rate
 
 
@@ -38,37 +46,74 @@ def lock_members(db: Session, program_id: int, people: Iterable[int]) -> dict[in
     return {member.employee_id: member for member in rows}
 
 
-def active_pairings_query(program_id: int, employee_id: int) -> SelectOfScalar[int]:
-    """SELECT the number of active peer pairings this member is in."""
+# The side a person takes in a pairing: peers share one kind of place; a mentor
+# has mentee places; being mentored takes no place.
+PEER, MENTOR, MENTEE = "peer", "mentor", "mentee"
+SIDES = (PEER, MENTOR, MENTEE)
+
+
+def kind_of(side: str) -> str:
+    """The pairing kind a side belongs to."""
+    return PairingKind.PEER.value if side == PEER else PairingKind.MENTORING.value
+
+
+def on_side(
+    model: type[Pairing] | type[PeerRequest], person: int, side: str
+) -> sa.ColumnElement[bool]:
+    """Rows of ``model`` in which ``person`` takes ``side``."""
+    either = sa.or_(col(model.person_low_id) == person, col(model.person_high_id) == person)
+    if side == PEER:
+        return sa.and_(either, col(model.kind) == PairingKind.PEER.value)
+    mentoring = sa.and_(either, col(model.kind) == PairingKind.MENTORING.value)
+    if side == MENTOR:
+        return sa.and_(mentoring, col(model.mentor_id) == person)
+    return sa.and_(mentoring, col(model.mentor_id) != person)
+
+
+def capacity_of(member: Membership, side: str) -> int | None:
+    """How many pairings on ``side`` the member takes on at once (None: no limit)."""
+    if side == PEER:
+        return member.capacity
+    if side == MENTOR:
+        return member.mentee_capacity
+    return None
+
+
+def active_pairings_query(
+    program_id: int, employee_id: int, side: str = PEER
+) -> SelectOfScalar[int]:
+    """SELECT the number of active pairings in which this member takes ``side``."""
     return (
         select(sa.func.count())
         .select_from(Pairing)
         .where(
             col(Pairing.program_id) == program_id,
             col(Pairing.status) == PairingStatus.ACTIVE.value,
-            sa.or_(
-                col(Pairing.person_low_id) == employee_id,
-                col(Pairing.person_high_id) == employee_id,
-            ),
+            on_side(Pairing, employee_id, side),
         )
     )
 
 
-def active_pairings(db: Session, program_id: int, employee_id: int) -> int:
-    """Number of active peer pairings this member is in."""
-    return db.exec(active_pairings_query(program_id, employee_id)).one()
+def active_pairings(db: Session, program_id: int, employee_id: int, side: str = PEER) -> int:
+    """Number of active pairings in which this member takes ``side``."""
+    return db.exec(active_pairings_query(program_id, employee_id, side)).one()
 
 
-def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[int, int]:
-    """Active pairing counts for many members in one aggregate query."""
+def active_pairings_of(
+    db: Session, program_id: int, people: list[int], side: str = PEER
+) -> dict[int, int]:
+    """Active pairing counts on ``side`` for many members in one aggregate query."""
     if not people:
         return {}
+    active = sa.and_(
+        col(Pairing.program_id) == program_id,
+        col(Pairing.status) == PairingStatus.ACTIVE.value,
+        col(Pairing.kind) == kind_of(side),
+    )
     sides = sa.union_all(
         *(
             select(column.label("person")).where(
-                col(Pairing.program_id) == program_id,
-                col(Pairing.status) == PairingStatus.ACTIVE.value,
-                column.in_(people),
+                active, column.in_(people), _side_filter(column, side)
             )
             for column in (col(Pairing.person_low_id), col(Pairing.person_high_id))
         )
@@ -81,8 +126,19 @@ def active_pairings_of(db: Session, program_id: int, people: list[int]) -> dict[
     return counts
 
 
+def _side_filter(column: Any, side: str) -> sa.ColumnElement[bool]:
+    """``column`` (one of the pair's id columns) holds the person taking ``side``."""
+    mentor = col(Pairing.mentor_id)
+    condition: sa.ColumnElement[bool] = sa.true()
+    if side == MENTOR:
+        condition = mentor == column
+    elif side == MENTEE:
+        condition = mentor != column
+    return condition
+
+
 def open_requests_query(program_id: int, sender_id: int) -> SelectOfScalar[int]:
-    """SELECT the number of pending requests this member has sent."""
+    """SELECT the number of pending requests (of any kind) this member has sent."""
     return (
         select(sa.func.count())
         .select_from(PeerRequest)
@@ -99,25 +155,33 @@ def open_requests(db: Session, program_id: int, sender_id: int) -> int:
     return db.exec(open_requests_query(program_id, sender_id)).one()
 
 
-def places_left(db: Session, member: Membership) -> int:
-    """How many more pairings this member can take on (never negative)."""
-    return max(0, member.capacity - active_pairings(db, member.program_id, member.employee_id))
+def places_left(db: Session, member: Membership, side: str = PEER) -> int | None:
+    """How many more pairings on ``side`` this member can take on (None: no limit)."""
+    capacity = capacity_of(member, side)
+    if capacity is None:
+        return None
+    used = active_pairings(db, member.program_id, member.employee_id, side)
+    return max(0, capacity - used)
 
 
 def _between(
-    model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int
+    model: type[Pairing] | type[PeerRequest], program_id: int, a: int, b: int, kind: str
 ) -> sa.ColumnElement[bool]:
     low, high = min(a, b), max(a, b)
     return sa.and_(
         col(model.program_id) == program_id,
         col(model.person_low_id) == low,
         col(model.person_high_id) == high,
+        col(model.kind) == kind,
     )
 
 
 @dataclass(frozen=True)
 class SendFacts:
-    """What the send rules look at for two members, beyond their locked memberships."""
+    """What the send rules look at for two members, beyond their locked memberships.
+
+    ``active``: each person's active pairings on the side they would take.
+    """
 
     paired: bool
     pending_id: int | None
@@ -126,12 +190,19 @@ class SendFacts:
     active: dict[int, int]
 
 
-def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) -> SendFacts:
-    """Read every fact the send rules need in one round trip (under the members' locks)."""
+def send_facts(
+    db: Session, program_id: int, sender: tuple[int, str], recipient: tuple[int, str]
+) -> SendFacts:
+    """Read every fact the send rules need in one round trip (under the members' locks).
+
+    ``sender`` and ``recipient`` are (person, side they would take).
+    """
+    (sender_id, sender_side), (recipient_id, recipient_side) = sender, recipient
+    kind = kind_of(sender_side)
     paired = (
         select(Pairing.id)
         .where(
-            _between(Pairing, program_id, sender_id, recipient_id),
+            _between(Pairing, program_id, sender_id, recipient_id, kind),
             col(Pairing.status) == PairingStatus.ACTIVE.value,
         )
         .limit(1)
@@ -139,7 +210,7 @@ def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) 
     pending = (
         select(PeerRequest.id)
         .where(
-            _between(PeerRequest, program_id, sender_id, recipient_id),
+            _between(PeerRequest, program_id, sender_id, recipient_id, kind),
             col(PeerRequest.status) == RequestStatus.PENDING.value,
         )
         .limit(1)
@@ -151,8 +222,8 @@ def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) 
             pending.scalar_subquery(),
             send_rate.limit_reached_since(sender_id).scalar_subquery(),
             open_requests_query(program_id, sender_id).scalar_subquery(),
-            active_pairings_query(program_id, sender_id).scalar_subquery(),
-            active_pairings_query(program_id, recipient_id).scalar_subquery(),
+            active_pairings_query(program_id, sender_id, sender_side).scalar_subquery(),
+            active_pairings_query(program_id, recipient_id, recipient_side).scalar_subquery(),
         )
     ).one()
     paired_id, pending_id, hour_full_since, open_requests, sender_active, recipient_active = row
@@ -163,3 +234,15 @@ def send_facts(db: Session, program_id: int, sender_id: int, recipient_id: int) 
         open_requests=open_requests,
         active={sender_id: sender_active, recipient_id: recipient_active},
     )
+
+
+def side_in(row: Pairing | PeerRequest, person: int) -> str:
+    """The side ``person`` takes in a request or pairing."""
+    if row.kind == PairingKind.PEER.value:
+        return PEER
+    return MENTOR if row.mentor_id == person else MENTEE
+
+
+def other_side(side: str) -> str:
+    """The side the other person takes: peers pair with peers, mentors with mentees."""
+    return {PEER: PEER, MENTOR: MENTEE, MENTEE: MENTOR}[side]

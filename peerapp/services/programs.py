@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
 from peerapp import models
-from peerapp.models import Employee, Membership, Program, ProgramKind
+from peerapp.clock import utcnow
+from peerapp.models import Employee, Membership, PairingKind, Program, ProgramKind
 from peerapp.services import validation
 from peerapp.services.errors import Refused
 from peerapp.services.unit import unit_of_work
@@ -14,19 +17,87 @@ ROLES: tuple[str, ...] = ("mentor", "mentee", "peer")
 DEFAULT_PROGRAM_NAME = "Evergreen mentoring"
 
 
-def create_program(db: Session, name: str, kind: str = ProgramKind.EVERGREEN.value) -> Program:
-    """A new program; peer mentorship starts on in evergreen programs, off in cohorts."""
+def create_program(
+    db: Session,
+    name: object,
+    kind: object = ProgramKind.EVERGREEN.value,
+    *,
+    description: object = "",
+    starts_on: object = None,
+    ends_on: object = None,
+) -> Program:
+    """A new program (for trusted callers: the console, the demo, admins via admin.add_program).
+
+    Peer mentorship starts on in an Evergreen program and off in a Cohort;
+    mentor-mentee pairing starts on in both. A cohort needs its two dates.
+    """
     if kind not in {k.value for k in ProgramKind}:
-        raise Refused("A program is either evergreen or cohort.")
+        raise Refused("A program is either Evergreen or Cohort.")
+    cohort = kind == ProgramKind.COHORT.value
+    first = last = None
+    if cohort:
+        if starts_on in (None, "") or ends_on in (None, ""):
+            raise Refused("A cohort program needs a start date and an end date.")
+        first = validation.day(starts_on, "Start date")
+        last = validation.day(ends_on, "End date")
+        if last < first:
+            raise Refused("A cohort program cannot end before it starts.")
     program = Program(
         name=validation.text(name, "Program name", models.NAME_MAX, required=True, one_line=True),
-        kind=kind,
-        peer_mentorship_enabled=kind == ProgramKind.EVERGREEN.value,
+        description=validation.text(description, "Description", models.DESCRIPTION_MAX),
+        kind=str(kind),
+        starts_on=first,
+        ends_on=last,
+        peer_mentorship_enabled=not cohort,
+        mentoring_enabled=True,
     )
     with unit_of_work(db):
         db.add(program)
     db.refresh(program)
     return program
+
+
+def themes_of(program: Program) -> list[str]:
+    """The program's themes, in the admin's order."""
+    return [line for line in program.themes.split("\n") if line.strip()]
+
+
+def today() -> date:
+    """The day it is now (UTC), for cohort dates."""
+    return utcnow().date()
+
+
+def closed_because(program: Program) -> str | None:
+    """Why the program takes no new requests or members now, or None while it is open."""
+    if program.archived_at is not None:
+        return f"{program.name} is archived: its history stays, but nothing new starts in it."
+    if program.ends_on is not None and today() > program.ends_on:
+        return f"{program.name} ended on {program.ends_on:%-d %B %Y}."
+    return None
+
+
+def refuse_requests_unless_running(program: Program) -> None:
+    """Requests are possible in an open program, and in a cohort only between its dates."""
+    reason = closed_because(program)
+    if reason is not None:
+        raise Refused(reason)
+    if program.starts_on is not None and today() < program.starts_on:
+        raise Refused(
+            f"{program.name} starts on {program.starts_on:%-d %B %Y}: requests open then."
+        )
+
+
+PAIRING_OFF = {
+    PairingKind.PEER.value: "Peer mentorship is turned off in this program.",
+    PairingKind.MENTORING.value: "Mentor–mentee pairing is turned off in this program.",
+}
+
+
+def pairing_enabled(program: Program, kind: str) -> bool:
+    """Whether the program allows this pairing kind now."""
+    if kind == PairingKind.PEER.value:
+        return program.peer_mentorship_enabled
+    return program.mentoring_enabled
 
 
 def default_program(db: Session) -> Program:

@@ -1,4 +1,4 @@
-"""Peer requests: send, accept, decline, withdraw, cancel.
+"""Requests to pair (as peers, or mentor and mentee): send, accept, decline, withdraw, cancel.
 
 Each action is one unit of work (services/unit.py): it commits when it
 succeeds and rolls back when a rule says no, so locks are let go at once.
@@ -17,58 +17,104 @@ from sqlmodel import Session, col
 
 from peerapp import models
 from peerapp.clock import utcnow
-from peerapp.models import PeerRequest, RequestStatus
+from peerapp.models import PairingKind, PeerRequest, RequestStatus
 from peerapp.services import history, inbox, places, programs, send_rate, validation
 from peerapp.services.closing import expire_due  # noqa: F401  (the sweep, public here too)
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
 from peerapp.services.transitions import (
-    PEER_MENTORSHIP_OFF,
     PENDING,
+    ROLE_MISSING,
     Outcome,
     accept_locked,
     check_room,
     close,
     fresh,
+    member_as,
     outcome,
-    peer_of,
 )
 from peerapp.services.unit import unit_of_work
+
+PEER_MENTORSHIP_OFF = programs.PAIRING_OFF[PairingKind.PEER.value]
 
 __all__ = ["PEER_MENTORSHIP_OFF", "Outcome", "expire_due"]
 
 
+AS_ROLE = {
+    places.PEER: "peer",
+    places.MENTEE: "ask them to mentor you",
+    places.MENTOR: "offer to mentor them",
+}
+YOU_NEED = {
+    places.PEER: "Add the peer role to your profile to send peer requests.",
+    places.MENTEE: "Add the mentee role to your profile to ask for a mentor.",
+    places.MENTOR: "Add the mentor role to your profile to offer mentoring.",
+}
+
+
 def send_request(
-    db: Session, *, program_id: int, sender_id: int, recipient_id: object, message: object = ""
+    db: Session,
+    *,
+    program_id: int,
+    sender_id: int,
+    recipient_id: object,
+    message: object = "",
+    as_role: object = places.PEER,
+    themes: object = (),
 ) -> Outcome:
-    """Ask ``recipient_id`` to become peers; if they already asked you, you are paired at once."""
+    """Ask ``recipient_id`` to pair; if they already asked you the same, you are paired at once.
+
+    ``as_role`` is the side the sender takes: ``peer`` (peers guide each other),
+    ``mentee`` (ask them to mentor you) or ``mentor`` (offer to mentor them).
+    """
     recipient_id = validation.identifier(recipient_id, "person")
+    if not isinstance(as_role, str) or as_role not in places.SIDES:
+        raise Refused("Choose how to pair: as peers, as their mentee, or as their mentor.")
+    side, kind = as_role, places.kind_of(as_role)
     text = validation.text(message, "Message", models.MESSAGE_MAX)
     with unit_of_work(db, keep_loaded=True):
         program = programs.get_program(db, program_id)
-        if not program.peer_mentorship_enabled:
-            raise Refused(PEER_MENTORSHIP_OFF)
+        chosen = validation.choices(
+            themes, "Themes", programs.themes_of(program), models.REQUEST_THEMES_MAX
+        )
+        if not programs.pairing_enabled(program, kind):
+            raise Refused(programs.PAIRING_OFF[kind])
+        programs.refuse_requests_unless_running(program)
         if recipient_id == sender_id:
-            raise Refused("You cannot send a peer request to yourself.")
+            raise Refused("You cannot send a request to yourself.")
         members = places.lock_members(db, program_id, [sender_id, recipient_id])
-        sender = peer_of(db, members, sender_id)
+        sender = member_as(db, members, sender_id, side)
         if sender is None:
-            raise Refused("Add the peer role to your profile to send peer requests.")
-        recipient = peer_of(db, members, recipient_id)
+            raise Refused(YOU_NEED[side])
+        recipient = member_as(db, members, recipient_id, places.other_side(side))
         if recipient is None:
-            raise Refused("That person is not taking part in peer mentorship.")
-        facts = places.send_facts(db, program_id, sender_id, recipient_id)
+            raise Refused(ROLE_MISSING[places.other_side(side)])
+        facts = places.send_facts(
+            db, program_id, (sender_id, side), (recipient_id, places.other_side(side))
+        )
         if facts.paired:
-            raise Refused(f"You are already peers with {recipient.full_name}.")
+            raise Refused(_already_paired(side, recipient.full_name))
+        mentor_id = (
+            None
+            if kind == PairingKind.PEER.value
+            else (sender_id if side == places.MENTOR else recipient_id)
+        )
         if facts.pending_id is not None and (existing := fresh(db, facts.pending_id)):
             if existing.sender_id == sender_id:
                 raise Refused(f"You already have a pending request to {recipient.full_name}.")
-            # They asked first: asking back is a yes.
+            if existing.mentor_id != mentor_id:
+                raise Refused(
+                    f"{recipient.full_name} has already sent you a mentoring request: "
+                    "answer it in your inbox first."
+                )
+            # They asked first, for the same pairing: asking back is a yes.
             request, pairing, also = accept_locked(db, program, existing, sender_id, members)
             mutual = True
         else:
             mutual = False
-            request = _new_request(db, program, members, sender, recipient, facts, text)
+            request = _new_request(
+                db, program, members, (sender, side), recipient, facts, text, mentor_id, chosen
+            )
             # Each side's new inbox row, from what this transaction holds.
             rows = inbox.sent_rows(request, sender, recipient)
     if mutual:
@@ -76,19 +122,28 @@ def send_request(
     return Outcome(request=request, told=frozenset({sender_id, recipient_id}), rows=rows)
 
 
+def _already_paired(side: str, name: str) -> str:
+    if side == places.PEER:
+        return f"You are already peers with {name}."
+    return f"You and {name} already have a mentoring pairing."
+
+
 def _new_request(
     db: Session,
     program: models.Program,
     members: dict[int, models.Membership],
-    sender: models.Employee,
+    sender: tuple[models.Employee, str],
     recipient: models.Employee,
     facts: places.SendFacts,
     text: str,
+    mentor_id: int | None,
+    themes: list[str],
 ) -> PeerRequest:
     """Check the sender's limits and the places of both, then write the request."""
-    sender_id, recipient_id = id_of(sender), id_of(recipient)
+    (you, side), sender_id, recipient_id = sender, id_of(sender[0]), id_of(recipient)
     if members[recipient_id].paused:
-        raise Refused(f"{recipient.full_name} is not taking new peer requests right now.")
+        what = "peer" if side == places.PEER else "mentoring"
+        raise Refused(f"{recipient.full_name} is not taking new {what} requests right now.")
     send_rate.refuse_if_reached(facts.hour_full_since)
     used = facts.open_requests
     if used >= program.open_request_limit:
@@ -96,7 +151,7 @@ def _new_request(
             f"You have {used} of {program.open_request_limit} open requests. Withdraw one or "
             "wait for answers before sending another."
         )
-    check_room(members, sender, recipient, facts.active)
+    check_room(members, (you, side), (recipient, places.other_side(side)), facts.active)
     now = utcnow()
     request = PeerRequest(
         program_id=id_of(program),
@@ -104,7 +159,10 @@ def _new_request(
         recipient_id=recipient_id,
         person_low_id=min(sender_id, recipient_id),
         person_high_id=max(sender_id, recipient_id),
+        kind=places.kind_of(side),
+        mentor_id=mentor_id,
         message=text,
+        themes="\n".join(themes),
         created_at=now,
         expires_at=now + timedelta(days=program.request_expiry_days),
     )

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
-from peerapp.models import Employee, Program, UserSession
+from peerapp.models import Employee, Membership, Program, UserSession
 from peerapp.services import programs
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
@@ -93,15 +93,26 @@ def resolve_session(db: Session, token: object) -> Employee | None:
 
 
 def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, int] | None:
-    """The session's active employee and the default program's id, in one query.
+    """The session's active employee and their current program's id, in one query.
 
-    Every event a signed-in tab sends checks its session; reading the program
-    in the same round trip halves that cost.
+    The current program is the one they last chose (see joining.choose_program),
+    else the first they belong to, else the first there is. Every event a
+    signed-in tab sends checks its session; reading the program in the same
+    round trip halves that cost.
     """
     key = session_digest(token)
     if key is None:
         return None
-    program_id = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
+    first_membership = (
+        select(col(Membership.program_id))
+        .where(col(Membership.employee_id) == col(Employee.id))
+        .order_by(col(Membership.program_id))
+        .limit(1)
+        .correlate(Employee)
+        .scalar_subquery()
+    )
+    first_program = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
+    program_id = sa.func.coalesce(col(Employee.current_program_id), first_membership, first_program)
     row = db.exec(select(Employee, program_id).join(UserSession, _live(key))).first()
     if row is None:
         return None

@@ -18,14 +18,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
-from peerapp.models import Employee, Membership, Pairing, PeerRequest, Program, RequestStatus
-from peerapp.services import history, inbox, places
+from peerapp.models import (
+    Employee,
+    Membership,
+    Pairing,
+    PairingKind,
+    PeerRequest,
+    Program,
+    RequestStatus,
+)
+from peerapp.services import history, inbox, places, programs
 from peerapp.services.closing import cancel_pending, close_many, expiry_reason, lock_pending
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
 from peerapp.services.unit import Change
 
-PEER_MENTORSHIP_OFF = "Peer mentorship is turned off in this program."
 PENDING = RequestStatus.PENDING.value
 
 
@@ -64,28 +71,56 @@ def fresh(db: Session, request_id: int) -> PeerRequest | None:
     ).first()
 
 
-def peer_of(db: Session, members: dict[int, Membership], employee_id: int) -> Employee | None:
-    """The employee if they are active and hold the peer role (memberships already locked)."""
+ROLE_MISSING = {
+    places.PEER: "That person is not taking part in peer mentorship.",
+    places.MENTOR: "That person is not a mentor in this program.",
+    places.MENTEE: "That person is not looking for a mentor in this program.",
+}
+ROLES_NEEDED = {
+    PairingKind.PEER.value: "Both people need the peer role for this request to be accepted.",
+    PairingKind.MENTORING.value: (
+        "The mentor needs the mentor role, and the mentee the mentee role, "
+        "for this request to be accepted."
+    ),
+}
+ALREADY_PAIRED = {
+    PairingKind.PEER.value: "You are already peers with this person.",
+    PairingKind.MENTORING.value: "You two already have a mentoring pairing.",
+}
+NO_PLACE_FOR = {places.PEER: "another peer", places.MENTOR: "another mentee"}
+
+
+def member_as(
+    db: Session, members: dict[int, Membership], employee_id: int, side: str
+) -> Employee | None:
+    """The employee if they are active and hold the role of ``side`` (memberships locked)."""
     member = members.get(employee_id)
     employee = db.get(Employee, employee_id)
-    if member is None or not member.is_peer or employee is None or not employee.is_active:
+    if member is None or employee is None or not employee.is_active:
         return None
-    return employee
+    held = {places.PEER: member.is_peer, places.MENTOR: member.is_mentor}
+    return employee if held.get(side, member.is_mentee) else None
 
 
 def check_room(
-    members: dict[int, Membership], you: Employee, other: Employee, active: dict[int, int]
+    members: dict[int, Membership],
+    you: tuple[Employee, str],
+    other: tuple[Employee, str],
+    active: dict[int, int],
 ) -> None:
-    """Both people need a free place (``active``: their active pairings)."""
-    you_id, other_id = id_of(you), id_of(other)
-    you_member, other_member = members[you_id], members[other_id]
-    if active[you_id] >= you_member.capacity:
-        raise Refused(
-            f"You have no places left ({active[you_id]} of {you_member.capacity} used). End "
-            "a pairing or raise your capacity on your profile first."
-        )
-    if active[other_id] >= other_member.capacity:
-        raise Refused(f"{other.full_name} has no places left for another peer right now.")
+    """Both people need a free place on their side (``active``: their pairings on it)."""
+    for (person, side), yours in ((you, True), (other, False)):
+        person_id = id_of(person)
+        capacity = places.capacity_of(members[person_id], side)
+        if capacity is None or active[person_id] < capacity:
+            continue
+        if yours:
+            what = "places" if side == places.PEER else "mentee places"
+            raise Refused(
+                f"You have no {what} left ({active[person_id]} of {capacity} used). End "
+                "a pairing or raise your capacity on your profile first."
+            )
+        raise Refused(f"{person.full_name} has no places left for {NO_PLACE_FOR[side]} right now.")
 
 
 def close(
@@ -159,28 +194,35 @@ def accept_locked(
     request: PeerRequest,
     actor_id: int,
     members: dict[int, Membership],
-    mutual: bool = False,
 ) -> tuple[PeerRequest, Pairing, set[int]]:
     """Accept with both memberships locked: re-check every rule, pair, then tidy up.
 
     Returns the closed request, the pairing, and whoever else had a request
-    cancelled because one of the two has no place left now.
+    cancelled because one of the two has no place left on that side now.
     """
-    if not program.peer_mentorship_enabled:
-        raise Refused(PEER_MENTORSHIP_OFF)
-    if request.status == PENDING:
-        sender = peer_of(db, members, request.sender_id)
-        recipient = peer_of(db, members, request.recipient_id)
-        if sender is None or recipient is None:
-            raise Refused("Both people need the peer role for this request to be accepted.")
-        if request.recipient_id == actor_id:
-            active = places.active_pairings_of(
-                db, id_of(program), [id_of(sender), id_of(recipient)]
-            )
-            check_room(members, recipient, sender, active)
-    # This may cancel every pending request of both people below: lock them all now,
-    # in id order, so that two accepts never wait on each other's rows (see closing.lock_pending).
+    if not programs.pairing_enabled(program, request.kind):
+        raise Refused(programs.PAIRING_OFF[request.kind])
+    programs.refuse_requests_unless_running(program)
     people = [request.sender_id, request.recipient_id]
+    sides = {person: places.side_in(request, person) for person in people}
+    if request.status == PENDING:
+        found = {person: member_as(db, members, person, sides[person]) for person in people}
+        sender, recipient = found[request.sender_id], found[request.recipient_id]
+        if sender is None or recipient is None:
+            raise Refused(ROLES_NEEDED[request.kind])
+        if request.recipient_id == actor_id:
+            active = {
+                person: places.active_pairings(db, id_of(program), person, sides[person])
+                for person in people
+            }
+            check_room(
+                members,
+                (recipient, sides[request.recipient_id]),
+                (sender, sides[request.sender_id]),
+                active,
+            )
+    # This may cancel pending requests of both people below: lock them all now,
+    # in id order, so that two accepts never wait on each other's rows (see closing.lock_pending).
     either = sa.or_(
         col(PeerRequest.sender_id).in_(people),
         col(PeerRequest.recipient_id).in_(people),
@@ -198,15 +240,18 @@ def accept_locked(
         request_id=request.id,
         person_low_id=request.person_low_id,
         person_high_id=request.person_high_id,
+        kind=request.kind,
+        mentor_id=request.mentor_id,
     )
     db.add(pairing)
     try:
         db.flush()
     except IntegrityError:
-        raise Refused("You are already peers with this person.") from None
+        raise Refused(ALREADY_PAIRED[request.kind]) from None
     affected: set[int] = set()
     for person in people:
-        if places.places_left(db, members[person]) == 0:
+        side = sides[person]
+        if places.places_left(db, members[person], side) == 0:
             employee = db.get(Employee, person)
             assert employee is not None  # locked member of this program
             affected |= cancel_pending(
@@ -214,6 +259,7 @@ def accept_locked(
                 program_id=request.program_id,
                 actor_id=None,
                 person_id=person,
-                reason=f"{employee.full_name} has no places left for another peer.",
+                side=side,
+                reason=f"{employee.full_name} has no places left for {NO_PLACE_FOR[side]}.",
             )
     return request, pairing, affected

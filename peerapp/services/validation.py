@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from peerapp.services.errors import Refused
 
@@ -217,3 +218,31 @@ def tag_list(value: object, label: str, max_len: int) -> str:
 def split_tags(value: str) -> list[str]:
     """The tags of a stored tag string."""
     return [tag.strip() for tag in value.split(",") if tag.strip()]
+
+
+def day(value: object, label: str) -> date:
+    """A calendar day: a ``date`` or the ISO text a date field sends (YYYY-MM-DD)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Refused(f"{label} must be a date (YYYY-MM-DD).")
+
+
+def choices(value: object, label: str, allowed: list[str], most: int) -> list[str]:
+    """Up to ``most`` distinct items of ``allowed`` (a list, or lines of text), in its order."""
+    if isinstance(value, str):
+        value = [line for line in value.splitlines() if line.strip()]
+    if not isinstance(value, list | tuple):
+        raise Refused(f"{label} must be a list.")
+    chosen: set[str] = set()
+    for item in value:
+        if not isinstance(item, str) or item.strip() not in allowed:
+            raise Refused(f"{label}: choose from the program's themes.")
+        chosen.add(item.strip())
+    if len(chosen) > most:
+        raise Refused(f"Choose at most {most} {label.lower()}.")
+    return [item for item in allowed if item in chosen]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from service_helpers import make_person, reload
 from sqlmodel import func, select
@@ -18,15 +20,23 @@ def test_new_evergreen_program_has_peer_mentorship_on(db):
 
 
 def test_new_cohort_program_has_peer_mentorship_off(db):
-    created = programs.create_program(db, "Spring cohort", kind=ProgramKind.COHORT.value)
+    created = programs.create_program(
+        db,
+        "Spring cohort",
+        kind=ProgramKind.COHORT.value,
+        starts_on=date(2027, 3, 1),
+        ends_on="2027-05-31",
+    )
     row = reload(db, Program, created.id)
     assert row.kind == ProgramKind.COHORT.value
     assert row.peer_mentorship_enabled is False
+    assert row.mentoring_enabled is True
+    assert (row.starts_on, row.ends_on) == (date(2027, 3, 1), date(2027, 5, 31))
 
 
 @pytest.mark.parametrize("kind", ["weekly", "", "EVERGREEN", None])
 def test_create_program_refuses_unknown_kind(db, kind):
-    with pytest.raises(Refused, match="evergreen or cohort"):
+    with pytest.raises(Refused, match="Evergreen or Cohort"):
         programs.create_program(db, "Odd", kind=kind)
     db.rollback()
     assert db.exec(select(func.count()).select_from(Program)).one() == 0

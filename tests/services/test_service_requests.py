@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from service_helpers import make_person, pending_between, reload, send
@@ -149,7 +151,14 @@ def test_message_that_is_not_text_is_refused(db, program, alice, bob):
 
 
 def test_send_refused_when_peer_mentorship_is_disabled(db, alice, bob):
-    cohort = programs.create_program(db, "Cohort", kind=models.ProgramKind.COHORT.value)
+    today = programs.today()
+    cohort = programs.create_program(
+        db,
+        "Cohort",
+        kind=models.ProgramKind.COHORT.value,
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+    )
     programs.set_roles(db, program_id=cohort.id, employee_id=alice.id, roles={"peer"})
     programs.set_roles(db, program_id=cohort.id, employee_id=bob.id, roles={"peer"})
     db.commit()

@@ -1,14 +1,9 @@
-"""Database tables of peerapp.
-
-Every rule that the database can hold on its own is declared here as a
-constraint or an index, so that two server processes cannot break it even if
-both pass the checks in the service layer at the same moment.
-"""
+"""Programs, the people in them, and the requests and pairings between them."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +22,20 @@ FEEDBACK_MAX = 1000
 DEFAULT_OPEN_REQUEST_LIMIT = 5
 DEFAULT_EXPIRY_DAYS = 14
 DEFAULT_CAPACITY = 3
+DEFAULT_MENTEE_CAPACITY = 2
+DESCRIPTION_MAX = 1000
+THEME_MAX = 120
+THEMES_MAX = 12
+REQUEST_THEMES_MAX = 3
+# One theme a line: a theme may hold a comma ("functional or soft-skill sharing").
+THEMES_TEXT_MAX = THEMES_MAX * (THEME_MAX + 1)
+DEFAULT_THEMES = (
+    "Discussing shared experiences",
+    "Strategizing solutions to workplace challenges",
+    "Keeping one another accountable through career milestones and goals",
+    "Learning about other business functions",
+    "Functional or soft-skill sharing",
+)
 
 
 class ProgramKind(enum.StrEnum):
@@ -36,8 +45,15 @@ class ProgramKind(enum.StrEnum):
     COHORT = "cohort"
 
 
+class PairingKind(enum.StrEnum):
+    """Peers guide each other; in mentoring one person (``mentor_id``) guides the other."""
+
+    PEER = "peer"
+    MENTORING = "mentoring"
+
+
 class RequestStatus(enum.StrEnum):
-    """Lifecycle of a peer request; everything except PENDING is final."""
+    """Lifecycle of a request; everything except PENDING is final."""
 
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -62,18 +78,36 @@ class PairingOutcome(enum.StrEnum):
 
 
 class Program(SQLModel, table=True):
-    """A company's mentoring program."""
+    """A company's mentoring program, with the pairing types it allows.
+
+    A cohort runs from ``starts_on`` to ``ends_on`` (both days included); an
+    evergreen program has neither. An archived program is read-only history.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=NAME_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
     kind: str = Field(default=ProgramKind.EVERGREEN.value, max_length=16)
+    starts_on: date | None = None
+    ends_on: date | None = None
     peer_mentorship_enabled: bool = Field(default=True)
+    mentoring_enabled: bool = Field(default=True)
+    themes: str = Field(default="\n".join(DEFAULT_THEMES), max_length=THEMES_TEXT_MAX)
     open_request_limit: int = Field(default=DEFAULT_OPEN_REQUEST_LIMIT)
     request_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS)
     created_at: datetime = Field(default_factory=utcnow)
+    archived_at: datetime | None = None
+    # When a cohort's end was applied (its pairings completed): done once.
+    closed_at: datetime | None = None
 
     __table_args__ = (
         sa.CheckConstraint("kind in ('evergreen', 'cohort')", name="ck_program_kind"),
+        sa.CheckConstraint(
+            "(kind = 'evergreen' AND starts_on IS NULL AND ends_on IS NULL) OR "
+            "(kind = 'cohort' AND starts_on IS NOT NULL AND ends_on IS NOT NULL "
+            "AND starts_on <= ends_on)",
+            name="ck_program_dates",
+        ),
         sa.CheckConstraint("open_request_limit >= 1", name="ck_program_open_request_limit"),
         sa.CheckConstraint("request_expiry_days >= 1", name="ck_program_expiry_days"),
     )
@@ -95,6 +129,10 @@ class Employee(SQLModel, table=True):
     is_admin: bool = Field(default=False)
     password_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
+    # The person's manager (for conflict-of-interest rules), set from the console.
+    manager_id: int | None = Field(default=None, foreign_key="employee.id")
+    # The program the person last chose to work in (the navigation's switcher).
+    current_program_id: int | None = Field(default=None, foreign_key="program.id")
 
 
 class Membership(SQLModel, table=True):
@@ -108,6 +146,10 @@ class Membership(SQLModel, table=True):
     is_peer: bool = Field(default=False)
     # Most active peer pairings this member takes on; 0 means none for now.
     capacity: int = Field(default=DEFAULT_CAPACITY)
+    # Most mentees this member mentors at once (for mentors).
+    mentee_capacity: int = Field(default=DEFAULT_MENTEE_CAPACITY)
+    # Themes of the program this member would like to discuss, one a line.
+    themes: str = Field(default="", max_length=THEMES_TEXT_MAX)
     # Paused members keep answering what they have but receive no new requests.
     paused: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow)
@@ -115,71 +157,39 @@ class Membership(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("program_id", "employee_id", name="uq_membership_program_employee"),
         sa.CheckConstraint("capacity >= 0", name="ck_membership_capacity"),
+        sa.CheckConstraint("mentee_capacity >= 0", name="ck_membership_mentee_capacity"),
     )
 
 
-class UserSession(SQLModel, table=True):
-    """A signed-in browser. Only a hash of its token is stored."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
-    employee_id: int = Field(foreign_key="employee.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
-    revoked_at: datetime | None = None
-
-
-class ServerSecret(SQLModel, table=True):
-    """A random key the server keeps to itself, one row per purpose.
-
-    Every worker reads the same row, so keys derived from it (such as the
-    names of people's live channels) agree across processes without any
-    configuration. It never leaves the server.
-    """
-
-    id: int | None = Field(default=None, primary_key=True)
-    purpose: str = Field(max_length=40, sa_column_kwargs={"unique": True})
-    value: str = Field(max_length=128)
-    created_at: datetime = Field(default_factory=utcnow)
+def one_per_pair_while(name: str, status: str) -> sa.Index:
+    """At most one row per program, pair and kind while in ``status`` (a partial index)."""
+    where = sa.text(f"status = '{status}'")
+    return sa.Index(
+        name,
+        "program_id",
+        "person_low_id",
+        "person_high_id",
+        "kind",
+        unique=True,
+        sqlite_where=where,
+        postgresql_where=where,
+    )
 
 
-class SsoTicket(SQLModel, table=True):
-    """A one-time, short-lived hand-over from the SSO callback to the app's sign-in.
-
-    The browser carries the ticket for a few seconds; only its hash is stored and
-    ``used_at`` is set exactly once, when it is exchanged for a session.
-    """
-
-    id: int | None = Field(default=None, primary_key=True)
-    ticket_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
-    employee_id: int = Field(foreign_key="employee.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime = Field(index=True)
-    used_at: datetime | None = None
-
-
-class SignInAttempt(SQLModel, table=True):
-    """One checked sign-in, for throttling across server processes.
-
-    Only hashes of the email and of the client address are kept. Failures older
-    than the throttling window are pruned as new attempts arrive; the latest
-    success of each email and address is kept for PEERAPP_SIGN_IN_REMEMBER_DAYS
-    (see services/throttle.py).
-    """
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-    email_key: str = Field(max_length=64, index=True)
-    client_key: str = Field(max_length=64, index=True)
-    succeeded: bool = Field(default=False)
+_MENTOR_IS_ONE_OF_THE_TWO = (
+    "(kind = 'peer' AND mentor_id IS NULL) OR "
+    "(kind = 'mentoring' AND mentor_id IN (person_low_id, person_high_id))"
+)
 
 
 class PeerRequest(SQLModel, table=True):
-    """One person asking another to become peers.
+    """One person asking another to pair: as peers, or for one to mentor the other.
 
     ``person_low_id``/``person_high_id`` are the two ids in ascending order, so
-    that "at most one pending request between two people, in either direction"
-    is a plain partial unique index.
+    that "at most one pending request of a kind between two people, in either
+    direction" is a plain partial unique index. For mentoring, ``mentor_id``
+    says who would mentor: the recipient (a mentee asks) or the sender (a
+    mentor offers).
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -188,7 +198,10 @@ class PeerRequest(SQLModel, table=True):
     recipient_id: int = Field(foreign_key="employee.id", index=True)
     person_low_id: int
     person_high_id: int
+    kind: str = Field(default=PairingKind.PEER.value, max_length=16)
+    mentor_id: int | None = Field(default=None, foreign_key="employee.id")
     message: str = Field(default="", max_length=MESSAGE_MAX)
+    themes: str = Field(default="", max_length=REQUEST_THEMES_MAX * (THEME_MAX + 1))
     status: str = Field(default=RequestStatus.PENDING.value, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime | None = Field(default=None, index=True)
@@ -203,26 +216,25 @@ class PeerRequest(SQLModel, table=True):
             "status in ('pending', 'accepted', 'declined', 'withdrawn', 'expired', 'cancelled')",
             name="ck_request_status",
         ),
-        sa.Index(
-            "uq_request_one_pending_per_pair",
-            "program_id",
-            "person_low_id",
-            "person_high_id",
-            unique=True,
-            sqlite_where=sa.text("status = 'pending'"),
-            postgresql_where=sa.text("status = 'pending'"),
-        ),
+        sa.CheckConstraint("kind in ('peer', 'mentoring')", name="ck_request_kind"),
+        sa.CheckConstraint(_MENTOR_IS_ONE_OF_THE_TWO, name="ck_request_mentor"),
+        one_per_pair_while("uq_request_one_pending_per_pair", "pending"),
     )
 
 
 class Pairing(SQLModel, table=True):
-    """Two peers working together, formed when a request is accepted."""
+    """Two people working together, formed when a request is accepted.
+
+    Peers guide each other; in a mentoring pairing ``mentor_id`` mentors the other.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
     request_id: int | None = Field(default=None, foreign_key="peerrequest.id")
     person_low_id: int = Field(foreign_key="employee.id", index=True)
     person_high_id: int = Field(foreign_key="employee.id", index=True)
+    kind: str = Field(default=PairingKind.PEER.value, max_length=16)
+    mentor_id: int | None = Field(default=None, foreign_key="employee.id")
     status: str = Field(default=PairingStatus.ACTIVE.value, max_length=16)
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
@@ -237,15 +249,9 @@ class Pairing(SQLModel, table=True):
         sa.CheckConstraint(
             "end_outcome in ('', 'completed', 'not_a_fit')", name="ck_pairing_end_outcome"
         ),
-        sa.Index(
-            "uq_pairing_one_active_per_pair",
-            "program_id",
-            "person_low_id",
-            "person_high_id",
-            unique=True,
-            sqlite_where=sa.text("status = 'active'"),
-            postgresql_where=sa.text("status = 'active'"),
-        ),
+        sa.CheckConstraint("kind in ('peer', 'mentoring')", name="ck_pairing_kind"),
+        sa.CheckConstraint(_MENTOR_IS_ONE_OF_THE_TWO, name="ck_pairing_mentor"),
+        one_per_pair_while("uq_pairing_one_active_per_pair", "active"),
     )
 
 
