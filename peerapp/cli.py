@@ -9,7 +9,7 @@ import sys
 import sqlalchemy as sa
 
 from peerapp.db import make_engine
-from peerapp.services import Refused, accounts, closing, demo, programs
+from peerapp.services import Refused, accounts, closing, cohorts, demo, programs
 from peerapp.settings import console_password, database_url
 
 
@@ -26,6 +26,16 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--location", default="")
     create.add_argument("--roles", default="peer", help="comma-separated: peer,mentor,mentee")
     create.add_argument("--admin", action="store_true", help="make a program admin")
+    create.add_argument("--program", default="", help="program name (default: the first one)")
+    create.add_argument("--skills", default="", help='comma-separated, e.g. "SQL, hiring"')
+    create.add_argument("--learning", default="", help="comma-separated learning goals")
+    create.add_argument("--manager-email", default="", help="email of the person's manager")
+    program = commands.add_parser("create-program", help="create a mentoring program")
+    program.add_argument("--name", required=True)
+    program.add_argument("--description", default="")
+    program.add_argument("--kind", choices=["evergreen", "cohort"], default="evergreen")
+    program.add_argument("--starts", default=None, help="cohort start date, YYYY-MM-DD")
+    program.add_argument("--ends", default=None, help="cohort end date, YYYY-MM-DD")
     seed = commands.add_parser("seed-demo", help="fill an empty database with a demo organisation")
     seed.add_argument(
         "--if-empty",
@@ -35,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--people", type=int, default=300)
     commands.add_parser(
         "expire-requests",
-        help="expire pending requests past their deadline (idempotent; for cron)",
+        help="expire overdue requests and close ended cohorts (idempotent; for cron)",
     )
     return parser
 
@@ -66,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with Session(engine) as db:
             if args.command == "create-user":
-                program = programs.default_program(db)
+                program = (
+                    programs.program_named(db, args.program)
+                    if args.program
+                    else programs.default_program(db)
+                )
                 employee = accounts.create_employee(
                     db,
                     email=args.email,
@@ -76,14 +90,29 @@ def main(argv: list[str] | None = None) -> int:
                     department=args.department,
                     location=args.location,
                     is_admin=args.admin,
+                    skills=args.skills,
+                    learning_goals=args.learning,
+                    manager_email=args.manager_email or None,
                     program_id=program.id,
                     roles=programs.parse_roles(args.roles),
                 )
                 kind = "admin" if employee.is_admin else "account"
                 print(f"Created {kind} {employee.full_name} <{employee.email}>.")
+            elif args.command == "create-program":
+                created = programs.create_program(
+                    db,
+                    args.name,
+                    args.kind,
+                    description=args.description,
+                    starts_on=args.starts,
+                    ends_on=args.ends,
+                )
+                print(f"Created {created.kind} program {created.name} (id {created.id}).")
             elif args.command == "expire-requests":
                 affected = closing.expire_due(db).told
                 print(f"Expired requests concerning {len(affected)} people.")
+                ended = cohorts.close_ended_cohorts(db).told
+                print(f"Closed ended cohorts concerning {len(ended)} people.")
             elif args.command == "seed-demo":
                 if args.if_empty and not demo.is_empty(db):
                     print("The database already has people; demo data not added.")

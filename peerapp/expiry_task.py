@@ -1,4 +1,4 @@
-"""The app's lifespan task that closes overdue requests (every minute by default).
+"""The app's lifespan task that closes overdue requests and ended cohorts (every minute).
 
 Not a state: ``peerapp.py`` registers it with ``app.register_lifespan_task``.
 ``peerapp expire-requests`` does the same from cron; both are idempotent, so
@@ -12,8 +12,7 @@ import logging
 
 import reflex as rx
 
-from peerapp.services import closing, programs
-from peerapp.services.sql import id_of
+from peerapp.services import closing, cohorts
 from peerapp.settings import EXPIRY_INTERVAL_SECONDS
 from peerapp.state.live import refresh_inboxes
 
@@ -21,14 +20,13 @@ logger = logging.getLogger(__name__)
 
 
 async def expire_requests_periodically(app: rx.App) -> None:
-    """Expire due requests, then refresh the open inboxes of everyone concerned."""
+    """Expire due requests, close ended cohorts, then refresh the inboxes of everyone concerned."""
     while True:
         try:
             with rx.session() as db:
-                affected = closing.expire_due(db).told
-                program_id = id_of(programs.default_program(db))
+                affected = closing.expire_due(db).told | cohorts.close_ended_cohorts(db).told
             if affected:
-                await refresh_inboxes(program_id, affected, app=app)
+                await refresh_inboxes(affected, app=app)
         except Exception:  # keep the loop alive; the next round retries
             logger.exception("Expiring requests failed")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)

@@ -9,6 +9,7 @@ programs, people, requests and pairings; ``access`` what lets people in.
 from peerapp.models.access import ServerSecret, SignInAttempt, SsoTicket, UserSession
 from peerapp.models.mentoring import (
     BIO_MAX,
+    CAPACITY_MAX,
     DEFAULT_CAPACITY,
     DEFAULT_EXPIRY_DAYS,
     DEFAULT_MENTEE_CAPACITY,
@@ -43,6 +44,7 @@ from peerapp.models.mentoring import (
 
 __all__ = [
     "BIO_MAX",
+    "CAPACITY_MAX",
     "DEFAULT_CAPACITY",
     "DEFAULT_EXPIRY_DAYS",
     "DEFAULT_MENTEE_CAPACITY",

@@ -93,6 +93,7 @@ def create_employee(
     skills: str = "",
     learning_goals: str = "",
     is_admin: bool = False,
+    manager_email: str | None = None,
     program_id: int | None = None,
     roles: set[str] | frozenset[str] = frozenset(),
 ) -> Employee:
@@ -109,6 +110,14 @@ def create_employee(
     # Refuse bad roles before anything is added to the session: a refusal after
     # the flush below would leave the employee to be written by the next commit.
     wanted_roles = parse_roles(roles)
+    manager_id = None
+    if manager_email is not None:
+        manager_address = validation.email(manager_email)
+        manager_id = db.exec(
+            select(col(Employee.id)).where(col(Employee.email) == manager_address)
+        ).first()
+        if manager_id is None:
+            raise Refused(f"There is no account with {manager_address} to be the manager.")
     employee = Employee(
         email=address,
         full_name=validation.text(
@@ -122,6 +131,7 @@ def create_employee(
         learning_goals=validation.tag_list(learning_goals, "Learning goals", models.SKILLS_MAX),
         is_admin=bool(is_admin),
         password_hash=password_hash,
+        manager_id=manager_id,
     )
     with unit_of_work(db):
         db.add(employee)

@@ -1,4 +1,4 @@
-"""Program settings and membership status, changed by admins only."""
+"""Programs (creating, archiving, settings) and membership status, changed by admins only."""
 
 from __future__ import annotations
 
@@ -6,13 +6,21 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from peerapp.models import Employee, Program
+from peerapp import models
+from peerapp.clock import utcnow
+from peerapp.models import Employee, PairingKind, Program, ProgramKind
 from peerapp.services import closing, programs, sessions, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
 from peerapp.services.unit import Change, unit_of_work
 
 CANCELLED_BY_SETTINGS = "Peer mentorship was turned off in this program by an admin."
+TURNED_OFF = {
+    PairingKind.PEER.value: CANCELLED_BY_SETTINGS,
+    PairingKind.MENTORING.value: (
+        "Mentor–mentee pairing was turned off in this program by an admin."
+    ),
+}
 OPEN_REQUEST_LIMIT_RANGE = (1, 50)
 EXPIRY_DAYS_RANGE = (1, 90)
 
@@ -40,19 +48,25 @@ def update_program_settings(
     actor_id: int,
     program_id: int,
     peer_mentorship_enabled: object,
+    mentoring_enabled: object | None = None,
     open_request_limit: object | None = None,
     request_expiry_days: object | None = None,
+    themes: object | None = None,
 ) -> SettingsChange:
-    """Change the program's peer settings (``None`` keeps a number as it is).
+    """Change a program's settings (``None`` keeps a setting as it is).
 
-    Turning peer mentorship off cancels every pending peer request of the program
-    (the reason is shown to both people); accepted pairings stay as they are.
-    New limits apply to new requests; requests already sent keep their deadline.
-    The numbers may be ints or the text typed in the form; they are read only
-    once the actor is known to be an admin.
+    Turning a pairing type off cancels every pending request of that type in
+    the program (the reason is shown to both people); pairings stay as they
+    are, and the other type is untouched. New limits apply to new requests;
+    requests already sent keep their deadline. Values from the form are read
+    only once the actor is known to be an admin.
     """
     require_admin(db, actor_id)
-    enabled = validation.flag(peer_mentorship_enabled, "Peer mentorship")
+    switches = {PairingKind.PEER.value: validation.flag(peer_mentorship_enabled, "Peer mentorship")}
+    if mentoring_enabled is not None:
+        switches[PairingKind.MENTORING.value] = validation.flag(
+            mentoring_enabled, "Mentor–mentee pairing"
+        )
     limit = (
         None
         if open_request_limit is None
@@ -63,20 +77,91 @@ def update_program_settings(
         if request_expiry_days is None
         else _in_range(request_expiry_days, "Days before a request expires", EXPIRY_DAYS_RANGE)
     )
+    theme_text = None if themes is None else program_themes(themes)
     affected: set[int] = set()
     with unit_of_work(db):
         program = programs.get_program(db, program_id)
+        if program.archived_at is not None:
+            raise Refused(f"{program.name} is archived: its settings can no longer change.")
         if limit is not None:
             program.open_request_limit = limit
         if days is not None:
             program.request_expiry_days = days
-        if program.peer_mentorship_enabled != enabled:
-            program.peer_mentorship_enabled = enabled
+        if theme_text is not None:
+            program.themes = theme_text
+        for kind, enabled in switches.items():
+            if programs.pairing_enabled(program, kind) == enabled:
+                continue
+            if kind == PairingKind.PEER.value:
+                program.peer_mentorship_enabled = enabled
+            else:
+                program.mentoring_enabled = enabled
             if not enabled:
-                affected = closing.cancel_pending(
-                    db, program_id=id_of(program), actor_id=actor_id, reason=CANCELLED_BY_SETTINGS
+                affected |= closing.cancel_pending(
+                    db,
+                    program_id=id_of(program),
+                    actor_id=actor_id,
+                    kind=kind,
+                    reason=TURNED_OFF[kind],
                 )
         db.add(program)
+    db.refresh(program)
+    return SettingsChange(program=program, told=frozenset(affected))
+
+
+def program_themes(value: object) -> str:
+    """The themes an admin typed, one a line: cleaned, de-duplicated, stored one a line."""
+    raw = validation.text(value, "Themes", models.THEMES_TEXT_MAX * 2)
+    seen: dict[str, str] = {}
+    for line in raw.splitlines():
+        theme = validation.text(line, "A theme", models.THEME_MAX, one_line=True)
+        if theme and theme.lower() not in seen:
+            seen[theme.lower()] = theme
+    if not seen:
+        raise Refused("A program needs at least one theme.")
+    if len(seen) > models.THEMES_MAX:
+        raise Refused(f"A program can have at most {models.THEMES_MAX} themes.")
+    return "\n".join(seen.values())
+
+
+def add_program(
+    db: Session,
+    *,
+    actor_id: int,
+    name: object,
+    description: object = "",
+    kind: object = ProgramKind.EVERGREEN.value,
+    starts_on: object = None,
+    ends_on: object = None,
+) -> Program:
+    """An admin creates a program (see programs.create_program for the defaults)."""
+    if not programs.is_admin(db, actor_id):
+        raise Refused("Only admins can create programs.")
+    return programs.create_program(
+        db, name, kind, description=description, starts_on=starts_on, ends_on=ends_on
+    )
+
+
+def archive_program(db: Session, *, actor_id: int, program_id: object) -> SettingsChange:
+    """An admin archives a program: its history stays, its pending requests are cancelled.
+
+    Pairings are left as they were (read-only history); nothing new can start.
+    """
+    if not programs.is_admin(db, actor_id):
+        raise Refused("Only admins can archive programs.")
+    program_id = validation.identifier(program_id, "program")
+    with unit_of_work(db):
+        program = programs.get_program(db, program_id)
+        if program.archived_at is not None:
+            raise Refused(f"{program.name} is archived already.")
+        program.archived_at = utcnow()
+        db.add(program)
+        affected = closing.cancel_pending(
+            db,
+            program_id=program_id,
+            actor_id=actor_id,
+            reason=f"{program.name} was archived by an admin.",
+        )
     db.refresh(program)
     return SettingsChange(program=program, told=frozenset(affected))
 

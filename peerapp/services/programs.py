@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from peerapp import models
@@ -104,6 +105,18 @@ def default_program(db: Session) -> Program:
     """The program the UI works on: the oldest one, created on first use."""
     program = db.exec(select(Program).order_by(col(Program.id)).limit(1)).first()
     return program if program is not None else create_program(db, DEFAULT_PROGRAM_NAME)
+
+
+def program_named(db: Session, name: str) -> Program:
+    """The program with this name (any case), or a refusal."""
+    found = db.exec(
+        select(Program)
+        .where(sa.func.lower(col(Program.name)) == name.strip().lower())
+        .order_by(col(Program.id))
+    ).first()
+    if found is None:
+        raise Refused(f"There is no program called {name!r}.")
+    return found
 
 
 def get_program(db: Session, program_id: int) -> Program:

@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -103,16 +104,7 @@ def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, in
     key = session_digest(token)
     if key is None:
         return None
-    first_membership = (
-        select(col(Membership.program_id))
-        .where(col(Membership.employee_id) == col(Employee.id))
-        .order_by(col(Membership.program_id))
-        .limit(1)
-        .correlate(Employee)
-        .scalar_subquery()
-    )
-    first_program = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
-    program_id = sa.func.coalesce(col(Employee.current_program_id), first_membership, first_program)
+    program_id = current_program_of(col(Employee.id), col(Employee.current_program_id))
     row = db.exec(select(Employee, program_id).join(UserSession, _live(key))).first()
     if row is None:
         return None
@@ -167,3 +159,27 @@ def sign_out_everywhere(db: Session, token: object) -> int:
         if employee is None:
             raise Refused("You are signed out already.")
         return revoke_sessions(db, id_of(employee))
+
+
+def current_program_of(employee_id: Any, chosen: Any) -> sa.ColumnElement[int]:
+    """SQL for a person's current program: the one they chose, else their first, else the first."""
+    first_membership = (
+        select(col(Membership.program_id))
+        .where(col(Membership.employee_id) == employee_id)
+        .order_by(col(Membership.program_id))
+        .limit(1)
+        .scalar_subquery()
+    )
+    first_program = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
+    current: sa.ColumnElement[int] = sa.func.coalesce(chosen, first_membership, first_program)
+    return current
+
+
+def current_program_id(db: Session, employee_id: int) -> int:
+    """The id of a person's current program (see current_program_of)."""
+    found = db.exec(
+        select(current_program_of(col(Employee.id), col(Employee.current_program_id))).where(
+            col(Employee.id) == employee_id
+        )
+    ).first()
+    return found if found is not None else id_of(programs.default_program(db))

@@ -110,7 +110,7 @@ class DirectoryState(rx.State):
                 sender_id=viewer.employee_id,
                 recipient_id=recipient_id,
             )
-            push_outcome(viewer.program_id, outcome, actor_id=viewer.employee_id)
+            push_outcome(outcome, actor_id=viewer.employee_id)
             name = next((e.full_name for e in self.entries if e.id == recipient_id), None)
             return rx.toast.success(wording.request_sent(name))
 

@@ -16,7 +16,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from peerapp.models import Program
-from peerapp.services import channels, programs
+from peerapp.services import channels, programs, sessions
 from peerapp.services import inbox as inbox_service
 from peerapp.state import wording
 from peerapp.state.rows import PeerRow, RequestRow, UsageRow
@@ -34,8 +34,12 @@ class InboxState(rx.SharedState):
     incoming_from_ids: list[int] = []
     paired_ids: list[int] = []
     usage: UsageRow = UsageRow()
+    program_id: int = 0
     program_name: str = ""
     peer_mentorship_enabled: bool = True
+    mentoring_enabled: bool = True
+    # False once the program is archived or its cohort has ended.
+    program_open: bool = True
     announcement: str = ""
     announcement_seq: int = 0
     announced_at: float = 0.0
@@ -50,20 +54,28 @@ class InboxState(rx.SharedState):
         one transaction at a time write, so a second session would wait on it).
         """
         if db is None:
-            self._apply(*load_inbox(program_id, employee_id))
+            self._apply(*load_inbox(employee_id, program_id))
         else:
             self._apply(*_read_inbox(db, program_id, employee_id))
 
     def _apply_program(self, program: Program) -> None:
-        if self.loaded and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
+        same = self.loaded and program.id == self.program_id
+        if same and program.peer_mentorship_enabled != self.peer_mentorship_enabled:
             _announce(self, wording.program_switched(program.peer_mentorship_enabled))
+        if same and program.mentoring_enabled != self.mentoring_enabled:
+            _announce(self, wording.mentoring_switched(program.mentoring_enabled))
         _update(
             self,
+            program_id=program.id or 0,
             program_name=program.name,
             peer_mentorship_enabled=program.peer_mentorship_enabled,
+            mentoring_enabled=program.mentoring_enabled,
+            program_open=programs.closed_because(program) is None,
         )
 
     def _apply(self, box: inbox_service.Inbox, program: Program) -> None:
+        # Another program than before (the person switched): nothing in it is news.
+        same_program = program.id == self.program_id
         self._apply_program(program)
         before_incoming = {row.id for row in self.incoming}
         before_outgoing = {row.id for row in self.outgoing}
@@ -85,7 +97,7 @@ class InboxState(rx.SharedState):
             usage=UsageRow.of(box.usage),
         )
         self._usage = box.usage
-        if self.loaded:
+        if self.loaded and same_program:
             news = wording.arrivals(
                 row.other_name for row in self.incoming if row.id not in before_incoming
             )
@@ -151,8 +163,13 @@ def _read_inbox(
     return box, programs.get_program(db, program_id)
 
 
-def load_inbox(program_id: int, employee_id: int) -> tuple[inbox_service.Inbox, Program]:
+def load_inbox(
+    employee_id: int, program_id: int | None = None
+) -> tuple[inbox_service.Inbox, Program]:
+    """A person's inbox in ``program_id`` (default: their current program)."""
     with rx.session() as db:
+        if program_id is None:
+            program_id = sessions.current_program_id(db, employee_id)
         return _read_inbox(db, program_id, employee_id)
 
 

@@ -34,18 +34,18 @@ _background: set[asyncio.Task] = set()
 TAB_WAIT_SECONDS = 1.0
 
 
-async def _refresh_inbox(app: rx.App, program_id: int, employee_id: int) -> None:
+async def _refresh_inbox(app: rx.App, employee_id: int) -> None:
     token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
     async with app.modify_state(token) as root:
         inbox = await root.get_state(InboxState)
         # Read inside the lock (updates of one inbox never overtake each other)
         # but off the event loop, so other people's pushes and events go on.
-        inbox._apply(*await asyncio.to_thread(load_inbox, program_id, employee_id))
+        inbox._apply(*await asyncio.to_thread(load_inbox, employee_id))
 
 
-async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
+async def _refresh_all(app: rx.App, people: list[int]) -> None:
     results = await asyncio.gather(
-        *(_refresh_inbox(app, program_id, employee_id) for employee_id in people),
+        *(_refresh_inbox(app, employee_id) for employee_id in people),
         return_exceptions=True,
     )
     failures = [
@@ -60,9 +60,12 @@ async def _refresh_all(app: rx.App, program_id: int, people: list[int]) -> None:
 
 
 async def refresh_inboxes(
-    program_id: int, people: Collection[int], app: rx.App | None = None, actor_id: int | None = None
+    people: Collection[int], app: rx.App | None = None, actor_id: int | None = None
 ) -> None:
     """Reload these people's inbox channels now (awaits the state locks).
+
+    Each channel shows its person's current program (the one their navigation
+    has chosen), whichever program the change was in.
 
     The others concerned come first, all at once; the actor's own inbox last:
     it is usually linked into the event still being processed (so it would wait
@@ -72,9 +75,9 @@ async def refresh_inboxes(
     others = sorted(person for person in people if person != actor_id)
     if others:
         async with _reaching_tabs():
-            await _refresh_all(app, program_id, others)
+            await _refresh_all(app, others)
     if actor_id in people:
-        await _refresh_all(app, program_id, [actor_id])
+        await _refresh_all(app, [actor_id])
 
 
 @contextlib.asynccontextmanager
@@ -95,7 +98,9 @@ async def _reaching_tabs():
 async def _set_program(app: rx.App, program: Program, employee_id: int) -> None:
     token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
     async with app.modify_state(token) as root:
-        (await root.get_state(InboxState))._apply_program(program)
+        inbox = await root.get_state(InboxState)
+        if inbox.program_id == program.id:  # their channel shows another program
+            inbox._apply_program(program)
 
 
 async def _push_program(program_id: int) -> None:
@@ -126,25 +131,29 @@ def _spawn(coroutine) -> None:
     task.add_done_callback(done)
 
 
-async def _deliver(app: rx.App, employee_id: int, item: inbox_service.RequestItem) -> None:
+async def _deliver(
+    app: rx.App, program_id: int, employee_id: int, item: inbox_service.RequestItem
+) -> None:
     token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
     async with app.modify_state(token) as root:
         inbox = await root.get_state(InboxState)
         # A channel nobody has loaded has no tab to show it: the first tab
         # that links it reads everything from the database.
-        if inbox.loaded:
+        # A channel showing another program leaves the row for when it comes back.
+        if inbox.loaded and inbox.program_id == program_id:
             inbox._add_sent(RequestRow.of(item))
 
 
-async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
+async def _push_outcome(outcome: request_service.Outcome, actor_id: int) -> None:
     app = reflex_compat.current_app()
     if not outcome.rows:
-        await refresh_inboxes(program_id, outcome.told, app, actor_id)
+        await refresh_inboxes(outcome.told, app, actor_id)
         return
+    program_id = outcome.request.program_id
     others = sorted(person for person in outcome.rows if person != actor_id)
     async with _reaching_tabs():
         results = await asyncio.gather(
-            *(_deliver(app, person, outcome.rows[person]) for person in others),
+            *(_deliver(app, program_id, person, outcome.rows[person]) for person in others),
             return_exceptions=True,
         )
     failures = {
@@ -154,30 +163,30 @@ async def _push_outcome(program_id: int, outcome: request_service.Outcome, actor
     }
     if actor_id in outcome.rows:
         try:
-            await _deliver(app, actor_id, outcome.rows[actor_id])
+            await _deliver(app, program_id, actor_id, outcome.rows[actor_id])
         except Exception as failure:
             failures[actor_id] = failure
     for person, failure in failures.items():
         # A failed delivery falls back to reading that inbox from the database.
         logger.warning("Live delivery to %s failed; reloading it", person, exc_info=failure)
     if failures:
-        await refresh_inboxes(program_id, set(failures), app, actor_id)
+        await refresh_inboxes(set(failures), app, actor_id)
 
 
-def push_outcome(program_id: int, outcome: request_service.Outcome, actor_id: int) -> None:
+def push_outcome(outcome: request_service.Outcome, actor_id: int) -> None:
     """Show a request action in every open tab of the people it concerns.
 
     A plain send travels as each side's new row, straight into their open
     inboxes (no database read on the way); every other change reloads the
     inboxes concerned from the database. The actor's own inbox comes last.
     """
-    _spawn(_push_outcome(program_id, outcome, actor_id))
+    _spawn(_push_outcome(outcome, actor_id))
 
 
-def push_inboxes(program_id: int, people: Collection[int], actor_id: int | None = None) -> None:
+def push_inboxes(people: Collection[int], actor_id: int | None = None) -> None:
     """Refresh these people's inboxes in every tab they have open (the actor's last)."""
     if people:
-        _spawn(refresh_inboxes(program_id, set(people), actor_id=actor_id))
+        _spawn(refresh_inboxes(set(people), actor_id=actor_id))
 
 
 def push_program(program_id: int) -> None:

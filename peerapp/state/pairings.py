@@ -61,7 +61,7 @@ class PairingActionsState(rx.State):
                 feedback=data.get("feedback", ""),
             )
             self.ending_id = 0
-            push_inboxes(viewer.program_id, ended.told, actor_id=viewer.employee_id)
+            push_inboxes(ended.told, actor_id=viewer.employee_id)
             return rx.toast.success(wording.pairing_ended(self.ending_name))
 
         # No dialog open: nothing to show working (the sign-in check still runs).

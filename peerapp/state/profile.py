@@ -110,7 +110,7 @@ class ProfileState(rx.State):
             )
             self._show(change.profile)
             self.error = ""
-            push_inboxes(viewer.program_id, change.told, actor_id=viewer.employee_id)
+            push_inboxes(change.told, actor_id=viewer.employee_id)
             return rx.toast.success("Profile saved.")
 
         async for update in act(self, work, busy="saving", refused=self._refused):

@@ -104,7 +104,7 @@ class ProgramSettingsState(rx.State):
             )
             self._show(change.program)
             push_program(viewer.program_id)
-            push_inboxes(viewer.program_id, change.told, actor_id=viewer.employee_id)
+            push_inboxes(change.told, actor_id=viewer.employee_id)
             return rx.toast.success(wording.settings_saved(len(change.told)))
 
         async for update in act(self, work, busy="saving"):

@@ -28,7 +28,7 @@ class RequestActionsState(rx.State):
         def work(db, viewer):
             me = viewer.employee_id
             outcome = service(db, request_id=request_id, actor_id=me, **details)
-            push_outcome(viewer.program_id, outcome, actor_id=me)
+            push_outcome(outcome, actor_id=me)
             return rx.toast.success(done_message)
 
         return act(self, work, busy="busy_ids", busy_id=request_id)

@@ -161,6 +161,13 @@ def program_switched(enabled: bool) -> str:
     return "Peer mentorship was switched off by a program admin."
 
 
+def mentoring_switched(enabled: bool) -> str:
+    """Mentor–mentee pairing was just switched on or off by an admin."""
+    if enabled:
+        return "Mentor–mentee pairing is open again."
+    return "Mentor–mentee pairing was switched off by a program admin."
+
+
 # --- usage ---------------------------------------------------------------------
 
 
