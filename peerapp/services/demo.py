@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, select
@@ -37,9 +38,9 @@ class DemoLogin:
 
 
 DEMO_LOGINS = (
-    DemoLogin("priya.raman@example.com", "Priya Raman", "program admin, peer and mentor"),
-    DemoLogin("alex.morgan@example.com", "Alex Morgan", "peer in Engineering"),
-    DemoLogin("sam.okafor@example.com", "Sam Okafor", "peer in Product"),
+    DemoLogin("priya.raman@example.com", "Priya Raman", "program admin, mentor and peer"),
+    DemoLogin("alex.morgan@example.com", "Alex Morgan", "peer and mentee in Engineering"),
+    DemoLogin("sam.okafor@example.com", "Sam Okafor", "peer and mentor in Product"),
 )
 
 
@@ -63,6 +64,10 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
         raise Refused(f"A demo organisation has between 1 and {MAX_PEOPLE} people.")
     rng = random.Random(rng_seed)
     program = programs.default_program(db)
+    if not program.description:
+        program.description = (
+            "Always open: find a peer to learn with, or a mentor or mentee, any time of year."
+        )
     password_hash = PasswordHash.recommended().hash(DEMO_PASSWORD)
     employees: list[Employee] = []
     fixed = {
@@ -96,6 +101,7 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
     with unit_of_work(db):
         db.add_all(employees)
         db.flush()
+        themes = programs.themes_of(program)
         for index, employee in enumerate(employees):
             roll = rng.random()
             db.add(
@@ -103,12 +109,40 @@ def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin
                     program_id=id_of(program),
                     employee_id=id_of(employee),
                     is_peer=index < len(DEMO_LOGINS) or roll < 0.8,
-                    is_mentor=index == 0 or rng.random() < 0.25,
-                    is_mentee=index > 0 and rng.random() < 0.3,
+                    is_mentor=index in (0, 2) or (index > 2 and rng.random() < 0.25),
+                    is_mentee=index == 1 or (index > 2 and rng.random() < 0.3),
+                    themes="\n".join(rng.sample(themes, k=2)),
                 )
             )
-    _seed_requests(db, rng, id_of(program), [id_of(e) for e in employees])
+        db.add(program)
+    ids = [id_of(e) for e in employees]
+    _seed_requests(db, rng, id_of(program), ids)
+    _seed_cohort(db, rng, ids)
     return list(DEMO_LOGINS)
+
+
+def _seed_cohort(db: Session, rng: random.Random, ids: list[int]) -> None:
+    """A running cohort with mentor-mentee pairing only, and some of its pairings."""
+    today = programs.today()
+    cohort = programs.create_program(
+        db,
+        "Leadership cohort",
+        "cohort",
+        description="Twelve weeks of mentoring for new and future team leads.",
+        starts_on=today - timedelta(days=14),
+        ends_on=today + timedelta(days=70),
+    )
+    members = ids[: len(DEMO_LOGINS)] + rng.sample(ids[len(DEMO_LOGINS) :], k=min(40, len(ids) - 3))
+    mentors = set(members[::3]) | {ids[0]}
+    with unit_of_work(db):
+        for person in members:
+            roles = {"mentor"} if person in mentors else {"mentee"}
+            programs.set_roles(db, program_id=id_of(cohort), employee_id=person, roles=roles)
+    mentees = [person for person in members if person not in mentors and person != ids[1]]
+    plan = [(ids[1], ids[0], "pending", "mentee")]  # Alex asks Priya to mentor them
+    for mentor, mentee in zip(sorted(mentors - {ids[0]}), mentees, strict=False):
+        plan.append((mentee, mentor, rng.choice(["accepted", "accepted", "pending"]), "mentee"))
+    _carry_out(db, rng, id_of(cohort), plan)
 
 
 def _person(
@@ -147,15 +181,27 @@ def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[i
     )
     demo_ids = ids[: len(DEMO_LOGINS)]
     others = [pid for pid in peer_ids if pid not in demo_ids]
-    plan: list[tuple[int, int, str]] = [
-        (others[0], demo_ids[1], "pending"),  # Alex has a request waiting
-        (others[1], demo_ids[1], "pending"),
-        (demo_ids[1], others[2], "pending"),  # and one sent
-        (demo_ids[1], others[3], "accepted"),  # and a peer already
-        (others[4], demo_ids[2], "pending"),
-        (demo_ids[2], others[5], "declined"),
-        (others[6], demo_ids[0], "accepted"),
+    mentees = list(
+        db.exec(
+            select(col(Membership.employee_id))
+            .where(col(Membership.program_id) == program_id, col(Membership.is_mentee))
+            .where(col(Membership.employee_id).not_in(demo_ids))
+            .order_by(col(Membership.employee_id))
+        ).all()
+    )
+    plan: list[tuple[int, int, str, str]] = [
+        (others[0], demo_ids[1], "pending", "peer"),  # Alex has a request waiting
+        (others[1], demo_ids[1], "pending", "peer"),
+        (demo_ids[1], others[2], "pending", "peer"),  # and one sent
+        (demo_ids[1], others[3], "accepted", "peer"),  # and a peer already
+        (others[4], demo_ids[2], "pending", "peer"),
+        (demo_ids[2], others[5], "declined", "peer"),
+        (others[6], demo_ids[0], "accepted", "peer"),
+        (demo_ids[1], demo_ids[2], "accepted", "mentee"),  # Sam mentors Alex
     ]
+    if len(mentees) >= 2:
+        plan.append((mentees[0], demo_ids[2], "pending", "mentee"))  # one asks Sam to mentor
+        plan.append((demo_ids[0], mentees[1], "pending", "mentor"))  # Priya offers to mentor
     pool = others[7:]
     rng.shuffle(pool)
     for index in range(0, min(len(pool) - 1, 120), 2):
@@ -164,21 +210,30 @@ def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[i
                 pool[index],
                 pool[index + 1],
                 rng.choice(["pending", "accepted", "accepted", "declined", "withdrawn"]),
+                "peer",
             )
         )
+    _carry_out(db, rng, program_id, plan)
+
+
+def _carry_out(
+    db: Session, rng: random.Random, program_id: int, plan: list[tuple[int, int, str, str]]
+) -> None:
+    """Send each planned request through the real rules, then answer it as planned."""
     messages = [
         "Would love to swap notes on how you run planning.",
         "I'd like to learn more about your team's work; happy to share mine.",
         "Keen to keep each other accountable on our Q1 goals.",
         "",
     ]
-    for sender, recipient, outcome in plan:
+    for sender, recipient, outcome, as_role in plan:
         sent = requests.send_request(
             db,
             program_id=program_id,
             sender_id=sender,
             recipient_id=recipient,
             message=rng.choice(messages),
+            as_role=as_role,
         )
         request_id = sent.request.id
         if outcome == "accepted":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -33,6 +33,10 @@ class DirectoryEntry:
     paused: bool
     capacity: int
     places_left: int
+    is_mentor: bool = False
+    is_mentee: bool = False
+    mentee_places_left: int = 0
+    themes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,22 @@ def page_number(value: object, page_size: int = PAGE_SIZE) -> int:
     return min(value, validation.ID_MAX // page_size)
 
 
+# The directory's tabs: who is listed under each.
+SHOWING = {
+    "": None,
+    "peers": col(Membership.is_peer),
+    "mentors": col(Membership.is_mentor),
+    "mentees": col(Membership.is_mentee),
+}
+
+
+def showing(value: object) -> str:
+    """Which tab of the directory: "" (everyone), "peers", "mentors" or "mentees"."""
+    if not isinstance(value, str) or value not in SHOWING:
+        raise Refused("Show everyone, peers, mentors or mentees.")
+    return value
+
+
 def _listed(program_id: int) -> sa.ColumnElement[bool]:
     """Who the directory lists: active people with at least one role in the program."""
     return sa.and_(
@@ -96,6 +116,7 @@ def search(
     department: object = "",
     page: object = 1,
     page_size: int = PAGE_SIZE,
+    show: object = "",
 ) -> DirectoryPage:
     """Active members of the program matching every word of ``query``.
 
@@ -104,6 +125,7 @@ def search(
     """
     words = validation.text(query, "Search", QUERY_MAX, one_line=True).split()
     dept = department_filter(department)
+    role = SHOWING[showing(show)]
     # Any page past the results shows the last one.
     number = page_number(page, page_size)
     condition = _listed(program_id)
@@ -125,6 +147,8 @@ def search(
         )
     if dept:
         condition = sa.and_(condition, col(Employee.department) == dept)
+    if role is not None:
+        condition = sa.and_(condition, role)
     # One query brings the page and the total (a window count over all matches).
     matches = (
         select(Employee, Membership, sa.func.count().over())
@@ -142,7 +166,9 @@ def search(
     total = found[0][2] if found else 0
     page_count = max(1, -(-total // page_size))
     rows = [(employee, member) for employee, member, _ in found]
-    pairs = places.active_pairings_of(db, program_id, [id_of(employee) for employee, _ in rows])
+    ids = [id_of(employee) for employee, _ in rows]
+    pairs = places.active_pairings_of(db, program_id, ids)
+    mentees = places.active_pairings_of(db, program_id, ids, places.MENTOR)
     entries = [
         DirectoryEntry(
             id=id_of(employee),
@@ -157,6 +183,10 @@ def search(
             paused=member.paused,
             capacity=member.capacity,
             places_left=max(0, member.capacity - pairs.get(id_of(employee), 0)),
+            is_mentor=member.is_mentor,
+            is_mentee=member.is_mentee,
+            mentee_places_left=max(0, member.mentee_capacity - mentees.get(id_of(employee), 0)),
+            themes=[line for line in member.themes.split("\n") if line],
         )
         for employee, member in rows
     ]

@@ -43,6 +43,9 @@ class RequestItem:
     closed_by_id: int | None
     close_reason: str
     steps: list[history.Step]
+    # The viewer's side in the pairing asked for: peer, mentor or mentee.
+    viewer_side: str = places.PEER
+    themes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ def request_item(
         closed_by_id=request.closed_by_id,
         close_reason=request.close_reason,
         steps=list(steps),
+        viewer_side=places.side_in(request, viewer_id),
+        themes=[line for line in request.themes.split("\n") if line],
     )
 
 

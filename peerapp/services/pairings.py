@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import Employee, Pairing, PairingOutcome, PairingStatus
-from peerapp.services import validation
+from peerapp.services import places, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
 from peerapp.services.unit import Change, unit_of_work
@@ -34,6 +34,8 @@ class Peer:
     other_skills: list[str]
     other_learning_goals: list[str]
     since: datetime
+    # The viewer's side: peer, mentor (they mentor the other) or mentee.
+    viewer_side: str = places.PEER
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +74,7 @@ def peers_of(db: Session, *, program_id: int, employee_id: int) -> list[Peer]:
             other_skills=validation.split_tags(person.skills),
             other_learning_goals=validation.split_tags(person.learning_goals),
             since=pairing.started_at,
+            viewer_side=places.side_in(pairing, employee_id),
         )
         for pairing, person in rows
     ]
