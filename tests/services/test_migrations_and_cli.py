@@ -147,3 +147,73 @@ def test_console_explains_a_database_without_tables(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("PEERAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     assert cli.main(["seed-demo"]) == 2
     assert "reflex db migrate" in capsys.readouterr().err
+
+
+def _upgrade(database_url: str, revision: str) -> None:
+    """Alembic's own upgrade to ``revision`` (``reflex db migrate`` always goes to the head)."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    command.upgrade(config, revision)
+
+
+def test_existing_data_becomes_an_evergreen_program_with_peer_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _upgrade(url, "c3d9e1f2a7b8")  # the schema before programs and pairing types
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run(
+            "INSERT INTO program (id, name, kind, peer_mentorship_enabled, open_request_limit, "
+            "request_expiry_days, created_at) VALUES (1, 'Peers', 'evergreen', 1, 5, 14, "
+            "'2026-11-01 00:00:00')"
+        )
+        for person, name in ((1, "Ada"), (2, "Bo")):
+            run(
+                f"INSERT INTO employee (id, full_name, email, job_title, department, location, "
+                f"bio, skills, learning_goals, is_active, is_admin, created_at) VALUES ({person}, "
+                f"'{name}', '{name}@example.com', '', '', '', '', '', '', 1, 0, "
+                "'2026-11-01 00:00:00')"
+            )
+            run(
+                f"INSERT INTO membership (program_id, employee_id, is_mentor, is_mentee, is_peer, "
+                f"capacity, paused, joined_at) VALUES (1, {person}, 0, 0, 1, 3, 0, "
+                "'2026-11-01 00:00:00')"
+            )
+        run(
+            "INSERT INTO peerrequest (id, program_id, sender_id, recipient_id, person_low_id, "
+            "person_high_id, message, status, created_at, close_reason) VALUES (1, 1, 1, 2, 1, 2, "
+            "'hi', 'accepted', '2026-11-02 00:00:00', '')"
+        )
+        run(
+            "INSERT INTO pairing (program_id, request_id, person_low_id, person_high_id, status, "
+            "started_at, end_outcome, end_feedback) VALUES (1, 1, 1, 2, 'active', "
+            "'2026-11-03 00:00:00', '', '')"
+        )
+    engine.dispose()
+
+    _upgrade(url, "head")
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        program = connection.exec_driver_sql(
+            "SELECT kind, peer_mentorship_enabled, mentoring_enabled, starts_on, themes "
+            "FROM program"
+        ).one()
+        request = connection.exec_driver_sql(
+            "SELECT kind, mentor_id, message FROM peerrequest"
+        ).one()
+        pairing = connection.exec_driver_sql("SELECT kind, mentor_id, status FROM pairing").one()
+        places = connection.exec_driver_sql(
+            "SELECT capacity, mentee_capacity FROM membership"
+        ).all()
+    engine.dispose()
+    assert program[:4] == ("evergreen", 1, 1, None)
+    assert program[4].split("\n")[0] == "Discussing shared experiences"
+    assert tuple(request) == ("peer", None, "hi")
+    assert tuple(pairing) == ("peer", None, "active")
+    assert [tuple(row) for row in places] == [(3, 2), (3, 2)]
