@@ -6,6 +6,7 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.components.forms import error_callout, labelled_field
+from peerapp.components.layout import brand
 from peerapp.components.sso import sso_button, sso_error
 from peerapp.services.accounts import PASSWORD_MAX
 from peerapp.state.session import SessionState
@@ -18,12 +19,7 @@ def login_page() -> rx.Component:
             rx.card(
                 rx.form(
                     rx.vstack(
-                        rx.hstack(
-                            rx.icon("users", size=28, aria_hidden="true"),
-                            rx.text("peerapp", size="6", weight="bold"),
-                            align="center",
-                            spacing="2",
-                        ),
+                        brand(icon_size=28, text_size="6"),
                         rx.heading("Sign in", size="7", as_="h1"),
                         rx.text(
                             "Find colleagues to learn with, and keep track of your peer requests.",
