@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.components.forms import confirm_dialog, error_callout, labelled_field
+from peerapp.components.sections import card_stack
 from peerapp.services import accounts
 from peerapp.state.account import AccountState
 from peerapp.state.session import SessionState
@@ -79,13 +80,4 @@ def _sign_out_everywhere() -> rx.Component:
 
 def account_security() -> rx.Component:
     """Password change and sign-out-everywhere, outside the profile form."""
-    return rx.card(
-        rx.vstack(
-            _password_form(),
-            rx.separator(size="4"),
-            _sign_out_everywhere(),
-            spacing="4",
-            width="100%",
-        ),
-        width="100%",
-    )
+    return card_stack(_password_form(), rx.separator(size="4"), _sign_out_everywhere(), spacing="4")

@@ -8,6 +8,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
+from peerapp.components.sections import loading
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
 
@@ -205,7 +206,7 @@ def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | Non
                 rx.cond(
                     SessionState.session_ended,
                     _session_ended_notice(),
-                    rx.center(rx.spinner(size="3"), rx.text("Loading…"), padding="4em"),
+                    loading(rx.text("Loading…"), padding="4em"),
                 ),
             ),
             id="main",

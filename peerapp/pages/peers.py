@@ -8,6 +8,7 @@ from peerapp import models, routes
 from peerapp.components.forms import confirm_dialog, labelled_field
 from peerapp.components.layout import page_frame, usage_summary
 from peerapp.components.people import tags
+from peerapp.components.sections import empty_state, loading
 from peerapp.state.inbox import InboxState
 from peerapp.state.pairings import PairingActionsState
 
@@ -111,17 +112,13 @@ def peers_page() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.callout(
-                    rx.vstack(
-                        rx.text("You have no peers yet."),
-                        rx.link("Find one in the directory", href=routes.DIRECTORY),
-                    ),
+                empty_state(
+                    "You have no peers yet.",
+                    rx.link("Find one in the directory", href=routes.DIRECTORY),
                     icon="users",
-                    color_scheme="gray",
-                    width="100%",
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         _end_dialog(),
     )
