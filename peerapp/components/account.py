@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import confirm_dialog, error_callout, labelled_field
+from peerapp.components.forms import confirm_dialog, error_callout, form, labelled_field
 from peerapp.components.sections import card_stack
 from peerapp.services import accounts
 from peerapp.state.account import AccountState
@@ -26,7 +26,7 @@ def _password_field(label: str, name: str, autocomplete: str, hint: str = "") ->
 
 
 def _password_form() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             rx.heading("Change password", size="4", as_="h2"),
             _password_field("Current password", "current_password", "current-password"),
@@ -48,7 +48,6 @@ def _password_form() -> rx.Component:
             width="100%",
         ),
         on_submit=AccountState.change_password,
-        reset_on_submit=False,
         key=AccountState.password_form_key,
         width="100%",
     )

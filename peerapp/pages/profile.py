@@ -8,6 +8,7 @@ from peerapp import models
 from peerapp.components.account import account_security
 from peerapp.components.forms import (
     error_callout,
+    form,
     labelled_choice,
     labelled_field,
     number_field,
@@ -64,7 +65,7 @@ def profile_page() -> rx.Component:
         "Your profile",
         rx.cond(
             ProfileState.loaded,
-            rx.form(
+            form(
                 rx.vstack(
                     section_card(
                         "About you",
@@ -149,7 +150,6 @@ def profile_page() -> rx.Component:
                     width="100%",
                 ),
                 on_submit=ProfileState.save,
-                reset_on_submit=False,
                 key=ProfileState.revision,
                 width="100%",
             ),
