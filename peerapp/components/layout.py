@@ -8,6 +8,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
+from peerapp.components.sections import loading
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
 
@@ -112,6 +113,16 @@ def _narrow_menu() -> rx.Component:
     )
 
 
+def brand(icon_size: int = 22, text_size: str = "5") -> rx.Component:
+    """The app's mark, its icon and name: in the navigation, larger on the sign-in card."""
+    return rx.hstack(
+        rx.icon("users", size=icon_size, aria_hidden="true"),
+        rx.text("peerapp", size=text_size, weight="bold"),
+        spacing="2",
+        align="center",
+    )
+
+
 def navbar() -> rx.Component:
     """Top navigation; Settings only for admins (the server checks again).
 
@@ -121,12 +132,7 @@ def navbar() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.link(
-                rx.hstack(
-                    rx.icon("users", size=22, aria_hidden="true"),
-                    rx.text("peerapp", size="5", weight="bold"),
-                    spacing="2",
-                    align="center",
-                ),
+                brand(),
                 href=routes.DIRECTORY,
                 underline="none",
                 color_scheme="gray",
@@ -200,7 +206,7 @@ def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | Non
                 rx.cond(
                     SessionState.session_ended,
                     _session_ended_notice(),
-                    rx.center(rx.spinner(size="3"), rx.text("Loading…"), padding="4em"),
+                    loading(rx.text("Loading…"), padding="4em"),
                 ),
             ),
             id="main",

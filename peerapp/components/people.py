@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peerapp.services.directory import DirectoryEntry
@@ -20,6 +22,42 @@ def tags(label: str, items, color: str) -> rx.Component:
             wrap="wrap",
             align="center",
         ),
+    )
+
+
+def person_header(
+    name: rx.Var[str], *details: rx.Component, action: rx.Component, min_width: str, **props: Any
+) -> rx.Component:
+    """The top of a card about a person: avatar, name and details, the action beside them.
+
+    ``min_width``: how narrow the details may get before the action wraps (with
+    ``wrap="wrap"``) or squeezes them.
+    """
+    return rx.hstack(
+        rx.avatar(fallback=name[:1], size="4", radius="full"),
+        rx.vstack(
+            rx.heading(name, size="4", as_="h2"),
+            *details,
+            spacing="1",
+            flex="1",
+            min_width=min_width,
+        ),
+        action,
+        align="start",
+        spacing="3",
+        width="100%",
+        **props,
+    )
+
+
+def shares_and_wants(skills, learning_goals, *above: rx.Component) -> rx.Component:
+    """The bottom of a card about a person: what they share and want to learn."""
+    return rx.vstack(
+        *above,
+        tags("Shares", skills, "blue"),
+        tags("Wants to learn", learning_goals, "violet"),
+        spacing="2",
+        padding_top="0.75em",
     )
 
 
@@ -139,26 +177,20 @@ def person_card(
     renders that card only, not the whole page of results.
     """
     return rx.card(
-        rx.hstack(
-            rx.avatar(fallback=entry.full_name[:1], size="4", radius="full"),
-            rx.vstack(
-                rx.heading(entry.full_name, size="4", as_="h2"),
-                # Names are not unique: title and department tell two namesakes apart.
-                rx.text(_about(entry), size="2", color_scheme="gray"),
-                rx.cond(
-                    entry.location != "",
-                    rx.text(entry.location, size="1", color_scheme="gray"),
-                ),
-                spacing="1",
-                flex="1",
-                min_width="0",
+        person_header(
+            entry.full_name,
+            # Names are not unique: title and department tell two namesakes apart.
+            rx.text(_about(entry), size="2", color_scheme="gray"),
+            rx.cond(
+                entry.location != "",
+                rx.text(entry.location, size="1", color_scheme="gray"),
             ),
-            _request_action(entry, relation, sending),
-            align="start",
-            spacing="3",
-            width="100%",
+            action=_request_action(entry, relation, sending),
+            min_width="0",
         ),
-        rx.vstack(
+        shares_and_wants(
+            entry.skills,
+            entry.learning_goals,
             rx.hstack(
                 rx.foreach(
                     entry.roles,
@@ -172,10 +204,6 @@ def person_card(
                 align="center",
                 wrap="wrap",
             ),
-            tags("Shares", entry.skills, "blue"),
-            tags("Wants to learn", entry.learning_goals, "violet"),
-            spacing="2",
-            padding_top="0.75em",
         ),
         width="100%",
         class_name="person-card",

@@ -7,6 +7,7 @@ import reflex as rx
 from peerapp.components.forms import labelled_field
 from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
 from peerapp.components.people import directory_card
+from peerapp.components.sections import empty_state, loading
 from peerapp.services.directory import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
@@ -81,22 +82,15 @@ def _pager() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         DirectoryState.loading,
-        rx.center(rx.spinner(size="3"), rx.text("Loading colleagues…"), padding="3em", spacing="2"),
+        loading(rx.text("Loading colleagues…"), spacing="2"),
         rx.cond(
             DirectoryState.total == 0,
-            rx.callout(
-                rx.vstack(
-                    rx.text("Nobody matches this search."),
-                    rx.button(
-                        "Clear search",
-                        on_click=DirectoryState.clear_filters,
-                        variant="soft",
-                        size="1",
-                    ),
+            empty_state(
+                "Nobody matches this search.",
+                rx.button(
+                    "Clear search", on_click=DirectoryState.clear_filters, variant="soft", size="1"
                 ),
                 icon="search",
-                color_scheme="gray",
-                width="100%",
             ),
             rx.vstack(
                 rx.text(

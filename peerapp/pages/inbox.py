@@ -13,6 +13,7 @@ from peerapp.components.requests import (
     past_card,
     row_card,
 )
+from peerapp.components.sections import loading
 from peerapp.state.inbox import InboxState
 from peerapp.state.rows import PeerRow
 
@@ -108,7 +109,7 @@ def inbox_page() -> rx.Component:
                 spacing="6",
                 width="100%",
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         decline_dialog(),
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from peerapp.components.forms import confirm_dialog, labelled_choice, number_field
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
+from peerapp.components.sections import loading, section_card
 from peerapp.services import admin
 from peerapp.state.inbox import InboxState
 from peerapp.state.program_settings import ProgramSettingsState
@@ -26,51 +27,48 @@ def _confirm_disable() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(InboxState.program_name, size="4", as_="h2"),
-            labelled_choice(
-                rx.switch,
-                "peer-mentorship",
-                "Peer mentorship",
-                "Registered peers can find each other in the directory and send one-click "
-                "peer requests. Turning it off cancels pending peer requests; existing "
-                "pairings stay.",
-                checked=ProgramSettingsState.peer_mentorship_enabled,
-                on_change=ProgramSettingsState.set_peer_mentorship,
-                aria_label="Peer mentorship",
-                size="3",
-            ),
-            rx.grid(
-                number_field(
-                    "Open requests per person",
-                    "open-request-limit",
-                    admin.OPEN_REQUEST_LIMIT_RANGE,
-                    "How many unanswered requests one person may have out at once.",
-                    value=ProgramSettingsState.open_request_limit,
-                    on_change=ProgramSettingsState.set_open_request_limit,
-                ),
-                number_field(
-                    "Days before a request expires",
-                    "request-expiry-days",
-                    admin.EXPIRY_DAYS_RANGE,
-                    "Unanswered requests close after this many days. Applies to new requests.",
-                    value=ProgramSettingsState.request_expiry_days,
-                    on_change=ProgramSettingsState.set_request_expiry_days,
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="4",
-                width="100%",
-            ),
-            rx.button(
-                "Save settings",
-                on_click=ProgramSettingsState.request_save,
-                loading=ProgramSettingsState.saving,
-                size="3",
-            ),
-            spacing="4",
+    return section_card(
+        InboxState.program_name,
+        labelled_choice(
+            rx.switch,
+            "peer-mentorship",
+            "Peer mentorship",
+            "Registered peers can find each other in the directory and send one-click "
+            "peer requests. Turning it off cancels pending peer requests; existing "
+            "pairings stay.",
+            checked=ProgramSettingsState.peer_mentorship_enabled,
+            on_change=ProgramSettingsState.set_peer_mentorship,
+            aria_label="Peer mentorship",
+            size="3",
         ),
-        width="100%",
+        rx.grid(
+            number_field(
+                "Open requests per person",
+                "open-request-limit",
+                admin.OPEN_REQUEST_LIMIT_RANGE,
+                "How many unanswered requests one person may have out at once.",
+                value=ProgramSettingsState.open_request_limit,
+                on_change=ProgramSettingsState.set_open_request_limit,
+            ),
+            number_field(
+                "Days before a request expires",
+                "request-expiry-days",
+                admin.EXPIRY_DAYS_RANGE,
+                "Unanswered requests close after this many days. Applies to new requests.",
+                value=ProgramSettingsState.request_expiry_days,
+                on_change=ProgramSettingsState.set_request_expiry_days,
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.button(
+            "Save settings",
+            on_click=ProgramSettingsState.request_save,
+            loading=ProgramSettingsState.saving,
+            size="3",
+        ),
+        spacing="4",
     )
 
 
@@ -92,7 +90,7 @@ def program_settings_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         _confirm_disable(),
     )

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
 
 from peerapp.models import Program
-from peerapp.services import channels, programs, sessions
+from peerapp.services import channels, programs, sessions, validation
 from peerapp.services import inbox as inbox_service
 from peerapp.state import wording
 from peerapp.state.rows import PeerRow, RequestRow, UsageRow
@@ -131,6 +132,21 @@ class InboxState(rx.SharedState):
             # Open requests are exactly the pending ones sent, as listed.
             self._usage = dataclasses.replace(self._usage, open_requests=len(outgoing))
             _update(self, usage=UsageRow.of(self._usage))
+
+
+async def shown_row(
+    state: rx.State, listing: str, row_id: object, id_field: str = "id"
+) -> Any | None:
+    """The row ``row_id`` of the list ``listing`` as this tab's inbox shows it, or None.
+
+    A dialog names the other person from here, never from a name sent by the
+    browser; an id that is not shown (signed out, answered or ended meanwhile,
+    forged) finds nothing.
+    """
+    # Strictly an int first: True == 1 would match row 1.
+    wanted = row_id if validation.is_identifier(row_id) else None
+    inbox = await state.get_state(InboxState)
+    return next((row for row in getattr(inbox, listing) if getattr(row, id_field) == wanted), None)
 
 
 def channel_of(employee_id: int) -> str:
