@@ -68,9 +68,9 @@ def _signed_in_page(
     app.add_page(page, route=route, title=title, on_load=[SessionState.require_sign_in, *load])
 
 
-_signed_in_page(directory_page, routes.DIRECTORY, "Peer directory · peerapp", DirectoryState.load)
+_signed_in_page(directory_page, routes.DIRECTORY, "Directory · peerapp", DirectoryState.load)
 _signed_in_page(inbox_page, routes.INBOX, "Inbox · peerapp")
-_signed_in_page(peers_page, routes.PEERS, "My peers · peerapp")
+_signed_in_page(peers_page, routes.PEERS, "My pairings · peerapp")
 _signed_in_page(profile_page, routes.PROFILE, "Your profile · peerapp", ProfileState.load)
 _signed_in_page(
     program_settings_page,

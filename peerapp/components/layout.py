@@ -47,7 +47,7 @@ def _links(link: Callable[..., rx.Component], inbox_badge: rx.Component) -> list
     return [
         link("Directory", routes.DIRECTORY),
         link("Inbox", routes.INBOX, inbox_badge),
-        link("My peers", routes.PEERS),
+        link("My pairings", routes.PEERS),
         link("Profile", routes.PROFILE),
         rx.cond(SessionState.is_admin, link("Settings", routes.SETTINGS)),
     ]
@@ -231,13 +231,18 @@ def peer_mentorship_off_notice() -> rx.Component:
 
 
 def usage_summary() -> rx.Component:
-    """'2 of 5 open requests used · You have 1 of 3 places left' for peers."""
+    """'2 of 5 open requests used · You have 1 of 3 places left' for peers and mentors."""
     usage = InboxState.usage
     return rx.cond(
         usage.open_label != "",
         rx.hstack(
             rx.badge(usage.open_label, variant="surface", color_scheme="gray", size="2"),
-            rx.badge(usage.places_label, variant="surface", color_scheme="gray", size="2"),
+            *(
+                rx.cond(
+                    label != "", rx.badge(label, variant="surface", color_scheme="gray", size="2")
+                )
+                for label in (usage.places_label, usage.mentee_places_label)
+            ),
             rx.cond(
                 usage.paused,
                 rx.badge(

@@ -1,4 +1,4 @@
-"""/peers: the colleagues you are paired with, and ending a pairing."""
+"""/peers ("My pairings"): your peers, mentors and mentees, and ending a pairing."""
 
 from __future__ import annotations
 
@@ -24,7 +24,14 @@ def _peer_card(row) -> rx.Component:
                 color_scheme="gray",
             ),
             rx.link(row.other_email, href="mailto:" + row.other_email, size="2"),
-            rx.text("Peers since ", row.since, size="1", color_scheme="gray"),
+            rx.text(
+                row.label,
+                " · since ",
+                row.since,
+                size="1",
+                color_scheme="gray",
+                data_testid="pairing-label",
+            ),
             action=rx.button(
                 "End pairing",
                 on_click=PairingActionsState.open_end(row.pairing_id),
@@ -53,7 +60,7 @@ def _choice(value: str, label: str) -> rx.Component:
 def _end_dialog() -> rx.Component:
     return confirm_dialog(
         "End your pairing with " + PairingActionsState.ending_name + "?",
-        "Your answers below are private: they are not shown to your peer.",
+        "Your answers below are private: the other person does not see them.",
         rx.el.fieldset(
             rx.el.legend("How did it go?", class_name="field-label"),
             rx.radio_group.root(
@@ -87,7 +94,7 @@ def _end_dialog() -> rx.Component:
 def peers_page() -> rx.Component:
     """Active pairings, live from the inbox channel."""
     return page_frame(
-        "My peers",
+        "My pairings",
         usage_summary(),
         rx.cond(
             InboxState.loaded,
@@ -100,7 +107,7 @@ def peers_page() -> rx.Component:
                     width="100%",
                 ),
                 empty_state(
-                    "You have no peers yet.",
+                    "You have no pairings yet.",
                     rx.link("Find one in the directory", href=routes.DIRECTORY),
                     icon="users",
                 ),

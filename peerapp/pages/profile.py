@@ -59,6 +59,40 @@ def _peer_settings() -> rx.Component:
     )
 
 
+def _mentoring_settings() -> rx.Component:
+    """Mentee places (for mentors) and the themes you would like to discuss."""
+    return section_card(
+        "Mentoring and themes",
+        number_field(
+            "Most mentees at a time",
+            "mentee_capacity",
+            (0, profiles.CAPACITY_MAX),
+            "As a mentor. You mentor "
+            + ProfileState.mentees.to_string()
+            + " now. 0 means you are not taking mentees for now.",
+            default_value=ProfileState.mentee_capacity.to_string(),
+        ),
+        rx.el.fieldset(
+            rx.el.legend("Themes you would like to discuss", class_name="field-label"),
+            rx.vstack(
+                rx.foreach(
+                    ProfileState.program_themes,
+                    lambda theme, number: rx.el.label(
+                        rx.checkbox(
+                            name="theme_" + number.to_string(),
+                            default_checked=ProfileState.themes.contains(theme),
+                        ),
+                        rx.text(theme, size="2"),
+                        class_name="choice-row",
+                    ),
+                ),
+                spacing="2",
+            ),
+            class_name="plain-fieldset",
+        ),
+    )
+
+
 def profile_page() -> rx.Component:
     """Your details and roles, saved together with **Save profile**."""
     return page_frame(
@@ -144,6 +178,7 @@ def profile_page() -> rx.Component:
                         width="100%",
                     ),
                     _peer_settings(),
+                    _mentoring_settings(),
                     error_callout(ProfileState.error),
                     rx.button("Save profile", type="submit", loading=ProfileState.saving, size="3"),
                     spacing="4",

@@ -1,4 +1,4 @@
-"""Ending a pairing from the My peers page."""
+"""Ending a pairing from the My pairings page."""
 
 from __future__ import annotations
 

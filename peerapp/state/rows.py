@@ -59,6 +59,9 @@ class RequestRow(OtherPersonRow):
     direction: str = ""
     expires_label: str = ""
     steps: list[StepRow] = field(default_factory=list)
+    kind_label: str = ""
+    themes: list[str] = field(default_factory=list)
+    side: str = "peer"
 
     @classmethod
     def of(cls, item: RequestItem, now: datetime | None = None) -> RequestRow:
@@ -74,6 +77,9 @@ class RequestRow(OtherPersonRow):
             direction=item.direction,
             expires_label=wording.request_expires(item, now or utcnow()),
             steps=[StepRow(when(step.at), wording.step(item, step)) for step in item.steps],
+            kind_label=wording.request_kind(item),
+            side=item.viewer_side,
+            themes=list(item.themes),
         )
 
 
@@ -87,6 +93,8 @@ class PeerRow(OtherPersonRow):
     other_skills: list[str] = field(default_factory=list)
     other_learning_goals: list[str] = field(default_factory=list)
     since: str = ""
+    side: str = "peer"
+    label: str = ""
 
     @classmethod
     def of(cls, item: Peer) -> PeerRow:
@@ -99,6 +107,8 @@ class PeerRow(OtherPersonRow):
             other_skills=list(item.other_skills),
             other_learning_goals=list(item.other_learning_goals),
             since=when(item.since),
+            side=item.viewer_side,
+            label=wording.pairing_label(item.viewer_side, item.other_name),
         )
 
 
@@ -108,15 +118,17 @@ class UsageRow:
 
     open_label: str = ""
     places_label: str = ""
+    mentee_places_label: str = ""
     paused: bool = False
 
     @classmethod
     def of(cls, item: Usage | None) -> UsageRow:
         """Word the numbers once, on the server."""
-        if item is None or not item.is_peer:
+        if item is None or not (item.is_peer or item.is_mentor):
             return cls()
         return cls(
             open_label=wording.open_requests(item),
-            places_label=wording.places(item),
+            places_label=wording.places(item) if item.is_peer else "",
+            mentee_places_label=wording.mentee_places(item) if item.is_mentor else "",
             paused=item.paused,
         )

@@ -15,6 +15,7 @@ from peerapp.models import RequestStatus
 from peerapp.services.history import Step
 from peerapp.services.inbox import RequestItem, Usage
 from peerapp.services.overview import Overview
+from peerapp.services.places import MENTEE, MENTOR, PEER
 
 PENDING = RequestStatus.PENDING.value
 
@@ -117,9 +118,34 @@ def answered_by_viewer(item: RequestItem) -> bool:
 # --- news in the live inbox -----------------------------------------------------
 
 
-def new_request(name: str) -> str:
-    """A request just arrived."""
+def new_request(name: str, viewer_side: str = PEER) -> str:
+    """A request just arrived (the viewer being its recipient)."""
+    if viewer_side == MENTOR:
+        return f"{name} asks you to be their mentor."
+    if viewer_side == MENTEE:
+        return f"{name} offers to mentor you."
     return f"New peer request from {name}."
+
+
+def request_kind(item: RequestItem) -> str:
+    """Which pairing a request asks for, from the viewer's side."""
+    name, incoming = item.other_name, item.direction == "incoming"
+    if item.viewer_side == MENTOR:
+        return (
+            f"{name} asks you to be their mentor" if incoming else f"You offered to mentor {name}"
+        )
+    if item.viewer_side == MENTEE:
+        return f"{name} offers to mentor you" if incoming else f"You asked {name} to mentor you"
+    return "Peer request"
+
+
+def pairing_label(side: str, name: str) -> str:
+    """A pairing from the viewer's side: who mentors whom, or peers."""
+    if side == MENTOR:
+        return f"You mentor {name}"
+    if side == MENTEE:
+        return f"{name} mentors you"
+    return f"Peers with {name}"
 
 
 def inbox_news(
@@ -183,12 +209,25 @@ def places(usage: Usage) -> str:
     return f"You have {usage.places_left} of {usage.capacity} places left"
 
 
+def mentee_places(usage: Usage) -> str:
+    """'You have 1 of 2 mentee places left', or that there are none."""
+    if not usage.mentee_capacity:
+        return "You are not taking mentees right now"
+    left, capacity = usage.mentee_places_left, usage.mentee_capacity
+    return f"You have {left} of {capacity} mentee {'place' if capacity == 1 else 'places'} left"
+
+
 # --- toasts that carry facts --------------------------------------------------------
 
 
-def request_sent(name: str | None) -> str:
+def request_sent(name: str | None, as_role: str = PEER) -> str:
     """The sender's confirmation ('them' when the name is not on their page)."""
-    return f"Request sent to {name or 'them'}."
+    who = name or "them"
+    if as_role == MENTEE:
+        return f"You asked {who} to mentor you."
+    if as_role == MENTOR:
+        return f"You offered to mentor {who}."
+    return f"Request sent to {who}."
 
 
 def pairing_ended(name: str) -> str:
