@@ -77,13 +77,10 @@ def _mentoring_settings() -> rx.Component:
             rx.vstack(
                 rx.foreach(
                     ProfileState.program_themes,
-                    lambda theme, number: rx.el.label(
-                        rx.checkbox(
-                            name="theme_" + number.to_string(),
-                            default_checked=ProfileState.themes.contains(theme),
-                        ),
-                        rx.text(theme, size="2"),
-                        class_name="choice-row",
+                    lambda theme, number: rx.checkbox(
+                        theme,
+                        name="theme_" + number.to_string(),
+                        default_checked=ProfileState.themes.contains(theme),
                     ),
                 ),
                 spacing="2",

@@ -105,7 +105,7 @@ class InboxState(rx.SharedState):
         self._usage = box.usage
         if self.loaded and same_program:
             news = wording.arrivals(
-                row.other_name for row in self.incoming if row.id not in before_incoming
+                (row.other_name, row.side) for row in self.incoming if row.id not in before_incoming
             )
             news += wording.inbox_news(box.history, before_incoming, before_outgoing)
             if news:

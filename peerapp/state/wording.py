@@ -170,9 +170,13 @@ def inbox_news(
     return news
 
 
-def arrivals(names: Iterable[str]) -> list[str]:
-    """News of requests that arrived since the last reload."""
-    return [f"New peer request from {name}" for name in names]
+def arrivals(people: Iterable[str | tuple[str, str]]) -> list[str]:
+    """News of requests that arrived since the last reload: names, or (name, viewer's side)."""
+    news = []
+    for person in people:
+        name, side = (person, PEER) if isinstance(person, str) else person
+        news.append(new_request(name, side).removesuffix("."))
+    return news
 
 
 def announcement(news: list[str]) -> str:
