@@ -7,6 +7,8 @@ all of it when a request is sent.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peerapp import models
@@ -19,82 +21,29 @@ def _badge(text: str) -> rx.Component:
     return rx.badge(text, color_scheme="gray", size="2", variant="soft")
 
 
+def _first(rules: list[tuple[rx.Var[bool], str]], otherwise: rx.Var[str] | str) -> Any:
+    """The value of the first rule whose condition holds, else ``otherwise``."""
+    value = otherwise
+    for condition, result in reversed(rules):
+        value = rx.cond(condition, result, value)
+    return value
+
+
 def relation(entry) -> rx.Var[str]:
     """Where the viewer stands with ``entry``: self, none, paired, requested, incoming, open, off.
 
     Pairing and request status come from the live inbox channel, so a button
     changes as soon as the other person answers; the server re-checks all of it.
     """
-    return rx.cond(
-        entry.id == DirectoryState.viewer_id,
-        "self",
-        rx.cond(
-            ~entry.is_peer,
-            "none",
-            rx.cond(
-                InboxState.paired_ids.contains(entry.id),
-                "paired",
-                rx.cond(
-                    InboxState.outgoing_ids.contains(entry.id),
-                    "requested",
-                    rx.cond(
-                        InboxState.incoming_from_ids.contains(entry.id),
-                        "incoming",
-                        rx.cond(InboxState.peer_mentorship_enabled, "open", "off"),
-                    ),
-                ),
-            ),
-        ),
-    )
-
-
-def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
-    """Request / Requested / Paired / Answer request / Paused / No places left / nothing."""
-    name = entry.full_name
-    return rx.match(
-        relation,
-        ("paired", rx.badge("Paired", color_scheme="grass", size="2", variant="soft")),
-        (
-            "requested",
-            rx.button(
-                "Requested", disabled=True, variant="soft", size="2", aria_label="Requested " + name
-            ),
-        ),
-        (
-            "incoming",
-            rx.link(
-                rx.button(
-                    "Answer request",
-                    variant="outline",
-                    size="2",
-                    aria_label="Answer request from " + name,
-                ),
-                href="/inbox",
-            ),
-        ),
-        (
-            "open",
-            rx.cond(
-                entry.paused,
-                rx.badge("Paused", color_scheme="gray", size="2", variant="soft"),
-                rx.cond(
-                    entry.places_left == 0,
-                    rx.badge("No places left", color_scheme="gray", size="2", variant="soft"),
-                    rx.button(
-                        # A still label while it sends: an animated spinner makes
-                        # the browser composite a frame every 16 ms (costly without
-                        # a GPU) exactly while the request is on its way.
-                        rx.cond(sending, "Sending…", "Request"),
-                        on_click=DirectoryState.request_peer(entry.id),
-                        disabled=sending,
-                        aria_busy=sending,
-                        size="2",
-                        aria_label="Request " + name,
-                    ),
-                ),
-            ),
-        ),
-        rx.fragment(),
+    return _first(
+        [
+            (entry.id == DirectoryState.viewer_id, "self"),
+            (~entry.is_peer, "none"),
+            (InboxState.paired_ids.contains(entry.id), "paired"),
+            (InboxState.outgoing_ids.contains(entry.id), "requested"),
+            (InboxState.incoming_from_ids.contains(entry.id), "incoming"),
+        ],
+        rx.cond(InboxState.peer_mentorship_enabled, "open", "off"),
     )
 
 
@@ -106,67 +55,92 @@ def mentoring_relation(entry) -> rx.Var[str]:
     """
     can_ask = DirectoryState.my_roles.contains("mentee") & entry.is_mentor
     can_offer = DirectoryState.my_roles.contains("mentor") & entry.is_mentee
-    return rx.cond(
-        entry.id == DirectoryState.viewer_id,
-        "self",
-        rx.cond(
-            ~InboxState.mentoring_enabled,
-            "off",
+    return _first(
+        [
+            (entry.id == DirectoryState.viewer_id, "self"),
+            (~InboxState.mentoring_enabled, "off"),
+            (InboxState.mentoring_paired_ids.contains(entry.id), "paired"),
+            (InboxState.mentoring_out_ids.contains(entry.id), "requested"),
+            (InboxState.mentoring_in_ids.contains(entry.id), "incoming"),
+            (can_ask & can_offer, "both"),
+            (can_ask, "ask"),
+            (can_offer, "offer"),
+        ],
+        "none",
+    )
+
+
+def _start(label: str, on_click, aria_label, sending: rx.Var[bool], **props) -> rx.Component:
+    """A one-click request button; a still label while it sends.
+
+    An animated spinner would make the browser composite a frame every 16 ms
+    (costly without a GPU) exactly while the request is on its way.
+    """
+    return rx.button(
+        rx.cond(sending, "Sending…", label),
+        on_click=on_click,
+        disabled=sending,
+        aria_busy=sending,
+        size="2",
+        aria_label=aria_label,
+        **props,
+    )
+
+
+def _waiting(label: str, aria_label) -> rx.Component:
+    """A request already sent: nothing to click until it is answered."""
+    return rx.button(label, disabled=True, variant="soft", size="2", aria_label=aria_label)
+
+
+def _answer(label: str, aria_label) -> rx.Component:
+    """A request from this person: answered in the inbox."""
+    return rx.link(
+        rx.button(label, variant="outline", size="2", aria_label=aria_label), href="/inbox"
+    )
+
+
+def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
+    """Request / Requested / Paired / Answer request / Paused / No places left / nothing."""
+    name = entry.full_name
+    return rx.match(
+        relation,
+        ("paired", rx.badge("Paired", color_scheme="grass", size="2", variant="soft")),
+        ("requested", _waiting("Requested", "Requested " + name)),
+        ("incoming", _answer("Answer request", "Answer request from " + name)),
+        (
+            "open",
             rx.cond(
-                InboxState.mentoring_paired_ids.contains(entry.id),
-                "paired",
+                entry.paused,
+                _badge("Paused"),
                 rx.cond(
-                    InboxState.mentoring_out_ids.contains(entry.id),
-                    "requested",
-                    rx.cond(
-                        InboxState.mentoring_in_ids.contains(entry.id),
-                        "incoming",
-                        rx.cond(
-                            can_ask & can_offer,
-                            "both",
-                            rx.cond(can_ask, "ask", rx.cond(can_offer, "offer", "none")),
-                        ),
+                    entry.places_left == 0,
+                    _badge("No places left"),
+                    _start(
+                        "Request", DirectoryState.request_peer(entry.id), "Request " + name, sending
                     ),
                 ),
             ),
         ),
+        rx.fragment(),
     )
 
 
-def _ask(entry, sending: rx.Var[bool]) -> rx.Component:
-    return rx.cond(
-        entry.paused,
-        _badge("Not taking mentees now"),
-        rx.cond(
-            entry.mentee_places_left == 0,
-            _badge("No mentee places left"),
-            rx.button(
-                rx.cond(sending, "Sending…", "Ask to mentor you"),
-                on_click=DirectoryState.ask_mentor(entry.id),
-                disabled=sending,
-                aria_busy=sending,
-                variant="outline",
-                size="2",
-                aria_label="Ask " + entry.full_name + " to mentor you",
-            ),
-        ),
+def _mentoring_start(entry, sending: rx.Var[bool], ask: bool) -> rx.Component:
+    """Ask to be mentored (a mentor with mentee places left) or offer to mentor."""
+    name = entry.full_name
+    label, on_click, aria_label = (
+        ("Ask to mentor you", DirectoryState.ask_mentor(entry.id), "Ask " + name + " to mentor you")
+        if ask
+        else (
+            "Offer to mentor",
+            DirectoryState.offer_mentoring(entry.id),
+            "Offer to mentor " + name,
+        )
     )
-
-
-def _offer(entry, sending: rx.Var[bool]) -> rx.Component:
-    return rx.cond(
-        entry.paused,
-        _badge("Paused"),
-        rx.button(
-            rx.cond(sending, "Sending…", "Offer to mentor"),
-            on_click=DirectoryState.offer_mentoring(entry.id),
-            disabled=sending,
-            aria_busy=sending,
-            variant="outline",
-            size="2",
-            aria_label="Offer to mentor " + entry.full_name,
-        ),
-    )
+    start = _start(label, on_click, aria_label, sending, variant="outline")
+    if ask:
+        start = rx.cond(entry.mentee_places_left == 0, _badge("No mentee places left"), start)
+    return rx.cond(entry.paused, _badge("Not taking requests now"), start)
 
 
 def mentoring_action(entry, mentoring: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
@@ -175,31 +149,17 @@ def mentoring_action(entry, mentoring: rx.Var[str], sending: rx.Var[bool]) -> rx
     return rx.match(
         mentoring,
         ("paired", rx.badge("Mentoring", color_scheme="grass", size="2", variant="soft")),
+        ("requested", _waiting("Mentoring asked", "Mentoring requested with " + name)),
+        ("incoming", _answer("Answer", "Answer mentoring request from " + name)),
+        ("ask", _mentoring_start(entry, sending, ask=True)),
+        ("offer", _mentoring_start(entry, sending, ask=False)),
         (
-            "requested",
-            rx.button(
-                "Mentoring asked",
-                disabled=True,
-                variant="soft",
-                size="2",
-                aria_label="Mentoring requested with " + name,
+            "both",
+            rx.fragment(
+                _mentoring_start(entry, sending, ask=True),
+                _mentoring_start(entry, sending, ask=False),
             ),
         ),
-        (
-            "incoming",
-            rx.link(
-                rx.button(
-                    "Answer",
-                    variant="outline",
-                    size="2",
-                    aria_label="Answer mentoring request from " + name,
-                ),
-                href="/inbox",
-            ),
-        ),
-        ("ask", _ask(entry, sending)),
-        ("offer", _offer(entry, sending)),
-        ("both", rx.fragment(_ask(entry, sending), _offer(entry, sending))),
         rx.fragment(),
     )
 

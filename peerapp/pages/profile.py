@@ -34,18 +34,22 @@ def _role(role: str, label: str, description: str, checked) -> rx.Component:
     )
 
 
+def _places_field(label: str, field_id: str, hint, value) -> rx.Component:
+    """How many pairings of one kind you take on at once (0 to the maximum)."""
+    bounds = (0, profiles.CAPACITY_MAX)
+    return number_field(label, field_id, bounds, hint, default_value=value.to_string())
+
+
 def _peer_settings() -> rx.Component:
     """Capacity and pause: how many peers you take on, and whether to accept new requests."""
     return section_card(
         "Peer mentorship",
-        number_field(
+        _places_field(
             "Most peers at a time",
             "capacity",
-            (0, profiles.CAPACITY_MAX),
-            "You have "
-            + ProfileState.active_pairings.to_string()
-            + " active. 0 means you are not taking on peers for now.",
-            default_value=ProfileState.capacity.to_string(),
+            "You have " + ProfileState.active_pairings.to_string() + " active. 0 means you are "
+            "not taking on peers for now.",
+            ProfileState.capacity,
         ),
         labelled_choice(
             rx.checkbox,
@@ -63,14 +67,12 @@ def _mentoring_settings() -> rx.Component:
     """Mentee places (for mentors) and the themes you would like to discuss."""
     return section_card(
         "Mentoring and themes",
-        number_field(
+        _places_field(
             "Most mentees at a time",
             "mentee_capacity",
-            (0, profiles.CAPACITY_MAX),
-            "As a mentor. You mentor "
-            + ProfileState.mentees.to_string()
-            + " now. 0 means you are not taking mentees for now.",
-            default_value=ProfileState.mentee_capacity.to_string(),
+            "As a mentor. You mentor " + ProfileState.mentees.to_string() + " now. 0 means you "
+            "are not taking mentees for now.",
+            ProfileState.mentee_capacity,
         ),
         rx.el.fieldset(
             rx.el.legend("Themes you would like to discuss", class_name="field-label"),

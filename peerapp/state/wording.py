@@ -118,25 +118,25 @@ def answered_by_viewer(item: RequestItem) -> bool:
 # --- news in the live inbox -----------------------------------------------------
 
 
+# How a request reads from the viewer's side: when it reaches them, when they sent it.
+_REQUEST_PHRASES = {
+    PEER: ("New peer request from {name}", "Request sent to {name}"),
+    MENTOR: ("{name} asks you to be their mentor", "You offered to mentor {name}"),
+    MENTEE: ("{name} offers to mentor you", "You asked {name} to mentor you"),
+}
+
+
 def new_request(name: str, viewer_side: str = PEER) -> str:
     """A request just arrived (the viewer being its recipient)."""
-    if viewer_side == MENTOR:
-        return f"{name} asks you to be their mentor."
-    if viewer_side == MENTEE:
-        return f"{name} offers to mentor you."
-    return f"New peer request from {name}."
+    return _REQUEST_PHRASES[viewer_side][0].format(name=name) + "."
 
 
 def request_kind(item: RequestItem) -> str:
     """Which pairing a request asks for, from the viewer's side."""
-    name, incoming = item.other_name, item.direction == "incoming"
-    if item.viewer_side == MENTOR:
-        return (
-            f"{name} asks you to be their mentor" if incoming else f"You offered to mentor {name}"
-        )
-    if item.viewer_side == MENTEE:
-        return f"{name} offers to mentor you" if incoming else f"You asked {name} to mentor you"
-    return "Peer request"
+    if item.viewer_side == PEER:
+        return "Peer request"
+    received, sent = _REQUEST_PHRASES[item.viewer_side]
+    return (received if item.direction == "incoming" else sent).format(name=item.other_name)
 
 
 def pairing_label(side: str, name: str) -> str:
@@ -226,12 +226,7 @@ def mentee_places(usage: Usage) -> str:
 
 def request_sent(name: str | None, as_role: str = PEER) -> str:
     """The sender's confirmation ('them' when the name is not on their page)."""
-    who = name or "them"
-    if as_role == MENTEE:
-        return f"You asked {who} to mentor you."
-    if as_role == MENTOR:
-        return f"You offered to mentor {who}."
-    return f"Request sent to {who}."
+    return _REQUEST_PHRASES[as_role][1].format(name=name or "them") + "."
 
 
 def pairing_ended(name: str) -> str:
