@@ -54,8 +54,9 @@ def case_forge_the_request_kind_as_an_extra_argument(attack: Attack):
 @case
 def case_note_to_someone_not_on_the_page(attack: Attack):
     oscar = attack.signed_in(pathname="/directory")
-    oscar.send(handler("directory", "open_note"), {"recipient_id": attack.scene.ids["vera"]})
-    oscar.send(handler("directory", "send_note"))
+    for forged in (987_654, attack.scene.ids["oscar"], "1 OR 1=1", None, [1]):
+        oscar.send(handler("directory", "open_note"), {"recipient_id": forged})
+        oscar.send(handler("directory", "send_note"))
 
 
 FORGED_ROLES = {"admin": "admin", "empty": "", "none": None, "number": 3, "list": ["mentor"]}
