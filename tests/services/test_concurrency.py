@@ -18,7 +18,8 @@ closing.lock_pending), the open-request limit under a burst, double ends of a
 pairing, and a random mix of every operation.
 
 Runs on a temporary SQLite file and on a scratch PostgreSQL database
-(``peerapp_race``) created next to ``PEERAPP_TEST_POSTGRES_URL`` and dropped after.
+(``<database>_race``, named after the one in ``PEERAPP_TEST_POSTGRES_URL``)
+created next to it and dropped after.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from peerapp.services import Refused, pairings, programs, requests
 
 POSTGRES_URL_ENV = "PEERAPP_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "PEERAPP_REQUIRE_POSTGRES"
-SCRATCH_DATABASE = "peerapp_race"
+SCRATCH_SUFFIX = "_race"
 SHM = Path("/dev/shm")
 
 THREADS = 24
@@ -92,11 +93,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
                 shutil.rmtree(folder, ignore_errors=True)
         return
     given = sa.make_url(_postgres_url())
+    # Named after the test database, so that runs on different test databases of one
+    # server (several checkouts at once) never drop each other's scratch database.
+    scratch = f"{given.database or 'peerapp'}{SCRATCH_SUFFIX}"
     admin = sa.create_engine(given, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
-    url = given.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
+    url = given.set(database=scratch).render_as_string(hide_password=False)
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     engine.dispose()
@@ -104,7 +108,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         yield url
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         admin.dispose()
 
 
