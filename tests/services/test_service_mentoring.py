@@ -18,7 +18,7 @@ from sqlmodel import select
 from peerapp import models
 from peerapp.clock import frozen_at
 from peerapp.models import Membership, Pairing, PeerRequest, Program, RequestEvent
-from peerapp.services import Refused, places, programs, requests
+from peerapp.services import Refused, admin, places, programs, requests
 
 PENDING, ACCEPTED, CANCELLED, DECLINED = "pending", "accepted", "cancelled", "declined"
 PEER, MENTORING = "peer", "mentoring"
@@ -539,6 +539,23 @@ def test_peer_mentorship_off_refuses_peer_requests_but_leaves_mentoring_alone(db
         (pat.id, morgan.id, PEER, None, PENDING),
         (mel.id, morgan.id, MENTORING, morgan.id, PENDING),
     ]
+    assert [p[2] for p in pairing_rows(db)] == [MENTORING]
+
+
+def test_admin_turning_peer_mentorship_off_cancels_only_peer_requests(db, program, cast):
+    morgan, mia, pat = cast["morgan"], cast["mia"], cast["pat"]
+    ann = make_person(db, program, "Ann Admin", roles=(), admin=True)
+    mentoring = ask(db, program, mia, morgan).request
+    peer = send(db, program, pat, morgan, places.PEER).request
+
+    change = admin.update_program_settings(
+        db, actor_id=ann.id, program_id=program.id, peer_mentorship_enabled=False
+    )
+
+    assert change.told == {pat.id, morgan.id}
+    assert status_of(db, peer) == CANCELLED
+    assert status_of(db, mentoring) == PENDING
+    accept(db, mentoring, morgan)
     assert [p[2] for p in pairing_rows(db)] == [MENTORING]
 
 
