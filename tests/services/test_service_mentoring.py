@@ -809,3 +809,81 @@ def test_a_request_of_one_program_cannot_be_answered_by_a_send_in_another(db, pr
     rows = db.exec(select(PeerRequest).order_by(PeerRequest.id)).all()
     assert [(r.program_id, r.status) for r in rows] == [(program.id, PENDING), (guild.id, PENDING)]
     assert pairing_rows(db) == []
+
+
+# ---------------------------------------------------------------- profile changes
+
+
+def test_dropping_the_peer_role_cancels_only_peer_requests(db, program, cast):
+    from lifecycle_helpers import save_profile
+
+    morgan, pat, mel = cast["morgan"], cast["pat"], cast["mel"]
+    peer = send(db, program, pat, morgan, places.PEER).request
+    mentoring_in = ask(db, program, mel, morgan).request
+    mentoring_out = ask(db, program, morgan, cast["mona"]).request
+
+    saved = save_profile(db, program, morgan, roles=["mentee", "mentor"])
+
+    assert saved.told == {pat.id, morgan.id}
+    assert status_of(db, peer) == CANCELLED
+    assert status_of(db, mentoring_in) == PENDING
+    assert status_of(db, mentoring_out) == PENDING
+    accept(db, mentoring_in, morgan)
+    assert pairing_rows(db) == [
+        (*low_high(mel, morgan), MENTORING, morgan.id, "active", mentoring_in.id)
+    ]
+
+
+def test_no_peer_place_left_cancels_only_peer_requests(db, program, cast):
+    from lifecycle_helpers import save_profile
+
+    morgan, pat, mel = cast["morgan"], cast["pat"], cast["mel"]
+    peer = send(db, program, morgan, pat, places.PEER).request
+    mentoring = offer(db, program, morgan, mel).request
+
+    saved = save_profile(db, program, morgan, capacity=0)
+
+    assert saved.told == {pat.id, morgan.id}
+    assert status_of(db, peer) == CANCELLED
+    assert status_of(db, mentoring) == PENDING
+    accept(db, mentoring, mel)
+    assert [p[2] for p in pairing_rows(db)] == [MENTORING]
+
+
+def test_dropping_the_mentor_role_cancels_only_requests_in_which_one_would_mentor(
+    db, program, cast
+):
+    from lifecycle_helpers import save_profile
+
+    morgan, pat, mel, mona = cast["morgan"], cast["pat"], cast["mel"], cast["mona"]
+    peer = send(db, program, pat, morgan, places.PEER).request
+    would_mentor = ask(db, program, mel, morgan).request
+    would_be_mentored = ask(db, program, morgan, mona).request
+
+    saved = save_profile(db, program, morgan, roles=["mentee", "peer"])
+
+    assert saved.told == {mel.id, morgan.id}
+    assert status_of(db, would_mentor) == CANCELLED
+    assert reload(db, PeerRequest, would_mentor.id).close_reason == (
+        "Morgan All is no longer a mentor in this program."
+    )
+    assert status_of(db, peer) == PENDING
+    assert status_of(db, would_be_mentored) == PENDING
+    assert pairing_rows(db) == []
+
+
+def test_no_mentee_place_left_cancels_only_requests_in_which_one_would_mentor(db, program, cast):
+    from lifecycle_helpers import save_profile
+
+    morgan, pat, mel, mona = cast["morgan"], cast["pat"], cast["mel"], cast["mona"]
+    peer = send(db, program, morgan, pat, places.PEER).request
+    offered = offer(db, program, morgan, mel).request
+    would_be_mentored = ask(db, program, morgan, mona).request
+
+    saved = save_profile(db, program, morgan, mentee_capacity=0)
+
+    assert saved.told == {mel.id, morgan.id}
+    assert saved.profile.mentee_capacity == 0
+    assert status_of(db, offered) == CANCELLED
+    assert status_of(db, peer) == PENDING
+    assert status_of(db, would_be_mentored) == PENDING
