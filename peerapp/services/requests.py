@@ -161,14 +161,14 @@ def _new_request(
         created_at=now,
         expires_at=now + timedelta(days=program.request_expiry_days),
     )
+    # Worded before the flush: a failed flush leaves every loaded row unreadable.
+    taken = f"There is already a pending request between you and {recipient.full_name}."
     db.add(request)
     try:
         db.flush()
     except IntegrityError:
         # Another request between these two landed a moment earlier.
-        raise Refused(
-            f"There is already a pending request between you and {recipient.full_name}."
-        ) from None
+        raise Refused(taken) from None
     history.record(
         db, id_of(request), from_status=None, to_status=PENDING, actor_id=sender_id, at=now
     )

@@ -243,11 +243,13 @@ def accept_locked(
         kind=request.kind,
         mentor_id=request.mentor_id,
     )
+    # Worded before the flush: a failed flush leaves every loaded row unreadable.
+    taken = ALREADY_PAIRED[request.kind]
     db.add(pairing)
     try:
         db.flush()
     except IntegrityError:
-        raise Refused(ALREADY_PAIRED[request.kind]) from None
+        raise Refused(taken) from None
     affected: set[int] = set()
     for person in people:
         side = sides[person]

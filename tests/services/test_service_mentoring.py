@@ -8,6 +8,7 @@ only the answer.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -887,3 +888,50 @@ def test_no_mentee_place_left_cancels_only_requests_in_which_one_would_mentor(db
     assert status_of(db, offered) == CANCELLED
     assert status_of(db, peer) == PENDING
     assert status_of(db, would_be_mentored) == PENDING
+
+
+# ---------------------------------------------------------------- the unique indexes decide
+
+
+def test_a_pairing_found_only_by_the_unique_index_is_refused_in_words(db, program, cast):
+    mel, mona = cast["mel"], cast["mona"]
+    asked = ask(db, program, mel, mona).request
+    # The pairing a racing transaction committed after this accept read its facts.
+    low, high = low_high(mel, mona)
+    db.add(
+        Pairing(
+            program_id=program.id,
+            person_low_id=low,
+            person_high_id=high,
+            kind=MENTORING,
+            mentor_id=mona.id,
+        )
+    )
+    db.commit()
+
+    with pytest.raises(Refused) as refused:
+        accept(db, asked, mona)
+
+    assert refused.value.message == "You two already have a mentoring pairing."
+    assert request_rows(db) == [(mel.id, mona.id, MENTORING, mona.id, PENDING)]
+    assert [p[5] for p in pairing_rows(db)] == [None]
+    assert history_of(db, asked) == [(mel.id, None, PENDING)]
+
+
+def test_a_request_found_only_by_the_unique_index_is_refused_in_words(
+    db, program, cast, monkeypatch
+):
+    mel, mona = cast["mel"], cast["mona"]
+    ask(db, program, mel, mona)
+    real = places.send_facts
+
+    def facts_read_before_it_landed(*args, **kwargs):
+        return dataclasses.replace(real(*args, **kwargs), pending_id=None)
+
+    monkeypatch.setattr(places, "send_facts", facts_read_before_it_landed)
+    with pytest.raises(Refused) as refused:
+        offer(db, program, mona, mel)
+
+    assert refused.value.message == "There is already a pending request between you and Mel Mentee."
+    assert request_rows(db) == [(mel.id, mona.id, MENTORING, mona.id, PENDING)]
+    assert pairing_rows(db) == []
