@@ -15,7 +15,13 @@ accept against withdraw/decline, many accepts against one member's last place (a
 against a sender's last place), two accepts that fill four last places and cancel
 each other's pending requests (this deadlocked on PostgreSQL until
 closing.lock_pending), the open-request limit under a burst, double ends of a
-pairing, and a random mix of every operation.
+pairing, and a random mix of every operation. The same for mentoring requests
+(everyone here is peer, mentor and mentee): many accepts against a mentor's last
+mentee places (their peer requests must stay pending), mentees accepting the
+offers of a mentor with one place at once, mutual mentoring sends at the same
+instant (one pairing, mentored the right way round), opposite ones (each asks
+the other to mentor them: one of the two is refused), and a peer and a mentoring
+request between the same two people at once (both kinds stand).
 
 Runs on a temporary SQLite file and on a scratch PostgreSQL database
 (``<database>_race``, named after the one in ``PEERAPP_TEST_POSTGRES_URL``)
@@ -44,6 +50,7 @@ from peerapp import models  # noqa: F401  (registers every table on SQLModel.met
 from peerapp.db import make_engine
 from peerapp.models import Employee, Membership, Pairing, PairingStatus, PeerRequest, Program
 from peerapp.services import Refused, pairings, programs, requests
+from peerapp.services.places import MENTEE, MENTOR, PEER
 
 POSTGRES_URL_ENV = "PEERAPP_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "PEERAPP_REQUIRE_POSTGRES"
@@ -51,6 +58,8 @@ SCRATCH_SUFFIX = "_race"
 SHM = Path("/dev/shm")
 
 THREADS = 24
+MENTORING = "mentoring"
+PEOPLE = 840
 OPEN_REQUEST_LIMIT = 3
 RANDOM_GROUP = 20
 BARRIER_TIMEOUT = 120
@@ -200,14 +209,18 @@ def _execute(engine: sa.Engine, op: Op) -> Result:
 # ------------------------------------------------------------------ operations
 
 
-def send(program_id: int, sender: int, recipient: int, key: object = None) -> Op:
+def send(
+    program_id: int, sender: int, recipient: int, key: object = None, as_role: str = PEER
+) -> Op:
+    """``sender`` sends taking side ``as_role``: peer, mentee (asks) or mentor (offers)."""
+
     def call(db: Session) -> object:
         outcome = requests.send_request(
-            db, program_id=program_id, sender_id=sender, recipient_id=recipient
+            db, program_id=program_id, sender_id=sender, recipient_id=recipient, as_role=as_role
         )
         return ("mutual" if outcome.mutual else "sent", outcome.request.id)
 
-    return Op("send", call, key)
+    return Op("send" if as_role == PEER else f"send_as_{as_role}", call, key)
 
 
 def accept(request_id: int, actor: int, key: object = None) -> Op:
@@ -264,11 +277,14 @@ class World:
         return people
 
     def set_capacity(self, people: list[int], capacity: int) -> None:
+        self.set_member(people, capacity=capacity)
+
+    def set_member(self, people: list[int], **values: object) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 sa.update(Membership)
                 .where(Membership.employee_id.in_(people))  # type: ignore[attr-defined]
-                .values(capacity=capacity)
+                .values(**values)
             )
 
     def expect(self, results: list[Result], ok_per_key: Callable[[object], int]) -> None:
@@ -284,16 +300,24 @@ class World:
             if ok != wanted:
                 self.surprises.append(f"{key}: {ok} succeeded, expected {wanted}")
 
-    def pending(self) -> list[tuple[int, int, int]]:
+    def pending(self, kind: str | None = None) -> list[tuple[int, int, int]]:
+        query = sa.select(PeerRequest.id, PeerRequest.sender_id, PeerRequest.recipient_id).where(
+            PeerRequest.status == "pending"
+        )
+        if kind is not None:
+            query = query.where(PeerRequest.kind == kind)
         with self.engine.connect() as connection:
-            return [
-                tuple(row)
-                for row in connection.execute(
-                    sa.select(PeerRequest.id, PeerRequest.sender_id, PeerRequest.recipient_id)
-                    .where(PeerRequest.status == "pending")
-                    .order_by(PeerRequest.id)
-                )
-            ]
+            return [tuple(row) for row in connection.execute(query.order_by(PeerRequest.id))]
+
+    def mentoring(self, people: list[int]) -> list[tuple[int, int, int | None]]:
+        """Active mentoring pairings among ``people``: (low, high, mentor)."""
+        query = sa.select(Pairing.person_low_id, Pairing.person_high_id, Pairing.mentor_id).where(
+            Pairing.status == PairingStatus.ACTIVE.value,
+            Pairing.kind == MENTORING,
+            Pairing.person_low_id.in_(people),  # type: ignore[attr-defined]
+        )
+        with self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(query.order_by(Pairing.id))]
 
     def active(self, people: list[int] | None = None) -> list[tuple[int, int, int]]:
         query = sa.select(Pairing.id, Pairing.person_low_id, Pairing.person_high_id).where(
@@ -448,17 +472,148 @@ def open_request_burst(world: World) -> None:
     world.expect(world.race.run(ops), lambda _key: OPEN_REQUEST_LIMIT)
 
 
+def mentor_last_places(world: World) -> None:
+    """Mentors with 1 and 2 mentee places accept 11 mentees' asks each, all at once.
+
+    Each mentor also has a pending peer request: filling their mentee places must
+    cancel their other mentoring requests and leave that one pending.
+    """
+    people = world.take(world.threads)
+    first, second, mentees = people[0], people[1], people[2:]
+    world.set_member([first], mentee_capacity=1)
+    world.set_member([second], mentee_capacity=2)
+    peer = world.race.run(
+        [
+            send(world.program_id, mentees[0], first, ("peer", first)),
+            send(world.program_id, mentees[1], second, ("peer", second)),
+        ]
+    )
+    world.expect(peer, lambda _key: 1)
+    target = {m: (first if i % 2 == 0 else second) for i, m in enumerate(mentees)}
+    ops = [send(world.program_id, m, target[m], target[m], as_role=MENTEE) for m in mentees]
+    results = world.race.run(ops)
+    world.expect(results, lambda _key: len(mentees) // 2)
+    ops = [
+        accept(result.value[1], target[mentee], target[mentee])
+        for mentee, result in zip(mentees, results, strict=True)
+        if result.outcome == "ok"
+    ]
+    world.expect(world.race.run(ops), lambda key: 1 if key == first else 2)
+    left = [p for p in world.pending(MENTORING) if first in p[1:] or second in p[1:]]
+    if left:
+        world.surprises.append(f"mentor last places: {len(left)} asks to full mentors pending")
+    kept = [p for p in world.pending(PEER) if p[2] in (first, second)]
+    if len(kept) != 2:
+        world.surprises.append(f"mentor last places: {len(kept)} peer requests kept, expected 2")
+    mentored = Counter(mentor for _low, _high, mentor in world.mentoring(people))
+    if mentored != Counter({first: 1, second: 2}):
+        world.surprises.append(f"mentor last places: mentees per mentor {dict(mentored)}")
+
+
+def mentees_accept_last_place(world: World) -> None:
+    """Mentors with one mentee place offer to three mentees each; all three say yes at once.
+
+    Two accept the offer, the third asks the mentor back (a mutual yes): one of them pairs.
+    """
+    count = world.threads // 3
+    people = world.take(count * 4)
+    mentors, mentees = people[:count], people[count:]
+    world.set_member(mentors, mentee_capacity=1)
+    ops = [
+        send(world.program_id, mentors[i // 3], mentee, mentors[i // 3], as_role=MENTOR)
+        for i, mentee in enumerate(mentees)
+    ]
+    results = world.race.run(ops)
+    world.expect(results, lambda _key: 3)
+    ops = [
+        accept(r.value[1], mentees[i], r.op.key)
+        if i % 3
+        else send(world.program_id, mentees[i], mentors[i // 3], r.op.key, as_role=MENTEE)
+        for i, r in enumerate(results)
+        if r.outcome == "ok"
+    ]
+    world.expect(world.race.run(ops), lambda _key: 1)
+    mentored = Counter(mentor for _low, _high, mentor in world.mentoring(people))
+    if mentored != Counter(dict.fromkeys(mentors, 1)):
+        world.surprises.append(f"mentees accept last place: mentees per mentor {dict(mentored)}")
+
+
+def mutual_mentoring(world: World) -> None:
+    """A asks B to mentor them while B offers to mentor A, at the same instant, for 12 pairs."""
+    people = world.take(world.threads)
+    pairs = [(people[i], people[i + 1]) for i in range(0, len(people), 2)]
+    ops = [
+        op
+        for a, b in pairs
+        for op in (
+            send(world.program_id, a, b, (a, b), as_role=MENTEE),
+            send(world.program_id, b, a, (a, b), as_role=MENTOR),
+        )
+    ]
+    results = world.race.run(ops)
+    world.expect(results, lambda _key: 2)
+    if any(r.outcome == "error" for r in results):
+        return
+    mutual = Counter(r.op.key for r in results if r.outcome == "ok" and r.value[0] == "mutual")
+    mentors = {frozenset((low, high)): mentor for low, high, mentor in world.mentoring(people)}
+    for a, b in pairs:
+        if mutual[(a, b)] != 1:
+            world.surprises.append(f"mutual mentoring {a, b}: {mutual[(a, b)]} mutual, expected 1")
+        if mentors.get(frozenset((a, b))) != b:
+            mentor = mentors.get(frozenset((a, b)))
+            world.surprises.append(f"mutual mentoring {a, b}: mentor is {mentor}, expected {b}")
+
+
+def opposite_mentoring(world: World) -> None:
+    """A and B each ask the other to mentor them at the same instant: one ask stands."""
+    people = world.take(world.threads)
+    pairs = [(people[i], people[i + 1]) for i in range(0, len(people), 2)]
+    ops = [
+        op
+        for a, b in pairs
+        for op in (
+            send(world.program_id, a, b, (a, b), as_role=MENTEE),
+            send(world.program_id, b, a, (a, b), as_role=MENTEE),
+        )
+    ]
+    world.expect(world.race.run(ops), lambda _key: 1)
+    pending = Counter(frozenset(p[1:]) for p in world.pending(MENTORING) if p[1] in people)
+    if sorted(pending.values()) != [1] * len(pairs) or world.mentoring(people):
+        world.surprises.append(f"opposite mentoring: pending per pair {sorted(pending.values())}")
+
+
+def both_kinds_at_once(world: World) -> None:
+    """A->B and B->A as peers, and A asking B to mentor them, at the same instant.
+
+    The peer requests pair the two (one of them is a yes), the mentoring request stays
+    pending beside that pairing: three successes per pair.
+    """
+    people = world.take(world.threads // 3 * 2)
+    pairs = [(people[i], people[i + 1]) for i in range(0, len(people), 2)]
+    ops = [
+        op
+        for a, b in pairs
+        for op in (
+            send(world.program_id, a, b, (a, b)),
+            send(world.program_id, b, a, (a, b)),
+            send(world.program_id, a, b, (a, b), as_role=MENTEE),
+        )
+    ]
+    world.expect(world.race.run(ops), lambda _key: 3)
+
+
 def random_mix(world: World, group: list[int]) -> None:
     """A random mix of every operation among a small group with one to three places each."""
     rng = world.rng
     pending = [p for p in world.pending() if p[1] in group]
     active = [p for p in world.active() if p[1] in group]
     ops: list[Op] = []
+    sides = [PEER, PEER, MENTEE, MENTOR]
     for _ in range(world.race.threads):
         roll = rng.random()
         if roll < 0.35 or (not pending and not active):
             a, b = rng.sample(group, 2)
-            ops.append(send(world.program_id, a, b))
+            ops.append(send(world.program_id, a, b, as_role=rng.choice(sides)))
         elif roll < 0.8 and pending:
             request_id, sender, recipient = rng.choice(pending)
             kind = rng.choices(["accept", "decline", "withdraw", "wrong"], [5, 2, 2, 1])[0]
@@ -475,31 +630,45 @@ def random_mix(world: World, group: list[int]) -> None:
             ops.append(end(pairing_id, rng.choice([low, high])))
         else:
             a, b = rng.sample(group, 2)
-            ops.append(send(world.program_id, a, b))
+            ops.append(send(world.program_id, a, b, as_role=rng.choice(sides)))
     world.race.run(ops)
 
 
 # ------------------------------------------------------------------ invariants
 
 INVARIANTS = {
-    "two pending requests for one pair": """
+    "two pending requests of one kind for one pair": """
         SELECT count(*) FROM (
-            SELECT program_id, person_low_id, person_high_id FROM peerrequest
+            SELECT program_id, person_low_id, person_high_id, kind FROM peerrequest
             WHERE status = 'pending'
-            GROUP BY program_id, person_low_id, person_high_id HAVING count(*) > 1) t
+            GROUP BY program_id, person_low_id, person_high_id, kind HAVING count(*) > 1) t
     """,
-    "two active pairings for one pair": """
+    "two active pairings of one kind for one pair": """
         SELECT count(*) FROM (
-            SELECT program_id, person_low_id, person_high_id FROM pairing
+            SELECT program_id, person_low_id, person_high_id, kind FROM pairing
             WHERE status = 'active'
-            GROUP BY program_id, person_low_id, person_high_id HAVING count(*) > 1) t
+            GROUP BY program_id, person_low_id, person_high_id, kind HAVING count(*) > 1) t
     """,
-    "member over capacity": """
+    "pending request for a pairing the two already have": """
+        SELECT count(*) FROM peerrequest r JOIN pairing p
+            ON p.program_id = r.program_id AND p.person_low_id = r.person_low_id
+            AND p.person_high_id = r.person_high_id AND p.kind = r.kind
+        WHERE r.status = 'pending' AND p.status = 'active'
+    """,
+    "member over peer capacity": """
         SELECT count(*) FROM (
             SELECT m.id FROM membership m
             JOIN pairing p ON p.program_id = m.program_id AND p.status = 'active'
+                AND p.kind = 'peer'
                 AND (p.person_low_id = m.employee_id OR p.person_high_id = m.employee_id)
             GROUP BY m.id, m.capacity HAVING count(p.id) > m.capacity) t
+    """,
+    "mentor over mentee places": """
+        SELECT count(*) FROM (
+            SELECT m.id FROM membership m
+            JOIN pairing p ON p.program_id = m.program_id AND p.status = 'active'
+                AND p.kind = 'mentoring' AND p.mentor_id = m.employee_id
+            GROUP BY m.id, m.mentee_capacity HAVING count(p.id) > m.mentee_capacity) t
     """,
     "accepted request without exactly one pairing": """
         SELECT count(*) FROM (
@@ -510,7 +679,8 @@ INVARIANTS = {
         SELECT count(*) FROM pairing p LEFT JOIN peerrequest r ON r.id = p.request_id
         WHERE r.id IS NULL OR r.status <> 'accepted'
             OR r.person_low_id <> p.person_low_id OR r.person_high_id <> p.person_high_id
-            OR r.program_id <> p.program_id
+            OR r.program_id <> p.program_id OR r.kind <> p.kind
+            OR coalesce(r.mentor_id, 0) <> coalesce(p.mentor_id, 0)
     """,
     "history does not start with (none -> pending) exactly once": """
         SELECT count(*) FROM peerrequest r WHERE 1 <> (
@@ -558,7 +728,10 @@ def violations(engine: sa.Engine) -> dict[str, int]:
 
 
 def _people(engine: sa.Engine, count: int) -> tuple[int, list[int]]:
-    """The default program (open-request limit 3) and ``count`` peers, in one transaction."""
+    """The default program (open-request limit 3) and ``count`` people, in one transaction.
+
+    Everyone is peer, mentor and mentee, so that any two can race either kind of request.
+    """
     with Session(engine) as db:
         program_id = programs.default_program(db).id
         db.execute(
@@ -574,7 +747,13 @@ def _people(engine: sa.Engine, count: int) -> tuple[int, list[int]]:
         db.flush()
         ids = [person.id for person in people]
         db.add_all(
-            Membership(program_id=program_id, employee_id=person_id, is_peer=True)
+            Membership(
+                program_id=program_id,
+                employee_id=person_id,
+                is_peer=True,
+                is_mentor=True,
+                is_mentee=True,
+            )
             for person_id in ids
         )
         db.commit()
@@ -585,7 +764,7 @@ def test_service_rules_hold_when_many_threads_race(database_url: str) -> None:
     started = time.monotonic()
     engine = make_engine(database_url)
     backend = engine.dialect.name
-    program_id, people = _people(engine, 600)
+    program_id, people = _people(engine, PEOPLE)
     race = Race(database_url, THREADS)
     world = World(engine, race, program_id, people, random.Random(20240611))
     try:
@@ -603,9 +782,15 @@ def test_service_rules_hold_when_many_threads_race(database_url: str) -> None:
         for _ in range(CROSSED_ROUNDS[backend]):
             crossed_cancellations(world)
         open_request_burst(world)
+        for _ in range(2):
+            mentor_last_places(world)
+            mentees_accept_last_place(world)
+            mutual_mentoring(world)
+        opposite_mentoring(world)
+        both_kinds_at_once(world)
         group = world.take(RANDOM_GROUP)
         for i, person in enumerate(group):
-            world.set_capacity([person], 1 + i % 3)
+            world.set_member([person], capacity=1 + i % 3, mentee_capacity=1 + i % 2)
         while len(race.log) < OPERATIONS[backend]:
             random_mix(world, group)
     finally:
