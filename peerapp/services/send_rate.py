@@ -1,4 +1,4 @@
-"""The hourly send limit: how many peer requests one person may start per hour.
+"""The hourly send limit: how many requests (of any kind) one person may start per hour.
 
 It sits beside the open-request limit (how many may wait at once) and stops
 spam that the open limit cannot: sending and withdrawing in a loop.
@@ -43,6 +43,6 @@ def refuse_if_reached(since: datetime | None) -> None:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     when = "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
     raise Refused(
-        f"You have sent {limit} peer requests in the last hour, the most allowed. "
+        f"You have sent {limit} requests in the last hour, the most allowed. "
         f"You can send another {when}."
     )

@@ -50,7 +50,7 @@ def test_send_and_withdraw_loop_is_stopped_at_ten_an_hour(db, program, people):
 
     # The first request leaves the hour at 10:00; it is 09:20.
     assert refused.value.message == (
-        "You have sent 10 peer requests in the last hour, the most allowed. "
+        "You have sent 10 requests in the last hour, the most allowed. "
         "You can send another in 40 minutes."
     )
     assert sent_count(db, alice) == 10
