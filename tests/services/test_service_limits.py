@@ -107,7 +107,7 @@ def test_limit_follows_the_setting(db, program, people, monkeypatch):
     monkeypatch.setattr(settings, "REQUESTS_PER_HOUR", 2)
     send_withdraw_loop(db, program, people["alice"], people["bob"], 2)
 
-    with frozen_at(T0 + timedelta(minutes=5)), pytest.raises(Refused, match="sent 2 peer"):
+    with frozen_at(T0 + timedelta(minutes=5)), pytest.raises(Refused, match="sent 2 requests"):
         send(db, program, people["alice"], people["bob"])
 
 
