@@ -8,6 +8,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
+from peerapp.components.switcher import program_bar, program_menu_group
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
 
@@ -48,6 +49,7 @@ def _links(link: Callable[..., rx.Component], inbox_badge: rx.Component) -> list
         link("Inbox", routes.INBOX, inbox_badge),
         link("My peers", routes.PEERS),
         link("Profile", routes.PROFILE),
+        link("Programs", routes.PROGRAMS),
         rx.cond(SessionState.is_admin, link("Settings", routes.SETTINGS)),
     ]
 
@@ -91,6 +93,7 @@ def _narrow_menu() -> rx.Component:
             ),
             rx.menu.content(
                 *_links(_menu_link, _inbox_badge(aria_label=_pending_label())),
+                program_menu_group(),
                 rx.cond(
                     SessionState.session_ended,
                     rx.fragment(),
@@ -115,8 +118,9 @@ def _narrow_menu() -> rx.Component:
 def navbar() -> rx.Component:
     """Top navigation; Settings only for admins (the server checks again).
 
-    Wide screens show the links in a row; below 900 px (styles.css) one Menu
-    button takes their place, so the page starts under a single short bar.
+    Wide screens show the links in a row, and the program switcher in a bar
+    under them; below 900 px (styles.css) one Menu button takes the place of
+    both, so the page starts under a single short bar.
     """
     return rx.el.header(
         rx.hstack(
@@ -136,9 +140,6 @@ def navbar() -> rx.Component:
             _wide_nav(),
             rx.spacer(),
             rx.hstack(
-                rx.text(
-                    SessionState.user_name, size="2", color_scheme="gray", class_name="hide-narrow"
-                ),
                 rx.color_mode.button(size="2", variant="ghost", aria_label="Toggle dark mode"),
                 rx.cond(
                     SessionState.session_ended,
@@ -161,6 +162,7 @@ def navbar() -> rx.Component:
             wrap="wrap",
             class_name="navbar-inner",
         ),
+        program_bar(),
         class_name="navbar",
     )
 
