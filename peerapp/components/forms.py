@@ -127,6 +127,8 @@ def _footer(
         spacing="3",
         padding_top="0.5em",
         width="100%",
+        # On a phone a long confirm label goes under Cancel instead of past the edge.
+        wrap="wrap",
     )
 
 
@@ -207,6 +209,7 @@ def form_dialog(
                         spacing="3",
                         padding_top="0.5em",
                         width="100%",
+                        wrap="wrap",
                     ),
                     spacing="4",
                     padding_top="1em",
