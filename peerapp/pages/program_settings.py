@@ -89,7 +89,7 @@ def _themes() -> rx.Component:
         "program-themes",
         area=True,
         value=ProgramSettingsState.themes,
-        on_change=ProgramSettingsState.set_themes.debounce(300),
+        on_change=ProgramSettingsState.set_themes,
         max_length=models.THEMES_TEXT_MAX,
         rows="6",
         hint=f"One theme a line, at most {models.THEMES_MAX}. People choose from these when "
