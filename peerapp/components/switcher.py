@@ -39,8 +39,6 @@ def _select() -> rx.Component:
         on_change=ProgramSwitcherState.choose,
         disabled=ProgramSwitcherState.switching,
         size="2",
-        variant="soft",
-        color="gray",
     )
 
 
