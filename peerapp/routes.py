@@ -20,11 +20,6 @@ OIDC_START = f"{OIDC}/start"
 OIDC_CALLBACK = f"{OIDC}/callback"
 
 
-def in_program(page: str, program_id: int) -> str:
-    """A link to a page that also switches the reader to a program (if they may work in it)."""
-    return f"{page}?{PROGRAM_QUERY}={program_id}"
-
-
 def signed_in_page(path: str) -> str:
     """The signed-in page ``path`` names, or the directory (a path a browser sent is untrusted)."""
     path = path.rstrip("/") or HOME
