@@ -1,5 +1,7 @@
 """The Reflex app: page wiring only."""
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from peerapp import log_limits, oidc, reflex_compat, routes
@@ -59,36 +61,24 @@ app.add_page(
     title="Signing in · peerapp",
     on_load=SsoState.redeem,
 )
-app.add_page(
-    directory_page,
-    route=routes.DIRECTORY,
-    title="Peer directory · peerapp",
-    on_load=[SessionState.require_sign_in, DirectoryState.load],
-)
-app.add_page(
-    inbox_page, route=routes.INBOX, title="Inbox · peerapp", on_load=SessionState.require_sign_in
-)
-app.add_page(
-    peers_page,
-    route=routes.PEERS,
-    title="My peers · peerapp",
-    on_load=SessionState.require_sign_in,
-)
-app.add_page(
-    profile_page,
-    route=routes.PROFILE,
-    title="Your profile · peerapp",
-    on_load=[SessionState.require_sign_in, ProfileState.load],
-)
-app.add_page(
+
+
+def _signed_in_page(
+    page: Callable[[], rx.Component], route: str, title: str, *load: rx.EventHandler
+) -> None:
+    """A page for signed-in people: the sign-in check runs first, then the page's own loads."""
+    app.add_page(page, route=route, title=title, on_load=[SessionState.require_sign_in, *load])
+
+
+_signed_in_page(directory_page, routes.DIRECTORY, "Directory · peerapp", DirectoryState.load)
+_signed_in_page(inbox_page, routes.INBOX, "Inbox · peerapp")
+_signed_in_page(peers_page, routes.PEERS, "My pairings · peerapp")
+_signed_in_page(profile_page, routes.PROFILE, "Your profile · peerapp", ProfileState.load)
+_signed_in_page(
     program_settings_page,
-    route=routes.SETTINGS,
-    title="Program settings · peerapp",
-    on_load=[SessionState.require_sign_in, ProgramSettingsState.load, ProgramOverviewState.load],
+    routes.SETTINGS,
+    "Program settings · peerapp",
+    ProgramSettingsState.load,
+    ProgramOverviewState.load,
 )
-app.add_page(
-    programs_page,
-    route=routes.PROGRAMS,
-    title="Programs · peerapp",
-    on_load=[SessionState.require_sign_in, ProgramsState.load],
-)
+_signed_in_page(programs_page, routes.PROGRAMS, "Programs · peerapp", ProgramsState.load)

@@ -168,3 +168,18 @@ def test_people_and_moments():
     assert wording.person_about("", "") == "No job title or department given"
     assert wording.when(None) == ""
     assert wording.clock_time(T0) == "09:00 UTC"
+
+
+def test_arrivals_and_toasts_say_which_pairing_is_asked_for():
+    assert wording.arrivals(
+        [("Alex Morgan", "mentor"), ("Sam Okafor", "mentee"), "Lena Silva"]
+    ) == [
+        "Alex Morgan asks you to be their mentor",
+        "Sam Okafor offers to mentor you",
+        "New peer request from Lena Silva",
+    ]
+    assert wording.request_sent("Sam Okafor", "mentee") == "You asked Sam Okafor to mentor you."
+    assert wording.request_sent(None, "mentor") == "You offered to mentor them."
+    assert wording.pairing_label("mentor", "Sam Okafor") == "You mentor Sam Okafor"
+    assert wording.pairing_label("mentee", "Alex Morgan") == "Alex Morgan mentors you"
+    assert wording.pairing_label("peer", "Lena Silva") == "Peers with Lena Silva"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import confirm_dialog, error_callout, labelled_field
+from peerapp.components.forms import confirm_dialog, error_callout, form, labelled_field
+from peerapp.components.sections import card_stack
 from peerapp.services import accounts
 from peerapp.state.account import AccountState
 from peerapp.state.session import SessionState
@@ -25,7 +26,7 @@ def _password_field(label: str, name: str, autocomplete: str, hint: str = "") ->
 
 
 def _password_form() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             rx.heading("Change password", size="4", as_="h2"),
             _password_field("Current password", "current_password", "current-password"),
@@ -47,7 +48,6 @@ def _password_form() -> rx.Component:
             width="100%",
         ),
         on_submit=AccountState.change_password,
-        reset_on_submit=False,
         key=AccountState.password_form_key,
         width="100%",
     )
@@ -79,13 +79,4 @@ def _sign_out_everywhere() -> rx.Component:
 
 def account_security() -> rx.Component:
     """Password change and sign-out-everywhere, outside the profile form."""
-    return rx.card(
-        rx.vstack(
-            _password_form(),
-            rx.separator(size="4"),
-            _sign_out_everywhere(),
-            spacing="4",
-            width="100%",
-        ),
-        width="100%",
-    )
+    return card_stack(_password_form(), rx.separator(size="4"), _sign_out_everywhere(), spacing="4")

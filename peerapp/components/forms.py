@@ -1,4 +1,4 @@
-"""The one way to write a form piece: a labelled field, an error callout, a confirm dialog.
+"""The one way to write a form piece: a form, a labelled field, an error callout, a confirm dialog.
 
 Every form in the app uses these, so a field always has a real ``<label>``,
 its hint and error are read with it (``aria-describedby``), its length limit
@@ -11,6 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+
+
+def form(*children: rx.Component, on_submit: Any, **props: Any) -> rx.Component:
+    """A form that keeps what was typed when it is sent.
+
+    The server answers every form and may refuse: the person then corrects
+    what they typed instead of typing it all again (Reflex would clear it). A
+    form that should start afresh after a save takes a ``key`` that changes.
+    """
+    return rx.form(*children, on_submit=on_submit, reset_on_submit=False, **props)
 
 
 def labelled_field(
@@ -157,7 +167,7 @@ def confirm_dialog(
     buttons = _footer(cancel, confirm, on_confirm, loading, submit=on_submit is not None)
     inner = rx.vstack(*body, buttons, spacing="3", padding_top="0.75em", width="100%")
     if on_submit is not None:
-        inner = rx.form(inner, on_submit=on_submit, reset_on_submit=False)
+        inner = form(inner, on_submit=on_submit)
     content = rx.alert_dialog.content(
         rx.alert_dialog.title(title),
         rx.text(detail, size="2", color_scheme="gray") if detail is not None else rx.fragment(),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
+from peerapp.components.sections import loading
 from peerapp.components.switcher import program_bar, program_menu_group
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
@@ -47,7 +48,7 @@ def _links(link: Callable[..., rx.Component], inbox_badge: rx.Component) -> list
     return [
         link("Directory", routes.DIRECTORY),
         link("Inbox", routes.INBOX, inbox_badge),
-        link("My peers", routes.PEERS),
+        link("My pairings", routes.PEERS),
         link("Profile", routes.PROFILE),
         link("Programs", routes.PROGRAMS),
         rx.cond(SessionState.is_admin, link("Settings", routes.SETTINGS)),
@@ -115,6 +116,16 @@ def _narrow_menu() -> rx.Component:
     )
 
 
+def brand(icon_size: int = 22, text_size: str = "5") -> rx.Component:
+    """The app's mark, its icon and name: in the navigation, larger on the sign-in card."""
+    return rx.hstack(
+        rx.icon("users", size=icon_size, aria_hidden="true"),
+        rx.text("peerapp", size=text_size, weight="bold"),
+        spacing="2",
+        align="center",
+    )
+
+
 def navbar() -> rx.Component:
     """Top navigation; Settings only for admins (the server checks again).
 
@@ -125,12 +136,7 @@ def navbar() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.link(
-                rx.hstack(
-                    rx.icon("users", size=22, aria_hidden="true"),
-                    rx.text("peerapp", size="5", weight="bold"),
-                    spacing="2",
-                    align="center",
-                ),
+                brand(),
                 href=routes.DIRECTORY,
                 underline="none",
                 color_scheme="gray",
@@ -202,7 +208,7 @@ def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | Non
                 rx.cond(
                     SessionState.session_ended,
                     _session_ended_notice(),
-                    rx.center(rx.spinner(size="3"), rx.text("Loading…"), padding="4em"),
+                    loading(rx.text("Loading…"), padding="4em"),
                 ),
             ),
             id="main",
@@ -227,13 +233,18 @@ def peer_mentorship_off_notice() -> rx.Component:
 
 
 def usage_summary() -> rx.Component:
-    """'2 of 5 open requests used · You have 1 of 3 places left' for peers."""
+    """'2 of 5 open requests used · You have 1 of 3 places left' for peers and mentors."""
     usage = InboxState.usage
     return rx.cond(
         usage.open_label != "",
         rx.hstack(
             rx.badge(usage.open_label, variant="surface", color_scheme="gray", size="2"),
-            rx.badge(usage.places_label, variant="surface", color_scheme="gray", size="2"),
+            *(
+                rx.cond(
+                    label != "", rx.badge(label, variant="surface", color_scheme="gray", size="2")
+                )
+                for label in (usage.places_label, usage.mentee_places_label)
+            ),
             rx.cond(
                 usage.paused,
                 rx.badge(

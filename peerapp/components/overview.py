@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerapp.components.sections import card_stack
 from peerapp.state.overview import FigureRow, ProgramOverviewState
 
 
@@ -31,55 +32,50 @@ def _group(title: rx.Var | str, rows, test_id: str) -> rx.Component:
 
 def program_overview() -> rx.Component:
     """Who takes part now, and what the recent requests became."""
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("How the program is doing", size="4", as_="h2"),
-                rx.spacer(),
-                rx.cond(
-                    ProgramOverviewState.as_of != "",
-                    rx.text("As of ", ProgramOverviewState.as_of, size="1", color_scheme="gray"),
+    return card_stack(
+        rx.hstack(
+            rx.heading("How the program is doing", size="4", as_="h2"),
+            rx.spacer(),
+            rx.cond(
+                ProgramOverviewState.as_of != "",
+                rx.text("As of ", ProgramOverviewState.as_of, size="1", color_scheme="gray"),
+            ),
+            rx.button(
+                rx.icon("refresh-cw", size=14, aria_hidden="true"),
+                "Refresh",
+                on_click=ProgramOverviewState.refresh,
+                loading=ProgramOverviewState.refreshing,
+                variant="soft",
+                size="1",
+                aria_label="Refresh the program figures",
+            ),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(
+            ProgramOverviewState.now.length() > 0,
+            rx.vstack(
+                _group("Right now", ProgramOverviewState.now, "figures-now"),
+                _group(
+                    "Last " + ProgramOverviewState.window_days.to_string() + " days",
+                    ProgramOverviewState.recent,
+                    "figures-recent",
                 ),
-                rx.button(
-                    rx.icon("refresh-cw", size=14, aria_hidden="true"),
-                    "Refresh",
-                    on_click=ProgramOverviewState.refresh,
-                    loading=ProgramOverviewState.refreshing,
-                    variant="soft",
-                    size="1",
-                    aria_label="Refresh the program figures",
-                ),
-                align="center",
+                spacing="4",
                 width="100%",
-                wrap="wrap",
             ),
             rx.cond(
-                ProgramOverviewState.now.length() > 0,
-                rx.vstack(
-                    _group("Right now", ProgramOverviewState.now, "figures-now"),
-                    _group(
-                        "Last " + ProgramOverviewState.window_days.to_string() + " days",
-                        ProgramOverviewState.recent,
-                        "figures-recent",
-                    ),
-                    spacing="4",
+                ProgramOverviewState.loaded,
+                rx.text("No figures to show.", size="2", color_scheme="gray"),
+                rx.hstack(
+                    rx.spinner(size="2"),
+                    rx.text("Counting…", size="2", color_scheme="gray"),
+                    justify="center",
+                    padding="1.5em",
                     width="100%",
-                ),
-                rx.cond(
-                    ProgramOverviewState.loaded,
-                    rx.text("No figures to show.", size="2", color_scheme="gray"),
-                    rx.hstack(
-                        rx.spinner(size="2"),
-                        rx.text("Counting…", size="2", color_scheme="gray"),
-                        justify="center",
-                        padding="1.5em",
-                        width="100%",
-                        aria_busy="true",
-                    ),
+                    aria_busy="true",
                 ),
             ),
-            spacing="3",
-            width="100%",
         ),
-        width="100%",
     )

@@ -40,6 +40,27 @@ def _message(row) -> rx.Component:
     return rx.cond(row.message != "", rx.blockquote(row.message, size="2", color_scheme="gray"))
 
 
+def _kind(row) -> rx.Component:
+    """Which pairing it asks for ("Alex Morgan asks you to be their mentor"), and its themes."""
+    return rx.vstack(
+        rx.text(row.kind_label, size="2", weight="medium", data_testid="request-kind"),
+        rx.cond(
+            row.themes.length() > 0,
+            rx.hstack(
+                rx.text("Themes", size="1", weight="medium", color_scheme="gray"),
+                rx.foreach(
+                    row.themes,
+                    lambda theme: rx.badge(theme, variant="surface", color_scheme="iris"),
+                ),
+                spacing="1",
+                wrap="wrap",
+                align="center",
+            ),
+        ),
+        spacing="1",
+    )
+
+
 def _steps(row) -> rx.Component:
     """Every transition of the request, oldest first, folded away by default."""
     return rx.el.details(
@@ -85,7 +106,9 @@ def row_card(row, aside: rx.Component, *details: rx.Component, test_id: str, **p
 
 def request_card(row, actions: rx.Component, test_id: str) -> rx.Component:
     """An open request: who, the actions you have on it, message, dates and history."""
-    return row_card(row, actions, _message(row), _sent_line(row), _steps(row), test_id=test_id)
+    return row_card(
+        row, actions, _kind(row), _message(row), _sent_line(row), _steps(row), test_id=test_id
+    )
 
 
 @rx.memo
@@ -146,6 +169,7 @@ def past_card(row: rx.Var[RequestRow]) -> rx.Component:
     return row_card(
         row,
         status,
+        _kind(row),
         rx.text(row.status_label, size="2", data_testid="status-label"),
         rx.text(
             rx.cond(row.direction == "incoming", "Request from ", "Your request to "),

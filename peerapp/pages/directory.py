@@ -6,7 +6,9 @@ import reflex as rx
 
 from peerapp.components.forms import labelled_field
 from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
+from peerapp.components.pairing_actions import note_dialog
 from peerapp.components.people import directory_card
+from peerapp.components.sections import empty_state, loading
 from peerapp.services.directory import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
@@ -28,6 +30,30 @@ def _filters() -> rx.Component:
             ),
             flex="1",
             min_width="240px",
+        ),
+        rx.box(
+            rx.el.label("Show", html_for="show-filter", class_name="field-label"),
+            rx.select.root(
+                rx.select.trigger(id="show-filter", aria_label="Show"),
+                rx.select.content(
+                    rx.select.item("Everyone", value="all"),
+                    *(
+                        rx.cond(
+                            DirectoryState.my_roles.contains(role),
+                            rx.select.item(label, value=value),
+                        )
+                        for role, label, value in (
+                            ("peer", "Peers", "peers"),
+                            ("mentee", "Mentors", "mentors"),
+                            ("mentor", "Mentees", "mentees"),
+                        )
+                    ),
+                ),
+                value=rx.cond(DirectoryState.show == "", "all", DirectoryState.show),
+                on_change=DirectoryState.set_show,
+                size="3",
+            ),
+            min_width="160px",
         ),
         rx.box(
             rx.el.label("Department", html_for="department-filter", class_name="field-label"),
@@ -81,22 +107,15 @@ def _pager() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         DirectoryState.loading,
-        rx.center(rx.spinner(size="3"), rx.text("Loading colleagues…"), padding="3em", spacing="2"),
+        loading(rx.text("Loading colleagues…"), spacing="2"),
         rx.cond(
             DirectoryState.total == 0,
-            rx.callout(
-                rx.vstack(
-                    rx.text("Nobody matches this search."),
-                    rx.button(
-                        "Clear search",
-                        on_click=DirectoryState.clear_filters,
-                        variant="soft",
-                        size="1",
-                    ),
+            empty_state(
+                "Nobody matches this search.",
+                rx.button(
+                    "Clear search", on_click=DirectoryState.clear_filters, variant="soft", size="1"
                 ),
                 icon="search",
-                color_scheme="gray",
-                width="100%",
             ),
             rx.vstack(
                 rx.text(
@@ -126,14 +145,15 @@ def _results() -> rx.Component:
 def directory_page() -> rx.Component:
     """Search, filters and the visible page of people."""
     return page_frame(
-        "Peer directory",
+        "Directory",
         peer_mentorship_off_notice(),
         usage_summary(),
         _filters(),
         _results(),
+        note_dialog(),
         subtitle=rx.text(
-            "Find a colleague to learn with: swap skills, share experiences, keep each other "
-            "on track.",
+            "Find a colleague to learn with as peers, a mentor to guide you, or someone to "
+            "mentor: swap skills, share experiences, keep each other on track.",
             color_scheme="gray",
         ),
     )

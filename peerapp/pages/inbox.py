@@ -13,6 +13,7 @@ from peerapp.components.requests import (
     past_card,
     row_card,
 )
+from peerapp.components.sections import loading
 from peerapp.state.inbox import InboxState
 from peerapp.state.rows import PeerRow
 
@@ -51,7 +52,9 @@ def _listing(items, card, empty: str, key: str = "id") -> rx.Component:
 @rx.memo
 def _peer_card(row: rx.Var[PeerRow]) -> rx.Component:
     return row_card(
-        row, rx.text("Peers since ", row.since, size="1", color_scheme="gray"), test_id="peer"
+        row,
+        rx.text(row.label, " · since ", row.since, size="1", color_scheme="gray"),
+        test_id="peer",
     )
 
 
@@ -85,16 +88,16 @@ def inbox_page() -> rx.Component:
                     "outgoing",
                 ),
                 _section(
-                    "Your peers",
+                    "Your pairings",
                     InboxState.peers.length(),
                     rx.vstack(
                         _listing(
                             InboxState.peers,
                             _peer_card,
-                            "No peers yet. Accepted requests become pairings here.",
+                            "No pairings yet. Accepted requests become pairings here.",
                             key="pairing_id",
                         ),
-                        rx.link("Manage your peers", href=routes.PEERS, size="2"),
+                        rx.link("Manage your pairings", href=routes.PEERS, size="2"),
                         width="100%",
                     ),
                     "peers",
@@ -108,7 +111,7 @@ def inbox_page() -> rx.Component:
                 spacing="6",
                 width="100%",
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         decline_dialog(),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import error_callout, labelled_field
+from peerapp.components.forms import error_callout, form, labelled_field
+from peerapp.components.layout import brand
 from peerapp.components.sso import sso_button, sso_error
 from peerapp.services.accounts import PASSWORD_MAX
 from peerapp.state.session import SessionState
@@ -16,14 +17,9 @@ def login_page() -> rx.Component:
     return rx.center(
         rx.el.main(
             rx.card(
-                rx.form(
+                form(
                     rx.vstack(
-                        rx.hstack(
-                            rx.icon("users", size=28, aria_hidden="true"),
-                            rx.text("peerapp", size="6", weight="bold"),
-                            align="center",
-                            spacing="2",
-                        ),
+                        brand(icon_size=28, text_size="6"),
                         rx.heading("Sign in", size="7", as_="h1"),
                         rx.text(
                             "Find colleagues to learn with, and keep track of your peer requests.",
@@ -56,7 +52,6 @@ def login_page() -> rx.Component:
                         width="100%",
                     ),
                     on_submit=SessionState.sign_in,
-                    reset_on_submit=False,
                     # Should the script not run, the browser must never put the
                     # password in a URL (a GET form would).
                     method="post",

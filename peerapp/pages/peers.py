@@ -1,4 +1,4 @@
-"""/peers: the colleagues you are paired with, and ending a pairing."""
+"""/peers ("My pairings"): your peers, mentors and mentees, and ending a pairing."""
 
 from __future__ import annotations
 
@@ -7,47 +7,42 @@ import reflex as rx
 from peerapp import models, routes
 from peerapp.components.forms import confirm_dialog, labelled_field
 from peerapp.components.layout import page_frame, usage_summary
-from peerapp.components.people import tags
+from peerapp.components.people import person_header, shares_and_wants
+from peerapp.components.sections import empty_state, loading
 from peerapp.state.inbox import InboxState
 from peerapp.state.pairings import PairingActionsState
 
 
 def _peer_card(row) -> rx.Component:
     return rx.card(
-        rx.hstack(
-            rx.avatar(fallback=row.other_name[:1], size="4", radius="full"),
-            rx.vstack(
-                rx.heading(row.other_name, size="4", as_="h2"),
-                rx.text(
-                    row.other_about,
-                    rx.cond(row.other_location != "", " · " + row.other_location, ""),
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.link(row.other_email, href="mailto:" + row.other_email, size="2"),
-                rx.text("Peers since ", row.since, size="1", color_scheme="gray"),
-                spacing="1",
-                flex="1",
-                min_width="14rem",
+        person_header(
+            row.other_name,
+            rx.text(
+                row.other_about,
+                rx.cond(row.other_location != "", " · " + row.other_location, ""),
+                size="2",
+                color_scheme="gray",
             ),
-            rx.button(
+            rx.link(row.other_email, href="mailto:" + row.other_email, size="2"),
+            rx.text(
+                row.label,
+                " · since ",
+                row.since,
+                size="1",
+                color_scheme="gray",
+                data_testid="pairing-label",
+            ),
+            action=rx.button(
                 "End pairing",
                 on_click=PairingActionsState.open_end(row.pairing_id),
                 variant="soft",
                 color_scheme="gray",
                 aria_label="End pairing with " + row.other_name,
             ),
-            align="start",
-            spacing="3",
-            width="100%",
+            min_width="14rem",
             wrap="wrap",
         ),
-        rx.vstack(
-            tags("Shares", row.other_skills, "blue"),
-            tags("Wants to learn", row.other_learning_goals, "violet"),
-            spacing="2",
-            padding_top="0.75em",
-        ),
+        shares_and_wants(row.other_skills, row.other_learning_goals),
         width="100%",
         data_testid="peer-card",
     )
@@ -65,7 +60,7 @@ def _choice(value: str, label: str) -> rx.Component:
 def _end_dialog() -> rx.Component:
     return confirm_dialog(
         "End your pairing with " + PairingActionsState.ending_name + "?",
-        "Your answers below are private: they are not shown to your peer.",
+        "Your answers below are private: the other person does not see them.",
         rx.el.fieldset(
             rx.el.legend("How did it go?", class_name="field-label"),
             rx.radio_group.root(
@@ -99,7 +94,7 @@ def _end_dialog() -> rx.Component:
 def peers_page() -> rx.Component:
     """Active pairings, live from the inbox channel."""
     return page_frame(
-        "My peers",
+        "My pairings",
         usage_summary(),
         rx.cond(
             InboxState.loaded,
@@ -111,17 +106,13 @@ def peers_page() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.callout(
-                    rx.vstack(
-                        rx.text("You have no peers yet."),
-                        rx.link("Find one in the directory", href=routes.DIRECTORY),
-                    ),
+                empty_state(
+                    "You have no pairings yet.",
+                    rx.link("Find one in the directory", href=routes.DIRECTORY),
                     icon="users",
-                    color_scheme="gray",
-                    width="100%",
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         _end_dialog(),
     )

@@ -8,11 +8,13 @@ from peerapp import models
 from peerapp.components.account import account_security
 from peerapp.components.forms import (
     error_callout,
+    form,
     labelled_choice,
     labelled_field,
     number_field,
 )
 from peerapp.components.layout import page_frame
+from peerapp.components.sections import loading, section_card
 from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
 
@@ -32,33 +34,61 @@ def _role(role: str, label: str, description: str, checked) -> rx.Component:
     )
 
 
+def _places_field(label: str, field_id: str, hint, value) -> rx.Component:
+    """How many pairings of one kind you take on at once (0 to the maximum)."""
+    bounds = (0, profiles.CAPACITY_MAX)
+    return number_field(label, field_id, bounds, hint, default_value=value.to_string())
+
+
 def _peer_settings() -> rx.Component:
     """Capacity and pause: how many peers you take on, and whether to accept new requests."""
-    return rx.card(
-        rx.vstack(
-            rx.heading("Peer mentorship", size="4", as_="h2"),
-            number_field(
-                "Most peers at a time",
-                "capacity",
-                (0, profiles.CAPACITY_MAX),
-                "You have "
-                + ProfileState.active_pairings.to_string()
-                + " active. 0 means you are not taking on peers for now.",
-                default_value=ProfileState.capacity.to_string(),
-            ),
-            labelled_choice(
-                rx.checkbox,
-                "paused",
-                "Pause new requests",
-                "Nobody can send you a request while paused. Requests you already "
-                "have stay open for you to answer.",
-                default_checked=ProfileState.paused,
-                name="paused",
-            ),
-            spacing="3",
-            width="100%",
+    return section_card(
+        "Peer mentorship",
+        _places_field(
+            "Most peers at a time",
+            "capacity",
+            "You have " + ProfileState.active_pairings.to_string() + " active. 0 means you are "
+            "not taking on peers for now.",
+            ProfileState.capacity,
         ),
-        width="100%",
+        labelled_choice(
+            rx.checkbox,
+            "paused",
+            "Pause new requests",
+            "Nobody can send you a request while paused. Requests you already "
+            "have stay open for you to answer.",
+            default_checked=ProfileState.paused,
+            name="paused",
+        ),
+    )
+
+
+def _mentoring_settings() -> rx.Component:
+    """Mentee places (for mentors) and the themes you would like to discuss."""
+    return section_card(
+        "Mentoring and themes",
+        _places_field(
+            "Most mentees at a time",
+            "mentee_capacity",
+            "As a mentor. You mentor " + ProfileState.mentees.to_string() + " now. 0 means you "
+            "are not taking mentees for now.",
+            ProfileState.mentee_capacity,
+        ),
+        rx.el.fieldset(
+            rx.el.legend("Themes you would like to discuss", class_name="field-label"),
+            rx.vstack(
+                rx.foreach(
+                    ProfileState.program_themes,
+                    lambda theme, number: rx.checkbox(
+                        theme,
+                        name="theme_" + number.to_string(),
+                        default_checked=ProfileState.themes.contains(theme),
+                    ),
+                ),
+                spacing="2",
+            ),
+            class_name="plain-fieldset",
+        ),
     )
 
 
@@ -68,58 +98,51 @@ def profile_page() -> rx.Component:
         "Your profile",
         rx.cond(
             ProfileState.loaded,
-            rx.form(
+            form(
                 rx.vstack(
-                    rx.card(
-                        rx.vstack(
-                            rx.heading("About you", size="4", as_="h2"),
-                            rx.text(
-                                "Signed in as ", ProfileState.email, size="2", color_scheme="gray"
+                    section_card(
+                        "About you",
+                        rx.text("Signed in as ", ProfileState.email, size="2", color_scheme="gray"),
+                        _text_field(
+                            "Full name", "full_name", ProfileState.full_name, models.NAME_MAX
+                        ),
+                        rx.grid(
+                            _text_field(
+                                "Job title",
+                                "job_title",
+                                ProfileState.job_title,
+                                models.TEXT_SHORT,
                             ),
                             _text_field(
-                                "Full name", "full_name", ProfileState.full_name, models.NAME_MAX
-                            ),
-                            rx.grid(
-                                _text_field(
-                                    "Job title",
-                                    "job_title",
-                                    ProfileState.job_title,
-                                    models.TEXT_SHORT,
-                                ),
-                                _text_field(
-                                    "Department",
-                                    "department",
-                                    ProfileState.department,
-                                    models.TEXT_SHORT,
-                                ),
-                                _text_field(
-                                    "Location", "location", ProfileState.location, models.TEXT_SHORT
-                                ),
-                                columns=rx.breakpoints(initial="1", sm="3"),
-                                spacing="3",
-                                width="100%",
+                                "Department",
+                                "department",
+                                ProfileState.department,
+                                models.TEXT_SHORT,
                             ),
                             _text_field(
-                                "Short bio", "bio", ProfileState.bio, models.BIO_MAX, area=True
+                                "Location", "location", ProfileState.location, models.TEXT_SHORT
                             ),
-                            _text_field(
-                                "Skills you can share",
-                                "skills",
-                                ProfileState.skills,
-                                models.SKILLS_MAX,
-                                "Separate with commas.",
-                            ),
-                            _text_field(
-                                "Things you want to learn",
-                                "learning_goals",
-                                ProfileState.learning_goals,
-                                models.SKILLS_MAX,
-                                "Separate with commas.",
-                            ),
+                            columns=rx.breakpoints(initial="1", sm="3"),
                             spacing="3",
                             width="100%",
                         ),
-                        width="100%",
+                        _text_field(
+                            "Short bio", "bio", ProfileState.bio, models.BIO_MAX, area=True
+                        ),
+                        _text_field(
+                            "Skills you can share",
+                            "skills",
+                            ProfileState.skills,
+                            models.SKILLS_MAX,
+                            "Separate with commas.",
+                        ),
+                        _text_field(
+                            "Things you want to learn",
+                            "learning_goals",
+                            ProfileState.learning_goals,
+                            models.SKILLS_MAX,
+                            "Separate with commas.",
+                        ),
                     ),
                     rx.card(
                         rx.el.fieldset(
@@ -154,17 +177,17 @@ def profile_page() -> rx.Component:
                         width="100%",
                     ),
                     _peer_settings(),
+                    _mentoring_settings(),
                     error_callout(ProfileState.error),
                     rx.button("Save profile", type="submit", loading=ProfileState.saving, size="3"),
                     spacing="4",
                     width="100%",
                 ),
                 on_submit=ProfileState.save,
-                reset_on_submit=False,
                 key=ProfileState.revision,
                 width="100%",
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         # Its own forms, outside the profile form (forms cannot nest).
         rx.cond(ProfileState.loaded, account_security()),

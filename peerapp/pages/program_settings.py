@@ -8,6 +8,7 @@ from peerapp import models
 from peerapp.components.forms import confirm_dialog, labelled_choice, labelled_field, number_field
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
+from peerapp.components.sections import loading, section_card
 from peerapp.services import admin
 from peerapp.state.program_settings import ProgramSettingsState
 
@@ -98,33 +99,29 @@ def _themes() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Settings", size="4", as_="h2"),
-            rx.cond(
-                ProgramSettingsState.locked_reason != "",
-                rx.callout(
-                    ProgramSettingsState.locked_reason,
-                    icon="archive",
-                    color_scheme="amber",
-                    role="status",
-                    width="100%",
-                ),
+    return section_card(
+        "Settings",
+        rx.cond(
+            ProgramSettingsState.locked_reason != "",
+            rx.callout(
+                ProgramSettingsState.locked_reason,
+                icon="archive",
+                color_scheme="amber",
+                role="status",
+                width="100%",
             ),
-            _switches(),
-            _limits(),
-            _themes(),
-            rx.button(
-                "Save settings",
-                on_click=ProgramSettingsState.request_save,
-                loading=ProgramSettingsState.saving,
-                disabled=ProgramSettingsState.locked_reason != "",
-                size="3",
-            ),
-            spacing="5",
-            width="100%",
         ),
-        width="100%",
+        _switches(),
+        _limits(),
+        _themes(),
+        rx.button(
+            "Save settings",
+            on_click=ProgramSettingsState.request_save,
+            loading=ProgramSettingsState.saving,
+            disabled=ProgramSettingsState.locked_reason != "",
+            size="3",
+        ),
+        spacing="5",
     )
 
 
@@ -155,7 +152,7 @@ def program_settings_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding="3em"),
+            loading(),
         ),
         _confirm_disable(),
     )

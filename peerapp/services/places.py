@@ -199,22 +199,20 @@ def send_facts(
     """
     (sender_id, sender_side), (recipient_id, recipient_side) = sender, recipient
     kind = kind_of(sender_side)
-    paired = (
-        select(Pairing.id)
-        .where(
-            _between(Pairing, program_id, sender_id, recipient_id, kind),
-            col(Pairing.status) == PairingStatus.ACTIVE.value,
+
+    def one_between(model: type[Pairing] | type[PeerRequest], status: str) -> Any:
+        """The id of a row of the two of this kind in ``status`` (the indexes allow one)."""
+        return (
+            select(model.id)
+            .where(
+                _between(model, program_id, sender_id, recipient_id, kind),
+                col(model.status) == status,
+            )
+            .limit(1)
         )
-        .limit(1)
-    )
-    pending = (
-        select(PeerRequest.id)
-        .where(
-            _between(PeerRequest, program_id, sender_id, recipient_id, kind),
-            col(PeerRequest.status) == RequestStatus.PENDING.value,
-        )
-        .limit(1)
-    )
+
+    paired = one_between(Pairing, PairingStatus.ACTIVE.value)
+    pending = one_between(PeerRequest, RequestStatus.PENDING.value)
     # Six columns: SQLAlchemy's select and execute (SQLModel's typed ones stop at four).
     row = db.execute(
         sa.select(

@@ -40,11 +40,6 @@ PEER_MENTORSHIP_OFF = programs.PAIRING_OFF[PairingKind.PEER.value]
 __all__ = ["PEER_MENTORSHIP_OFF", "Outcome", "expire_due"]
 
 
-AS_ROLE = {
-    places.PEER: "peer",
-    places.MENTEE: "ask them to mentor you",
-    places.MENTOR: "offer to mentor them",
-}
 YOU_NEED = {
     places.PEER: "Add the peer role to your profile to send peer requests.",
     places.MENTEE: "Add the mentee role to your profile to ask for a mentor.",
@@ -201,30 +196,28 @@ def decline_request(
     db: Session, *, request_id: object, actor_id: int, reason: object = ""
 ) -> Outcome:
     """The recipient declines, optionally saying why (shown to the sender)."""
-    request_id = validation.identifier(request_id, "request")
     text = validation.text(reason, "Reason", models.REASON_MAX)
-    with unit_of_work(db):
-        request = close(
-            db,
-            request_id=request_id,
-            actor_id=actor_id,
-            party="recipient",
-            status=RequestStatus.DECLINED,
-            reason=text,
-        )
-    return outcome(db, request)
+    return _close_as(db, request_id, actor_id, "recipient", RequestStatus.DECLINED, text)
 
 
 def withdraw_request(db: Session, *, request_id: object, actor_id: int) -> Outcome:
     """The sender takes back a request that has not been answered."""
+    return _close_as(db, request_id, actor_id, "sender", RequestStatus.WITHDRAWN)
+
+
+def _close_as(
+    db: Session,
+    request_id: object,
+    actor_id: int,
+    party: str,
+    status: RequestStatus,
+    reason: str = "",
+) -> Outcome:
+    """One party closes a pending request (no pairing, no places change)."""
     request_id = validation.identifier(request_id, "request")
     with unit_of_work(db):
         request = close(
-            db,
-            request_id=request_id,
-            actor_id=actor_id,
-            party="sender",
-            status=RequestStatus.WITHDRAWN,
+            db, request_id=request_id, actor_id=actor_id, party=party, status=status, reason=reason
         )
     return outcome(db, request)
 

@@ -162,7 +162,17 @@ def sign_out_everywhere(db: Session, token: object) -> int:
 
 
 def current_program_of(employee_id: Any, chosen: Any) -> sa.ColumnElement[int]:
-    """SQL for a person's current program: the one they chose, else their first, else the first."""
+    """SQL for a person's current program: the one they chose, else their first, else the first.
+
+    The chosen one counts only while they may still work in it: they belong to
+    it, or they are an admin (``Employee`` is in the enclosing query).
+    """
+    still_allowed = sa.or_(
+        col(Employee.is_admin),
+        sa.exists().where(
+            col(Membership.employee_id) == employee_id, col(Membership.program_id) == chosen
+        ),
+    )
     first_membership = (
         select(col(Membership.program_id))
         .where(col(Membership.employee_id) == employee_id)
@@ -171,7 +181,10 @@ def current_program_of(employee_id: Any, chosen: Any) -> sa.ColumnElement[int]:
         .scalar_subquery()
     )
     first_program = select(col(Program.id)).order_by(col(Program.id)).limit(1).scalar_subquery()
-    current: sa.ColumnElement[int] = sa.func.coalesce(chosen, first_membership, first_program)
+    allowed_choice = sa.case((still_allowed, chosen), else_=sa.null())
+    current: sa.ColumnElement[int] = sa.func.coalesce(
+        allowed_choice, first_membership, first_program
+    )
     return current
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
 
 from peerapp.models import Program
-from peerapp.services import channels, programs, sessions
+from peerapp.services import channels, programs, sessions, validation
 from peerapp.services import inbox as inbox_service
 from peerapp.state import wording
 from peerapp.state.rows import PeerRow, RequestRow, UsageRow
@@ -30,9 +31,14 @@ class InboxState(rx.SharedState):
     history: list[RequestRow] = []
     peers: list[PeerRow] = []
     incoming_count: int = 0
+    # Who the viewer has a pending peer request with (sent, received) or is peers with,
+    # and the same for mentoring: the directory's buttons follow them live.
     outgoing_ids: list[int] = []
     incoming_from_ids: list[int] = []
     paired_ids: list[int] = []
+    mentoring_out_ids: list[int] = []
+    mentoring_in_ids: list[int] = []
+    mentoring_paired_ids: list[int] = []
     usage: UsageRow = UsageRow()
     program_id: int = 0
     program_name: str = ""
@@ -91,15 +97,15 @@ class InboxState(rx.SharedState):
             history=[RequestRow.of(item) for item in box.history],
             peers=peers,
             incoming_count=len(incoming),
-            outgoing_ids=[row.other_id for row in outgoing],
-            incoming_from_ids=[row.other_id for row in incoming],
-            paired_ids=[row.other_id for row in peers],
+            **_who(outgoing, "outgoing_ids", "mentoring_out_ids"),
+            **_who(incoming, "incoming_from_ids", "mentoring_in_ids"),
+            **_who(peers, "paired_ids", "mentoring_paired_ids"),
             usage=UsageRow.of(box.usage),
         )
         self._usage = box.usage
         if self.loaded and same_program:
             news = wording.arrivals(
-                row.other_name for row in self.incoming if row.id not in before_incoming
+                (row.other_name, row.side) for row in self.incoming if row.id not in before_incoming
             )
             news += wording.inbox_news(box.history, before_incoming, before_outgoing)
             if news:
@@ -121,16 +127,41 @@ class InboxState(rx.SharedState):
                 self,
                 incoming=incoming,
                 incoming_count=len(incoming),
-                incoming_from_ids=[seen.other_id for seen in incoming],
+                **_who(incoming, "incoming_from_ids", "mentoring_in_ids"),
             )
-            _announce(self, wording.new_request(row.other_name))
+            _announce(self, wording.new_request(row.other_name, row.side))
             return
         outgoing = [row, *self.outgoing][: inbox_service.PENDING_LIMIT]
-        _update(self, outgoing=outgoing, outgoing_ids=[seen.other_id for seen in outgoing])
+        _update(self, outgoing=outgoing, **_who(outgoing, "outgoing_ids", "mentoring_out_ids"))
         if self._usage is not None:
             # Open requests are exactly the pending ones sent, as listed.
             self._usage = dataclasses.replace(self._usage, open_requests=len(outgoing))
             _update(self, usage=UsageRow.of(self._usage))
+
+
+def _who(
+    rows: list[RequestRow] | list[PeerRow], peers: str, mentoring: str
+) -> dict[str, list[int]]:
+    """The other people of ``rows``, split into peer rows and mentoring rows."""
+    return {
+        peers: [row.other_id for row in rows if row.side == "peer"],
+        mentoring: [row.other_id for row in rows if row.side != "peer"],
+    }
+
+
+async def shown_row(
+    state: rx.State, listing: str, row_id: object, id_field: str = "id"
+) -> Any | None:
+    """The row ``row_id`` of the list ``listing`` as this tab's inbox shows it, or None.
+
+    A dialog names the other person from here, never from a name sent by the
+    browser; an id that is not shown (signed out, answered or ended meanwhile,
+    forged) finds nothing.
+    """
+    # Strictly an int first: True == 1 would match row 1.
+    wanted = row_id if validation.is_identifier(row_id) else None
+    inbox = await state.get_state(InboxState)
+    return next((row for row in getattr(inbox, listing) if getattr(row, id_field) == wanted), None)
 
 
 def channel_of(employee_id: int) -> str:

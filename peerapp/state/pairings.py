@@ -1,15 +1,14 @@
-"""Ending a pairing from the My peers page."""
+"""Ending a pairing from the My pairings page."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.services import pairings, validation
+from peerapp.services import pairings
 from peerapp.state import wording
 from peerapp.state.actions import act
-from peerapp.state.inbox import InboxState
+from peerapp.state.inbox import shown_row
 from peerapp.state.live import push_inboxes
-from peerapp.state.rows import person_about
 
 
 class PairingActionsState(rx.State):
@@ -25,18 +24,14 @@ class PairingActionsState(rx.State):
         """Ask how it went before ending a pairing of yours.
 
         The dialog (and the closing toast) name the peer as this tab's inbox
-        shows them, never a name sent by the browser; a pairing that is not
-        there (signed out, ended meanwhile, forged) opens nothing.
+        shows them (``shown_row``); a pairing that is not there opens nothing.
         """
-        # Strictly an int first: True == 1 would match pairing 1.
-        wanted = pairing_id if validation.is_identifier(pairing_id) else None
-        inbox = await self.get_state(InboxState)
-        row = next((row for row in inbox.peers if row.pairing_id == wanted), None)
+        row = await shown_row(self, "peers", pairing_id, id_field="pairing_id")
         if row is None:
             return rx.toast.error("That pairing is not active any more.")
         self.ending_id = row.pairing_id
         self.ending_name = row.other_name
-        self.ending_about = person_about(row.other_title, row.other_department)
+        self.ending_about = row.other_about
         return None
 
     @rx.event

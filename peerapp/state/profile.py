@@ -26,6 +26,10 @@ class ProfileState(rx.State):
     capacity: int = 3
     paused: bool = False
     active_pairings: int = 0
+    mentee_capacity: int = 2
+    mentees: int = 0
+    themes: list[str] = []
+    program_themes: list[str] = []
     error: str = ""
     saving: bool = False
     loaded: bool = False
@@ -45,6 +49,8 @@ class ProfileState(rx.State):
             self.is_peer,
             self.capacity,
             self.paused,
+            self.mentee_capacity,
+            self.themes,
         )
 
     def _show(self, profile: profiles.Profile) -> None:
@@ -63,6 +69,10 @@ class ProfileState(rx.State):
         self.capacity = profile.capacity
         self.paused = profile.paused
         self.active_pairings = profile.active_pairings
+        self.mentee_capacity = profile.mentee_capacity
+        self.mentees = profile.mentees
+        self.themes = list(profile.themes)
+        self.program_themes = list(profile.program_themes)
         self.loaded = True
         # The form's fields are uncontrolled: a new key re-mounts them with the saved
         # values. Only when those changed: a re-mount would drop what is being typed.
@@ -107,6 +117,13 @@ class ProfileState(rx.State):
                 # As typed: the service reads it (ASCII digits, 0 to the maximum).
                 capacity=data.get("capacity"),
                 paused=data.get("paused") in ("on", True),
+                mentee_capacity=data.get("mentee_capacity"),
+                # Ticked themes arrive as theme_<n> of the program's list, in its order.
+                themes=[
+                    theme
+                    for number, theme in enumerate(self.program_themes)
+                    if data.get(f"theme_{number}") in ("on", True)
+                ],
             )
             self._show(change.profile)
             self.error = ""

@@ -6,11 +6,9 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.services import requests as request_service
-from peerapp.services import validation
 from peerapp.state.actions import act
-from peerapp.state.inbox import InboxState
+from peerapp.state.inbox import shown_row
 from peerapp.state.live import push_outcome
-from peerapp.state.rows import person_about
 
 
 class RequestActionsState(rx.State):
@@ -44,19 +42,15 @@ class RequestActionsState(rx.State):
     async def open_decline(self, request_id: int):
         """Ask for an optional reason before declining a request waiting for you.
 
-        The dialog names the sender as this tab's inbox shows them (name, job
-        title, department), never a name sent by the browser; an id that is
-        not in that inbox (signed out, answered meanwhile, forged) opens nothing.
+        The dialog names the sender (name, job title, department) as this tab's
+        inbox shows them (``shown_row``); a request not waiting there opens nothing.
         """
-        # Strictly an int first: True == 1 would match request 1.
-        wanted = request_id if validation.is_identifier(request_id) else None
-        inbox = await self.get_state(InboxState)
-        row = next((row for row in inbox.incoming if row.id == wanted), None)
+        row = await shown_row(self, "incoming", request_id)
         if row is None:
             return rx.toast.error("That request is no longer waiting for your answer.")
         self.decline_id = row.id
         self.decline_name = row.other_name
-        self.decline_about = person_about(row.other_title, row.other_department)
+        self.decline_about = row.other_about
         self.decline_reason = ""
         return None
 

@@ -15,6 +15,7 @@ from peerapp.models import RequestStatus
 from peerapp.services.history import Step
 from peerapp.services.inbox import RequestItem, Usage
 from peerapp.services.overview import Overview
+from peerapp.services.places import MENTEE, MENTOR, PEER
 
 PENDING = RequestStatus.PENDING.value
 
@@ -117,9 +118,34 @@ def answered_by_viewer(item: RequestItem) -> bool:
 # --- news in the live inbox -----------------------------------------------------
 
 
-def new_request(name: str) -> str:
-    """A request just arrived."""
-    return f"New peer request from {name}."
+# How a request reads from the viewer's side: when it reaches them, when they sent it.
+_REQUEST_PHRASES = {
+    PEER: ("New peer request from {name}", "Request sent to {name}"),
+    MENTOR: ("{name} asks you to be their mentor", "You offered to mentor {name}"),
+    MENTEE: ("{name} offers to mentor you", "You asked {name} to mentor you"),
+}
+
+
+def new_request(name: str, viewer_side: str = PEER) -> str:
+    """A request just arrived (the viewer being its recipient)."""
+    return _REQUEST_PHRASES[viewer_side][0].format(name=name) + "."
+
+
+def request_kind(item: RequestItem) -> str:
+    """Which pairing a request asks for, from the viewer's side."""
+    if item.viewer_side == PEER:
+        return "Peer request"
+    received, sent = _REQUEST_PHRASES[item.viewer_side]
+    return (received if item.direction == "incoming" else sent).format(name=item.other_name)
+
+
+def pairing_label(side: str, name: str) -> str:
+    """A pairing from the viewer's side: who mentors whom, or peers."""
+    if side == MENTOR:
+        return f"You mentor {name}"
+    if side == MENTEE:
+        return f"{name} mentors you"
+    return f"Peers with {name}"
 
 
 def inbox_news(
@@ -144,9 +170,13 @@ def inbox_news(
     return news
 
 
-def arrivals(names: Iterable[str]) -> list[str]:
-    """News of requests that arrived since the last reload."""
-    return [f"New peer request from {name}" for name in names]
+def arrivals(people: Iterable[str | tuple[str, str]]) -> list[str]:
+    """News of requests that arrived since the last reload: names, or (name, viewer's side)."""
+    news = []
+    for person in people:
+        name, side = (person, PEER) if isinstance(person, str) else person
+        news.append(new_request(name, side).removesuffix("."))
+    return news
 
 
 def announcement(news: list[str]) -> str:
@@ -183,12 +213,20 @@ def places(usage: Usage) -> str:
     return f"You have {usage.places_left} of {usage.capacity} places left"
 
 
+def mentee_places(usage: Usage) -> str:
+    """'You have 1 of 2 mentee places left', or that there are none."""
+    if not usage.mentee_capacity:
+        return "You are not taking mentees right now"
+    left, capacity = usage.mentee_places_left, usage.mentee_capacity
+    return f"You have {left} of {capacity} mentee {'place' if capacity == 1 else 'places'} left"
+
+
 # --- toasts that carry facts --------------------------------------------------------
 
 
-def request_sent(name: str | None) -> str:
+def request_sent(name: str | None, as_role: str = PEER) -> str:
     """The sender's confirmation ('them' when the name is not on their page)."""
-    return f"Request sent to {name or 'them'}."
+    return _REQUEST_PHRASES[as_role][1].format(name=name or "them") + "."
 
 
 def pairing_ended(name: str) -> str:

@@ -200,7 +200,7 @@ def sign_in(context: BrowserContext, app: RunningApp, key: str) -> Page:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/directory")
-    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
     return page
 
 

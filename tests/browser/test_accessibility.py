@@ -11,7 +11,7 @@ from tests.browser.conftest import PASSWORD, PEOPLE, sign_in
 pytestmark = pytest.mark.browser
 
 PAGES = {
-    "/directory": "Peer directory",
+    "/directory": "Directory",
     "/inbox": "Inbox",
     "/profile": "Your profile",
     "/admin/settings": "Program settings",

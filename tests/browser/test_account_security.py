@@ -43,7 +43,7 @@ def _try_sign_in(context, app, email: str, password: str) -> Page:
 def _signed_in(context, app, email: str, password: str = PASSWORD) -> Page:
     page = _try_sign_in(context, app, email, password)
     page.wait_for_url("**/directory")
-    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
     return page
 
 
@@ -107,7 +107,7 @@ def test_sign_out_everywhere_signs_out_another_browser_at_once(app_server, new_c
 
     # The phone did nothing meanwhile: it is told at once, and its page is emptied.
     expect(phone.get_by_text("You were signed out")).to_be_visible()
-    expect(phone.get_by_role("heading", name="Peer directory")).to_have_count(0)
+    expect(phone.get_by_role("heading", name="Directory")).to_have_count(0)
     phone.get_by_role("link", name="Sign in again").click()
     phone.wait_for_url("**/login")
     expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -127,4 +127,4 @@ def test_throttled_sign_in_shows_the_generic_message_even_for_the_right_password
     _refused(throttled)
     # The same words as a wrong password: nothing says whether the account exists.
     assert throttled.get_by_role("alert").inner_text() == wrong_text
-    expect(throttled.get_by_role("heading", name="Peer directory")).to_have_count(0)
+    expect(throttled.get_by_role("heading", name="Directory")).to_have_count(0)

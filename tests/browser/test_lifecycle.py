@@ -53,12 +53,12 @@ def test_ending_a_pairing_reaches_the_partner_live_and_stays_private(app_server,
         requests.accept_request(db, request_id=request_id, actor_id=ivan_id)
 
     ivan = sign_in(new_context(), app_server, "ivan")
-    ivan.get_by_role("link", name="My peers").click()
+    ivan.get_by_role("link", name="My pairings").click()
     expect(ivan.get_by_test_id("peer-card").filter(has_text="Hana Hill")).to_be_visible()
     mark_page(ivan)
 
     hana = sign_in(new_context(), app_server, "hana")
-    hana.get_by_role("link", name="My peers").click()
+    hana.get_by_role("link", name="My pairings").click()
     card = hana.get_by_test_id("peer-card").filter(has_text="Ivan Ito")
     expect(card).to_contain_text("ivan.ito@example.com")
     card.get_by_role("button", name="End pairing with Ivan Ito").click()
@@ -67,10 +67,10 @@ def test_ending_a_pairing_reaches_the_partner_live_and_stays_private(app_server,
     dialog.get_by_label("Private feedback (optional)").fill("Our schedules never matched")
     dialog.get_by_role("button", name="End pairing").click()
     expect(hana.get_by_text("Pairing with Ivan Ito ended.")).to_be_visible()
-    expect(hana.get_by_text("You have no peers yet.")).to_be_visible()
+    expect(hana.get_by_text("You have no pairings yet.")).to_be_visible()
 
     expect(ivan.get_by_test_id("peer-card")).to_have_count(0, timeout=LIVE)
-    expect(ivan.get_by_text("You have no peers yet.")).to_be_visible()
+    expect(ivan.get_by_text("You have no pairings yet.")).to_be_visible()
     assert_not_reloaded(ivan)
     ivan.goto(f"{app_server.url}/inbox")
     expect(ivan.get_by_role("heading", name="Inbox")).to_be_visible()

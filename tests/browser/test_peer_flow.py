@@ -244,7 +244,7 @@ def test_typing_on_a_revisited_profile_is_not_wiped_by_its_reload(app_server, ne
     page.get_by_role("link", name="Profile").click()
     expect(page.get_by_label("Job title")).to_have_value("Hana Specialist")
     page.get_by_role("link", name="Directory").click()
-    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
 
     # Back on the page, the form from the last visit shows at once while the
     # profile reloads; what is typed meanwhile must survive that reload.

@@ -199,7 +199,7 @@ def test_the_switcher_changes_the_program_the_pages_show(
     page.keyboard.press("Enter")
 
     expect(switcher).to_have_text("Switchers guild")
-    expect(page.get_by_role("heading", name="Peer directory", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Directory", level=1)).to_be_visible()
     # The directory read again, in the new program: Ivan and Jo are its only members.
     expect(page.get_by_role("status").filter(has_text="people")).to_have_text("2 people")
     expect(page.get_by_role("heading", name="Jo Jones")).to_be_visible()

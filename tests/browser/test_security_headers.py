@@ -73,7 +73,7 @@ def test_app_works_under_its_policy(app_server, new_context):
     """Sign in, browse and get a toast; ``new_context`` fails on any CSP violation."""
     context = new_context()
     page = sign_in(context, app_server, "kim")
-    pages = [("Inbox", "Inbox"), ("My peers", "My peers"), ("Profile", "Your profile")]
+    pages = [("Inbox", "Inbox"), ("My pairings", "My pairings"), ("Profile", "Your profile")]
     for name, heading in pages:
         page.get_by_role("link", name=name).first.click()
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()

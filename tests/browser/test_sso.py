@@ -50,7 +50,7 @@ def test_sso_button_signs_in_the_person_with_that_email(app_server, oidc_provide
     page = new_context().new_page()
     _sign_in_with_sso(page, app_server)
     page.wait_for_url("**/directory")
-    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
     expect(page.get_by_text(PEOPLE["carol"].name, exact=True).first).to_be_visible()
     # The app asked for the code flow with PKCE (S256), a state and a nonce.
     asked = oidc_provider.authorize_requests[-1]
@@ -58,7 +58,7 @@ def test_sso_button_signs_in_the_person_with_that_email(app_server, oidc_provide
     assert asked["state"] and asked["nonce"]
     # It is an ordinary session: it survives a reload and signing out ends it.
     page.reload()
-    expect(page.get_by_role("heading", name="Peer directory")).to_be_visible()
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")
     _expect_signed_out(page, app_server)
@@ -94,7 +94,7 @@ def test_a_replayed_ticket_does_not_sign_in(app_server, oidc_provider, new_conte
     tickets = _ticket_urls(first)
     _sign_in_with_sso(first, app_server)
     first.wait_for_url("**/directory")
-    expect(first.get_by_role("heading", name="Peer directory")).to_be_visible()
+    expect(first.get_by_role("heading", name="Directory")).to_be_visible()
     assert len(tickets) == 1
     with app_server.db() as db:
         sessions_before = db.exec(select(func.count()).select_from(UserSession)).one()

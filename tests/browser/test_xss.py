@@ -5,7 +5,7 @@ title, department, location, bio, skills and learning goals are the payload,
 who sends a request with the payload as its message, and who declines a
 request with the payload as the reason, all through the service layer. Then
 the directory, the recipient's inbox, the askers' past requests, the partners'
-My peers and inbox pages and the profile page are opened in Chromium.
+My pairings and inbox pages and the profile page are opened in Chromium.
 
 UI: at least one payload typed into each field a person can fill (profile
 fields, decline reason, end-of-pairing feedback, directory search, sign-in).
@@ -394,7 +394,7 @@ def test_partners_see_hostile_peers_as_text(app_server, scene, new_context):
         page.get_by_role("link", name=re.compile("^Inbox")).click()
         expect(page.get_by_test_id("peer")).to_have_count(len(people))
         in_inbox = cards(page, '[data-testid="peer"]', "p")
-        page.get_by_role("link", name="My peers").click()
+        page.get_by_role("link", name="My pairings").click()
         expect(page.get_by_test_id("peer-card")).to_have_count(len(people))
         on_peers = cards(page, '[data-testid="peer-card"]', "h2")
         assert_inert(page, watch)

@@ -39,7 +39,8 @@ def test_request_reaches_an_inbox_served_by_another_worker(cluster: Cluster, new
     expect(
         alice.get_by_text("Your request to Bob Brown: Accepted by Bob Brown").first
     ).to_be_visible()
-    expect(alice.get_by_role("region", name="Your peers").get_by_text("Bob Brown")).to_be_visible()
+    pairings = alice.get_by_role("region", name="Your pairings")
+    expect(pairings.get_by_text("Bob Brown")).to_be_visible()
     assert_not_reloaded(alice)
 
 
@@ -90,4 +91,4 @@ def test_signing_out_everywhere_silences_a_quiet_tab_on_another_worker(
 
     # The quiet tab, served by the other process, sent nothing and is told at once.
     expect(quiet.get_by_text("You were signed out")).to_be_visible()
-    expect(quiet.get_by_role("heading", name="Peer directory")).to_have_count(0)
+    expect(quiet.get_by_role("heading", name="Directory")).to_have_count(0)

@@ -386,3 +386,14 @@ def test_dates_print_as_people_read_them(db, boss):
     )
     with frozen_at(datetime(2027, 7, 1, tzinfo=UTC)):
         assert programs.closed_because(spring) == "Q2 ended on 30 June 2027."
+
+
+def test_a_chosen_program_stops_counting_once_one_may_not_work_in_it(db, program, boss):
+    spring = cohort(db, boss)
+    joining.choose_program(db, employee_id=boss.id, program_id=spring.id)
+    assert sessions.current_program_id(db, boss.id) == spring.id
+    row = reload(db, models.Employee, boss.id)
+    row.is_admin = False
+    db.add(row)
+    db.commit()
+    assert sessions.current_program_id(db, boss.id) == program.id

@@ -1,0 +1,254 @@
+"""What a directory card offers: a peer request, asking for or offering mentoring, a note.
+
+Where the viewer stands with each person comes from the live inbox channel,
+so a button changes as soon as the other person answers; the server re-checks
+all of it when a request is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from peerapp import models
+from peerapp.components.forms import labelled_field
+from peerapp.state.directory import DirectoryState
+from peerapp.state.inbox import InboxState
+
+
+def _badge(text: str) -> rx.Component:
+    return rx.badge(text, color_scheme="gray", size="2", variant="soft")
+
+
+def _first(rules: list[tuple[rx.Var[bool], str]], otherwise: rx.Var[str] | str) -> Any:
+    """The value of the first rule whose condition holds, else ``otherwise``."""
+    value = otherwise
+    for condition, result in reversed(rules):
+        value = rx.cond(condition, result, value)
+    return value
+
+
+def relation(entry) -> rx.Var[str]:
+    """Where the viewer stands with ``entry``: self, none, paired, requested, incoming, open, off.
+
+    Pairing and request status come from the live inbox channel, so a button
+    changes as soon as the other person answers; the server re-checks all of it.
+    """
+    return _first(
+        [
+            (entry.id == DirectoryState.viewer_id, "self"),
+            (~entry.is_peer, "none"),
+            (InboxState.paired_ids.contains(entry.id), "paired"),
+            (InboxState.outgoing_ids.contains(entry.id), "requested"),
+            (InboxState.incoming_from_ids.contains(entry.id), "incoming"),
+        ],
+        rx.cond(InboxState.peer_mentorship_enabled, "open", "off"),
+    )
+
+
+def mentoring_relation(entry) -> rx.Var[str]:
+    """Where the viewer stands for mentoring with ``entry``.
+
+    Self, off, paired, requested, incoming, or what the viewer can start: ask,
+    offer, both, none.
+    """
+    can_ask = DirectoryState.my_roles.contains("mentee") & entry.is_mentor
+    can_offer = DirectoryState.my_roles.contains("mentor") & entry.is_mentee
+    return _first(
+        [
+            (entry.id == DirectoryState.viewer_id, "self"),
+            (~InboxState.mentoring_enabled, "off"),
+            (InboxState.mentoring_paired_ids.contains(entry.id), "paired"),
+            (InboxState.mentoring_out_ids.contains(entry.id), "requested"),
+            (InboxState.mentoring_in_ids.contains(entry.id), "incoming"),
+            (can_ask & can_offer, "both"),
+            (can_ask, "ask"),
+            (can_offer, "offer"),
+        ],
+        "none",
+    )
+
+
+def _start(label: str, on_click, aria_label, sending: rx.Var[bool], **props) -> rx.Component:
+    """A one-click request button; a still label while it sends.
+
+    An animated spinner would make the browser composite a frame every 16 ms
+    (costly without a GPU) exactly while the request is on its way.
+    """
+    return rx.button(
+        rx.cond(sending, "Sending…", label),
+        on_click=on_click,
+        disabled=sending,
+        aria_busy=sending,
+        size="2",
+        aria_label=aria_label,
+        **props,
+    )
+
+
+def _waiting(label: str, aria_label) -> rx.Component:
+    """A request already sent: nothing to click until it is answered."""
+    return rx.button(label, disabled=True, variant="soft", size="2", aria_label=aria_label)
+
+
+def _answer(label: str, aria_label) -> rx.Component:
+    """A request from this person: answered in the inbox."""
+    return rx.link(
+        rx.button(label, variant="outline", size="2", aria_label=aria_label), href="/inbox"
+    )
+
+
+def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
+    """Request / Requested / Paired / Answer request / Paused / No places left / nothing."""
+    name = entry.full_name
+    return rx.match(
+        relation,
+        ("paired", rx.badge("Paired", color_scheme="grass", size="2", variant="soft")),
+        ("requested", _waiting("Requested", "Requested " + name)),
+        ("incoming", _answer("Answer request", "Answer request from " + name)),
+        (
+            "open",
+            rx.cond(
+                entry.paused,
+                _badge("Paused"),
+                rx.cond(
+                    entry.places_left == 0,
+                    _badge("No places left"),
+                    _start(
+                        "Request", DirectoryState.request_peer(entry.id), "Request " + name, sending
+                    ),
+                ),
+            ),
+        ),
+        rx.fragment(),
+    )
+
+
+def _mentoring_start(entry, sending: rx.Var[bool], ask: bool) -> rx.Component:
+    """Ask to be mentored (a mentor with mentee places left) or offer to mentor."""
+    name = entry.full_name
+    label, on_click, aria_label = (
+        ("Ask to mentor you", DirectoryState.ask_mentor(entry.id), "Ask " + name + " to mentor you")
+        if ask
+        else (
+            "Offer to mentor",
+            DirectoryState.offer_mentoring(entry.id),
+            "Offer to mentor " + name,
+        )
+    )
+    start = _start(label, on_click, aria_label, sending, variant="outline")
+    if ask:
+        start = rx.cond(entry.mentee_places_left == 0, _badge("No mentee places left"), start)
+    return rx.cond(entry.paused, _badge("Not taking requests now"), start)
+
+
+def mentoring_action(entry, mentoring: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
+    """Mentoring / Mentoring asked / Answer / Ask to mentor you / Offer to mentor / nothing."""
+    name = entry.full_name
+    return rx.match(
+        mentoring,
+        ("paired", rx.badge("Mentoring", color_scheme="grass", size="2", variant="soft")),
+        ("requested", _waiting("Mentoring asked", "Mentoring requested with " + name)),
+        ("incoming", _answer("Answer", "Answer mentoring request from " + name)),
+        ("ask", _mentoring_start(entry, sending, ask=True)),
+        ("offer", _mentoring_start(entry, sending, ask=False)),
+        (
+            "both",
+            rx.fragment(
+                _mentoring_start(entry, sending, ask=True),
+                _mentoring_start(entry, sending, ask=False),
+            ),
+        ),
+        rx.fragment(),
+    )
+
+
+def actions(entry, relation: rx.Var[str], mentoring: rx.Var[str], sending: rx.Var[bool]):
+    """Every pairing the viewer can start with this person, and "with a note…"."""
+    can_start = (relation == "open") | rx.Var.create(["ask", "offer", "both"]).contains(mentoring)
+    return rx.flex(
+        _request_action(entry, relation, sending),
+        mentoring_action(entry, mentoring, sending),
+        rx.cond(
+            can_start & ~entry.paused,
+            rx.button(
+                "With a note…",
+                on_click=DirectoryState.open_note(entry.id),
+                variant="ghost",
+                size="1",
+                aria_label="Request with a note to " + entry.full_name,
+            ),
+        ),
+        direction="column",
+        align="end",
+        spacing="2",
+    )
+
+
+def note_dialog() -> rx.Component:
+    """Request with a note: which pairing, up to three themes, and a short note."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Request to " + DirectoryState.note_name),
+            rx.dialog.description(
+                "Say what you would like to work on together. Both are optional.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend("Pairing", class_name="field-label"),
+                    rx.radio_group.root(
+                        rx.foreach(
+                            DirectoryState.note_options,
+                            lambda option: rx.radio_group.item(option[1], value=option[0]),
+                        ),
+                        value=DirectoryState.note_role,
+                        on_change=DirectoryState.set_note_role,
+                        direction="column",
+                    ),
+                    class_name="plain-fieldset",
+                ),
+                rx.el.fieldset(
+                    rx.el.legend("Themes (up to three)", class_name="field-label"),
+                    rx.foreach(
+                        DirectoryState.themes,
+                        lambda theme: rx.checkbox(
+                            theme,
+                            checked=DirectoryState.note_themes.contains(theme),
+                            on_change=lambda _checked: DirectoryState.toggle_note_theme(theme),
+                        ),
+                    ),
+                    class_name="plain-fieldset",
+                ),
+                labelled_field(
+                    "Note (optional)",
+                    "request-note",
+                    area=True,
+                    value=DirectoryState.note_text,
+                    on_change=DirectoryState.set_note_text,
+                    max_length=models.MESSAGE_MAX,
+                    hint=DirectoryState.note_text.length().to_string()
+                    + f" of {models.MESSAGE_MAX} characters",
+                ),
+                rx.hstack(
+                    rx.dialog.close(
+                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                    ),
+                    rx.button(
+                        "Send request",
+                        on_click=DirectoryState.send_note,
+                        loading=DirectoryState.sending_to.contains(DirectoryState.note_to),
+                    ),
+                    justify="end",
+                    spacing="3",
+                    width="100%",
+                ),
+                spacing="4",
+                padding_top="0.75em",
+            ),
+        ),
+        open=DirectoryState.note_to != 0,
+        on_open_change=DirectoryState.note_open_changed,
+    )

@@ -1,0 +1,38 @@
+"""Parts of a page's content: section cards, the loading spinner, the empty state.
+
+Each page composes these, so a section, a wait or an empty list looks the
+same on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+
+def loading(*label: rx.Component, padding: str = "3em", **props: Any) -> rx.Component:
+    """A spinner (and ``label``) while a page's data is on its way."""
+    return rx.center(rx.spinner(size="3"), *label, padding=padding, **props)
+
+
+def empty_state(message: str, action: rx.Component, icon: str) -> rx.Component:
+    """Nothing to list here, in words, with the way on (a link or a button)."""
+    return rx.callout(
+        rx.vstack(rx.text(message), action),
+        icon=icon,
+        color_scheme="gray",
+        width="100%",
+    )
+
+
+def card_stack(*children: rx.Component, spacing: str = "3") -> rx.Component:
+    """A full-width card whose parts stack: the sections of the profile and settings pages."""
+    return rx.card(rx.vstack(*children, spacing=spacing, width="100%"), width="100%")
+
+
+def section_card(
+    title: str | rx.Var[str], *children: rx.Component, spacing: str = "3"
+) -> rx.Component:
+    """A ``card_stack`` under its own heading (one level below the page's)."""
+    return card_stack(rx.heading(title, size="4", as_="h2"), *children, spacing=spacing)
