@@ -206,7 +206,7 @@ def form_dialog(
         rx.dialog.content(
             rx.dialog.title(title),
             rx.dialog.description(description, size="2", color_scheme="gray"),
-            rx.form(
+            form(
                 rx.vstack(
                     *body,
                     error_callout(error),
@@ -226,7 +226,6 @@ def form_dialog(
                     width="100%",
                 ),
                 on_submit=on_submit,
-                reset_on_submit=False,
             ),
             max_width="34rem",
         ),

@@ -7,6 +7,7 @@ import reflex as rx
 from peerapp.components.layout import page_frame
 from peerapp.components.program_dialogs import archive_dialog, join_dialog, new_program_dialog
 from peerapp.components.programs import program_section
+from peerapp.components.sections import loading
 from peerapp.state.program_forms import NewProgramState
 from peerapp.state.programs import ProgramsState
 
@@ -60,9 +61,7 @@ def programs_page() -> rx.Component:
         rx.cond(
             ProgramsState.loaded,
             _catalogue(),
-            rx.center(
-                rx.spinner(size="3"), rx.text("Loading programs…"), padding="3em", spacing="2"
-            ),
+            loading(rx.text("Loading programs…"), spacing="2"),
         ),
         join_dialog(),
         new_program_dialog(),
