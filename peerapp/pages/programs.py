@@ -68,7 +68,7 @@ def programs_page() -> rx.Component:
         archive_dialog(),
         subtitle=rx.text(
             "Each program has its own people, requests and pairings. You work in one at a "
-            "time: choose it here or in the Program menu at the top.",
+            "time: choose it here, or under Program at the top of any page.",
             color_scheme="gray",
         ),
     )
