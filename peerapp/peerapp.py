@@ -13,12 +13,14 @@ from peerapp.pages.login import login_page
 from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.program_settings import program_settings_page
+from peerapp.pages.programs import programs_page
 from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.program_settings import ProgramSettingsState
+from peerapp.state.programs import ProgramsState
 from peerapp.state.session import SessionState
 from peerapp.state.sso import SsoState
 from peerapp.traffic import EventLimits
@@ -79,3 +81,4 @@ _signed_in_page(
     ProgramSettingsState.load,
     ProgramOverviewState.load,
 )
+_signed_in_page(programs_page, routes.PROGRAMS, "Programs · peerapp", ProgramsState.load)

@@ -117,7 +117,7 @@ def error_callout(message: rx.Var[str]) -> rx.Component:
 
 
 def _footer(
-    cancel: str, confirm: str, on_confirm: Any, loading: rx.Var[bool] | None, submit: bool
+    cancel: str, confirm: str | rx.Var, on_confirm: Any, loading: rx.Var[bool] | None, submit: bool
 ) -> rx.Component:
     return rx.hstack(
         # Radix focuses the Cancel button when the dialog opens (the safe choice)
@@ -137,15 +137,17 @@ def _footer(
         spacing="3",
         padding_top="0.5em",
         width="100%",
+        # On a phone a long confirm label goes under Cancel instead of past the edge.
+        wrap="wrap",
     )
 
 
 def confirm_dialog(
     title: str | rx.Var,
-    description: str,
+    description: str | rx.Var,
     *body: rx.Component,
     cancel: str,
-    confirm: str,
+    confirm: str | rx.Var,
     on_confirm: Any = None,
     detail: rx.Var | None = None,
     trigger: rx.Component | None = None,
@@ -180,4 +182,73 @@ def confirm_dialog(
         content,
         open=open,
         on_open_change=lambda _open: on_close(),
+    )
+
+
+def form_dialog(
+    title: str | rx.Var,
+    description: str | rx.Var,
+    *body: rx.Component,
+    submit: str,
+    on_submit: Any,
+    open: rx.Var[bool],
+    on_close: Any,
+    error: rx.Var[str],
+    loading: rx.Var[bool] | None = None,
+) -> rx.Component:
+    """A dialog that is one form: fields, the refusal in words, Cancel and the submit button.
+
+    The fields are uncontrolled and the form is not reset on submit, so a
+    refusal (shown in the dialog, announced at once) leaves everything as typed.
+    ``open`` + ``on_close`` as for ``confirm_dialog``.
+    """
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", color_scheme="gray"),
+            form(
+                rx.vstack(
+                    *body,
+                    error_callout(error),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                        ),
+                        rx.button(submit, type="submit", loading=loading),
+                        justify="end",
+                        spacing="3",
+                        padding_top="0.5em",
+                        width="100%",
+                        wrap="wrap",
+                    ),
+                    spacing="4",
+                    padding_top="1em",
+                    width="100%",
+                ),
+                on_submit=on_submit,
+            ),
+            max_width="34rem",
+        ),
+        open=open,
+        on_open_change=lambda _open: on_close(),
+    )
+
+
+def checkbox_group(legend: str, *choices: rx.Component, hint: str = "") -> rx.Component:
+    """Checkboxes under one ``<legend>`` (read as the group's name), with a hint."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, class_name="field-label"),
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        rx.vstack(*choices, spacing="2", padding_top="0.25em"),
+        class_name="plain-fieldset",
+    )
+
+
+def checkbox(control_id: str | rx.Var, label: str | rx.Var, **props: Any) -> rx.Component:
+    """One checkbox with its own ``<label>`` (the whole line is clickable)."""
+    return rx.hstack(
+        rx.checkbox(id=control_id, **props),
+        rx.el.label(label, html_for=control_id, class_name="choice-label"),
+        align="start",
+        spacing="2",
     )

@@ -9,6 +9,7 @@ import reflex as rx
 from peerapp import routes
 from peerapp.components.live import live_announcements
 from peerapp.components.sections import loading
+from peerapp.components.switcher import program_bar, program_menu_group
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
 
@@ -49,6 +50,7 @@ def _links(link: Callable[..., rx.Component], inbox_badge: rx.Component) -> list
         link("Inbox", routes.INBOX, inbox_badge),
         link("My pairings", routes.PEERS),
         link("Profile", routes.PROFILE),
+        link("Programs", routes.PROGRAMS),
         rx.cond(SessionState.is_admin, link("Settings", routes.SETTINGS)),
     ]
 
@@ -92,6 +94,7 @@ def _narrow_menu() -> rx.Component:
             ),
             rx.menu.content(
                 *_links(_menu_link, _inbox_badge(aria_label=_pending_label())),
+                program_menu_group(),
                 rx.cond(
                     SessionState.session_ended,
                     rx.fragment(),
@@ -126,8 +129,9 @@ def brand(icon_size: int = 22, text_size: str = "5") -> rx.Component:
 def navbar() -> rx.Component:
     """Top navigation; Settings only for admins (the server checks again).
 
-    Wide screens show the links in a row; below 900 px (styles.css) one Menu
-    button takes their place, so the page starts under a single short bar.
+    Wide screens show the links in a row, and the program switcher in a bar
+    under them; below 900 px (styles.css) one Menu button takes the place of
+    both, so the page starts under a single short bar.
     """
     return rx.el.header(
         rx.hstack(
@@ -142,9 +146,6 @@ def navbar() -> rx.Component:
             _wide_nav(),
             rx.spacer(),
             rx.hstack(
-                rx.text(
-                    SessionState.user_name, size="2", color_scheme="gray", class_name="hide-narrow"
-                ),
                 rx.color_mode.button(size="2", variant="ghost", aria_label="Toggle dark mode"),
                 rx.cond(
                     SessionState.session_ended,
@@ -167,6 +168,7 @@ def navbar() -> rx.Component:
             wrap="wrap",
             class_name="navbar-inner",
         ),
+        program_bar(),
         class_name="navbar",
     )
 

@@ -1,74 +1,136 @@
-"""/admin/settings: how the program is doing, and its settings, for admins."""
+"""/admin/settings: how the current program is doing, and its settings, for admins."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import confirm_dialog, labelled_choice, number_field
+from peerapp import models
+from peerapp.components.forms import confirm_dialog, labelled_choice, labelled_field, number_field
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
 from peerapp.components.sections import loading, section_card
 from peerapp.services import admin
-from peerapp.state.inbox import InboxState
 from peerapp.state.program_settings import ProgramSettingsState
 
 
 def _confirm_disable() -> rx.Component:
     return confirm_dialog(
-        "Turn off peer mentorship?",
-        "Nobody will be able to send new peer requests, and every pending peer request "
-        "is cancelled (both people see why). Existing pairings stay.",
+        ProgramSettingsState.confirm_title,
+        ProgramSettingsState.confirm_text,
         cancel="Keep it on",
-        confirm="Turn off and cancel requests",
+        confirm=ProgramSettingsState.confirm_button,
         on_confirm=ProgramSettingsState.save,
         open=ProgramSettingsState.confirm_disable_open,
         on_close=ProgramSettingsState.cancel_save,
+        loading=ProgramSettingsState.saving,
+    )
+
+
+def _switches() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend("Pairing types", class_name="field-label"),
+        rx.vstack(
+            labelled_choice(
+                rx.switch,
+                "peer-mentorship",
+                "Peer mentorship",
+                "Registered peers can find each other in the directory and send one-click "
+                "peer requests. Turning it off cancels pending peer requests; existing "
+                "pairings stay.",
+                checked=ProgramSettingsState.peer_mentorship_enabled,
+                on_change=ProgramSettingsState.set_peer_mentorship,
+                aria_label="Peer mentorship",
+                size="3",
+            ),
+            labelled_choice(
+                rx.switch,
+                "mentoring",
+                "Mentor–mentee pairing",
+                "Mentees can ask mentors to guide them. Turning it off cancels pending "
+                "mentoring requests; existing pairings stay.",
+                checked=ProgramSettingsState.mentoring_enabled,
+                on_change=ProgramSettingsState.set_mentoring,
+                aria_label="Mentor–mentee pairing",
+                size="3",
+            ),
+            spacing="3",
+            padding_top="0.25em",
+        ),
+        class_name="plain-fieldset",
+    )
+
+
+def _limits() -> rx.Component:
+    return rx.grid(
+        number_field(
+            "Open requests per person",
+            "open-request-limit",
+            admin.OPEN_REQUEST_LIMIT_RANGE,
+            "How many unanswered requests one person may have out at once.",
+            value=ProgramSettingsState.open_request_limit,
+            on_change=ProgramSettingsState.set_open_request_limit,
+        ),
+        number_field(
+            "Days before a request expires",
+            "request-expiry-days",
+            admin.EXPIRY_DAYS_RANGE,
+            "Unanswered requests close after this many days. Applies to new requests.",
+            value=ProgramSettingsState.request_expiry_days,
+            on_change=ProgramSettingsState.set_request_expiry_days,
+        ),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _themes() -> rx.Component:
+    return labelled_field(
+        "Themes",
+        "program-themes",
+        area=True,
+        value=ProgramSettingsState.themes,
+        on_change=ProgramSettingsState.set_themes,
+        max_length=models.THEMES_TEXT_MAX,
+        rows="6",
+        hint=f"One theme a line, at most {models.THEMES_MAX}. People choose from these when "
+        "they join the program and when they send a request.",
     )
 
 
 def _form() -> rx.Component:
     return section_card(
-        InboxState.program_name,
-        labelled_choice(
-            rx.switch,
-            "peer-mentorship",
-            "Peer mentorship",
-            "Registered peers can find each other in the directory and send one-click "
-            "peer requests. Turning it off cancels pending peer requests; existing "
-            "pairings stay.",
-            checked=ProgramSettingsState.peer_mentorship_enabled,
-            on_change=ProgramSettingsState.set_peer_mentorship,
-            aria_label="Peer mentorship",
-            size="3",
-        ),
-        rx.grid(
-            number_field(
-                "Open requests per person",
-                "open-request-limit",
-                admin.OPEN_REQUEST_LIMIT_RANGE,
-                "How many unanswered requests one person may have out at once.",
-                value=ProgramSettingsState.open_request_limit,
-                on_change=ProgramSettingsState.set_open_request_limit,
+        "Settings",
+        rx.cond(
+            ProgramSettingsState.locked_reason != "",
+            rx.callout(
+                ProgramSettingsState.locked_reason,
+                icon="archive",
+                color_scheme="amber",
+                role="status",
+                width="100%",
             ),
-            number_field(
-                "Days before a request expires",
-                "request-expiry-days",
-                admin.EXPIRY_DAYS_RANGE,
-                "Unanswered requests close after this many days. Applies to new requests.",
-                value=ProgramSettingsState.request_expiry_days,
-                on_change=ProgramSettingsState.set_request_expiry_days,
-            ),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="4",
-            width="100%",
         ),
+        _switches(),
+        _limits(),
+        _themes(),
         rx.button(
             "Save settings",
             on_click=ProgramSettingsState.request_save,
             loading=ProgramSettingsState.saving,
+            disabled=ProgramSettingsState.locked_reason != "",
             size="3",
         ),
-        spacing="4",
+        spacing="5",
+    )
+
+
+def _program_name() -> rx.Component:
+    return rx.text(
+        "Program: ",
+        rx.text.strong(ProgramSettingsState.program_name),
+        size="3",
+        data_testid="settings-program",
     )
 
 
@@ -80,7 +142,7 @@ def program_settings_page() -> rx.Component:
             ProgramSettingsState.loaded,
             rx.cond(
                 ProgramSettingsState.allowed,
-                rx.vstack(program_overview(), _form(), spacing="5", width="100%"),
+                rx.vstack(_program_name(), program_overview(), _form(), spacing="5", width="100%"),
                 rx.callout(
                     "This page is for program admins. Ask your program admin if a setting "
                     "needs to change.",

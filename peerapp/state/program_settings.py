@@ -1,36 +1,54 @@
-"""Program settings page: admins only, checked on the server at every event."""
+"""Program settings page: admins only, checked on the server at every event.
+
+The form is the settings of the program current when the page loaded; Save
+writes to that same program (kept on the server), even if another tab of the
+admin's has switched program since, so a draft never lands in another program.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from peerapp import models
 from peerapp.services import admin, programs
-from peerapp.state import wording
+from peerapp.state import program_wording, wording
 from peerapp.state.actions import act
 from peerapp.state.live import push_inboxes, push_program
 
 # Longer than any number the settings accept (the inputs are number fields).
 DRAFT_MAX = 6
+# The themes as typed: the service takes twice the stored length before cleaning.
+THEMES_DRAFT_MAX = models.THEMES_TEXT_MAX * 2
 
 
 class ProgramSettingsState(rx.State):
     """A draft of the settings form; the saved truth is in each member's InboxState."""
 
+    program_name: str = ""
+    # Why the settings cannot change ('' while they can): the program is archived.
+    locked_reason: str = ""
     peer_mentorship_enabled: bool = True
+    mentoring_enabled: bool = True
     open_request_limit: str = ""
     request_expiry_days: str = ""
+    themes: str = ""
     allowed: bool = False
     loaded: bool = False
     saving: bool = False
     confirm_disable_open: bool = False
+    confirm_title: str = ""
+    confirm_text: str = ""
+    confirm_button: str = ""
+    _program_id: int = 0
 
     @rx.event
     async def load(self):
-        """on_load: only admins get the form."""
+        """on_load: only admins get the form, for their current program."""
 
         def work(db, viewer):
             self.allowed = viewer.is_admin
             if self.allowed:
+                self._program_id = viewer.program_id
                 self._show(programs.get_program(db, viewer.program_id))
             self.loaded = True
 
@@ -38,17 +56,22 @@ class ProgramSettingsState(rx.State):
             yield update
 
     def _show(self, program) -> None:
+        self.program_name = program.name
+        archived = program.archived_at is not None
+        self.locked_reason = (programs.closed_because(program) or "") if archived else ""
         self.peer_mentorship_enabled = program.peer_mentorship_enabled
+        self.mentoring_enabled = program.mentoring_enabled
         self.open_request_limit = str(program.open_request_limit)
         self.request_expiry_days = str(program.request_expiry_days)
+        self.themes = program.themes
 
-    def _draft(self, value: object) -> bool:
+    def _draft(self, value: object, longest: int = DRAFT_MAX) -> bool:
         """Whether a draft value may be kept: the form is shown (to an admin) and it fits.
 
         The form's inputs never send anything else, so anything else is ignored;
-        the service reads the numbers on save, after checking the admin again.
+        the service reads the values on save, after checking the admin again.
         """
-        return self.allowed and isinstance(value, str) and len(value) <= DRAFT_MAX
+        return self.allowed and isinstance(value, str) and len(value) <= longest
 
     @rx.event
     def set_open_request_limit(self, value: str):
@@ -63,18 +86,35 @@ class ProgramSettingsState(rx.State):
             self.request_expiry_days = value
 
     @rx.event
+    def set_themes(self, value: str):
+        """Keep the typed themes, one a line (cleaned and checked by the service on save)."""
+        if self._draft(value, THEMES_DRAFT_MAX):
+            self.themes = value
+
+    @rx.event
     def set_peer_mentorship(self, value: bool):
         """Flip the switch in the draft (nothing is saved yet)."""
         if self.allowed and isinstance(value, bool):
             self.peer_mentorship_enabled = value
 
     @rx.event
+    def set_mentoring(self, value: bool):
+        """Flip the mentor–mentee switch in the draft (nothing is saved yet)."""
+        if self.allowed and isinstance(value, bool):
+            self.mentoring_enabled = value
+
+    @rx.event
     async def request_save(self):
-        """Turning peer mentorship off cancels requests, so it asks first."""
+        """Turning a pairing type off cancels its pending requests, so it asks first."""
 
         def work(db, viewer):
-            current = programs.get_program(db, viewer.program_id).peer_mentorship_enabled
-            if current and not self.peer_mentorship_enabled:
+            admin.require_admin(db, viewer.employee_id)
+            saved = programs.get_program(db, self._program_id or viewer.program_id)
+            peer_off = saved.peer_mentorship_enabled and not self.peer_mentorship_enabled
+            mentoring_off = saved.mentoring_enabled and not self.mentoring_enabled
+            if peer_off or mentoring_off:
+                title, text, button = program_wording.switching_off(peer_off, mentoring_off)
+                self.confirm_title, self.confirm_text, self.confirm_button = title, text, button
                 self.confirm_disable_open = True
                 return None
             return ProgramSettingsState.save
@@ -93,17 +133,20 @@ class ProgramSettingsState(rx.State):
         self.confirm_disable_open = False
 
         def work(db, viewer):
+            program_id = self._program_id or viewer.program_id
             change = admin.update_program_settings(
                 db,
                 actor_id=viewer.employee_id,
-                program_id=viewer.program_id,
+                program_id=program_id,
                 peer_mentorship_enabled=self.peer_mentorship_enabled,
+                mentoring_enabled=self.mentoring_enabled,
                 # As typed: the service reads them once it knows the actor is an admin.
                 open_request_limit=self.open_request_limit,
                 request_expiry_days=self.request_expiry_days,
+                themes=self.themes,
             )
             self._show(change.program)
-            push_program(viewer.program_id)
+            push_program(program_id)
             push_inboxes(change.told, actor_id=viewer.employee_id)
             return rx.toast.success(wording.settings_saved(len(change.told)))
 

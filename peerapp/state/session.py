@@ -133,10 +133,15 @@ class SessionState(rx.State):
         if someone_was_here:
             await self._reset_pages()
 
-    async def _reset_pages(self) -> None:
-        """Every page's state back to its defaults: nothing of the last person stays."""
+    async def _reset_pages(self, keep: tuple[type[rx.State], ...] = ()) -> None:
+        """Every page's state (but ``keep``) back to its defaults: nothing old stays.
+
+        At sign-out nothing of the last person; at a program switch nothing of the
+        last program.
+        """
         for page_state in _page_states():
-            (await self.get_state(page_state)).reset()
+            if page_state not in keep:
+                (await self.get_state(page_state)).reset()
 
     async def _recheck(self) -> bool:
         """Sign this tab out if its session has ended; whether it is still signed in.
@@ -185,15 +190,19 @@ class SessionState(rx.State):
 
     @rx.event
     async def require_sign_in(self):
-        """on_load of every signed-in page: resolve the token or go to the sign-in page."""
+        """on_load of every signed-in page: resolve the token or go to the sign-in page.
+
+        Then the page's program: a ``?program=<id>`` link is followed, and the
+        navigation's switcher filled (state/switcher.py).
+        """
+        from peerapp.state.switcher import open_signed_in_page
+
         known = self._employee_id
         viewer = await self._viewer()
         if viewer is None:
             return rx.redirect(routes.LOGIN)
-        if viewer.employee_id == known:
-            # Reload the channels on every page load: they show the database's truth.
-            await self._link_channels(viewer)
-        return None
+        # Reload the channels on every page load: they show the database's truth.
+        return await open_signed_in_page(self, viewer, relink=viewer.employee_id == known)
 
     @rx.event
     async def open_home(self):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session
 
@@ -153,6 +154,26 @@ def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
         server.stop()
     problems = server.logged_problems(skip=app.accepted_log_spans)
     assert not problems, "server logged errors:\n" + "\n".join(problems[:20])
+
+
+@pytest.fixture
+def keep_current_programs(app_server):
+    """Every person's current program as it was: the other tests work in the first program."""
+    from sqlmodel import select
+
+    from peerapp.models import Employee
+
+    with app_server.db() as db:
+        before = dict(db.exec(select(Employee.id, Employee.current_program_id)).all())
+    yield
+    with app_server.db() as db:
+        for employee_id, program_id in before.items():
+            db.execute(
+                sa.update(Employee)
+                .where(Employee.id == employee_id)
+                .values(current_program_id=program_id)
+            )
+        db.commit()
 
 
 @pytest.fixture(scope="session")

@@ -405,9 +405,12 @@ def names():
     from peerapp.state.overview import ProgramOverviewState
     from peerapp.state.pairings import PairingActionsState
     from peerapp.state.profile import ProfileState
+    from peerapp.state.program_forms import JoinProgramState, NewProgramState
     from peerapp.state.program_settings import ProgramSettingsState
+    from peerapp.state.programs import ProgramsState
     from peerapp.state.requests import RequestActionsState
     from peerapp.state.session import SessionState
+    from peerapp.state.switcher import ProgramSwitcherState
 
     return {
         "session": SessionState,
@@ -418,6 +421,10 @@ def names():
         "settings": ProgramSettingsState,
         "overview": ProgramOverviewState,
         "inbox": InboxState,
+        "programs": ProgramsState,
+        "new_program": NewProgramState,
+        "join": JoinProgramState,
+        "switcher": ProgramSwitcherState,
     }
 
 
