@@ -40,7 +40,7 @@ def test_request_reaches_an_inbox_served_by_another_worker(cluster: Cluster, new
         alice.get_by_text("Your request to Bob Brown: Accepted by Bob Brown").first
     ).to_be_visible()
     pairings = alice.get_by_role("region", name="Your pairings")
-    expect(pairings.get_by_text("Bob Brown")).to_be_visible()
+    expect(pairings.get_by_text("Bob Brown", exact=True)).to_be_visible()
     assert_not_reloaded(alice)
 
 
