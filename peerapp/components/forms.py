@@ -185,6 +185,18 @@ def confirm_dialog(
     )
 
 
+def dialog_footer(action: rx.Component, **props: Any) -> rx.Component:
+    """A dialog's Cancel (closes it) and, on the right, its ``action`` button."""
+    return rx.hstack(
+        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+        action,
+        justify="end",
+        spacing="3",
+        width="100%",
+        **props,
+    )
+
+
 def form_dialog(
     title: str | rx.Var,
     description: str | rx.Var,
@@ -210,15 +222,9 @@ def form_dialog(
                 rx.vstack(
                     *body,
                     error_callout(error),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                        ),
+                    dialog_footer(
                         rx.button(submit, type="submit", loading=loading),
-                        justify="end",
-                        spacing="3",
                         padding_top="0.5em",
-                        width="100%",
                         wrap="wrap",
                     ),
                     spacing="4",
@@ -234,13 +240,24 @@ def form_dialog(
     )
 
 
+def fieldset(legend: str, *children: rx.Component) -> rx.Component:
+    """Controls under one ``<legend>``, read as the group's name; styled like a field label."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, class_name="field-label"), *children, class_name="plain-fieldset"
+    )
+
+
+def field_row(*fields: rx.Component) -> rx.Component:
+    """Fields side by side on a wide screen, one under the other on a phone."""
+    return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
+
+
 def checkbox_group(legend: str, *choices: rx.Component, hint: str = "") -> rx.Component:
     """Checkboxes under one ``<legend>`` (read as the group's name), with a hint."""
-    return rx.el.fieldset(
-        rx.el.legend(legend, class_name="field-label"),
+    return fieldset(
+        legend,
         rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
         rx.vstack(*choices, spacing="2", padding_top="0.25em"),
-        class_name="plain-fieldset",
     )
 
 
@@ -251,4 +268,28 @@ def checkbox(control_id: str | rx.Var, label: str | rx.Var, **props: Any) -> rx.
         rx.el.label(label, html_for=control_id, class_name="choice-label"),
         align="start",
         spacing="2",
+    )
+
+
+def labelled_select(
+    label: str,
+    select_id: str,
+    everything: str,
+    *items: rx.Component,
+    value: rx.Var[str],
+    on_change: Any,
+    min_width: str,
+    placeholder: str | None = None,
+) -> rx.Component:
+    """A ``<label>`` above a filter; its first item, ``everything``, stands for the value ""."""
+    return rx.box(
+        rx.el.label(label, html_for=select_id, class_name="field-label"),
+        rx.select.root(
+            rx.select.trigger(placeholder=placeholder, id=select_id, aria_label=label),
+            rx.select.content(rx.select.item(everything, value="all"), *items),
+            value=rx.cond(value == "", "all", value),
+            on_change=on_change,
+            size="3",
+        ),
+        min_width=min_width,
     )

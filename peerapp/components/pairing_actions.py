@@ -12,7 +12,7 @@ from typing import Any
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import labelled_field
+from peerapp.components.forms import dialog_footer, fieldset, labelled_field
 from peerapp.state.directory import DirectoryState
 from peerapp.state.inbox import InboxState
 
@@ -197,8 +197,8 @@ def note_dialog() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.vstack(
-                rx.el.fieldset(
-                    rx.el.legend("Pairing", class_name="field-label"),
+                fieldset(
+                    "Pairing",
                     rx.radio_group.root(
                         rx.foreach(
                             DirectoryState.note_options,
@@ -208,10 +208,9 @@ def note_dialog() -> rx.Component:
                         on_change=DirectoryState.set_note_role,
                         direction="column",
                     ),
-                    class_name="plain-fieldset",
                 ),
-                rx.el.fieldset(
-                    rx.el.legend("Themes (up to three)", class_name="field-label"),
+                fieldset(
+                    "Themes (up to three)",
                     rx.foreach(
                         DirectoryState.themes,
                         lambda theme: rx.checkbox(
@@ -220,7 +219,6 @@ def note_dialog() -> rx.Component:
                             on_change=lambda _checked: DirectoryState.toggle_note_theme(theme),
                         ),
                     ),
-                    class_name="plain-fieldset",
                 ),
                 labelled_field(
                     "Note (optional)",
@@ -232,18 +230,12 @@ def note_dialog() -> rx.Component:
                     hint=DirectoryState.note_text.length().to_string()
                     + f" of {models.MESSAGE_MAX} characters",
                 ),
-                rx.hstack(
-                    rx.dialog.close(
-                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                    ),
+                dialog_footer(
                     rx.button(
                         "Send request",
                         on_click=DirectoryState.send_note,
                         loading=DirectoryState.sending_to.contains(DirectoryState.note_to),
                     ),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
                 ),
                 spacing="4",
                 padding_top="0.75em",

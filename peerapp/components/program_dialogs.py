@@ -9,6 +9,8 @@ from peerapp.components.forms import (
     checkbox,
     checkbox_group,
     confirm_dialog,
+    field_row,
+    fieldset,
     form_dialog,
     labelled_choice,
     labelled_field,
@@ -36,7 +38,7 @@ def _theme(theme: rx.Var[str], index: rx.Var[int]) -> rx.Component:
 
 
 def _places() -> rx.Component:
-    return rx.grid(
+    return field_row(
         rx.cond(
             JoinProgramState.offers_peer,
             number_field(
@@ -59,9 +61,6 @@ def _places() -> rx.Component:
                 default_value=str(models.DEFAULT_MENTEE_CAPACITY),
             ),
         ),
-        columns=rx.breakpoints(initial="1", sm="2"),
-        spacing="4",
-        width="100%",
     )
 
 
@@ -90,8 +89,8 @@ def join_dialog() -> rx.Component:
 
 
 def _kind() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend("Kind", class_name="field-label"),
+    return fieldset(
+        "Kind",
         rx.radio_group.root(
             rx.vstack(
                 rx.radio_group.item("Evergreen: always open", value=ProgramKind.EVERGREEN.value),
@@ -114,23 +113,19 @@ def _kind() -> rx.Component:
             color_scheme="gray",
             padding_top="0.25em",
         ),
-        class_name="plain-fieldset",
     )
 
 
 def _dates() -> rx.Component:
     return rx.cond(
         NewProgramState.kind == ProgramKind.COHORT.value,
-        rx.grid(
+        field_row(
             labelled_field(
                 "Start date", "program-starts-on", type="date", name="starts_on", required=True
             ),
             labelled_field(
                 "End date", "program-ends-on", type="date", name="ends_on", required=True
             ),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="4",
-            width="100%",
         ),
     )
 

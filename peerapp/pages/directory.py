@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import labelled_field
+from peerapp.components.forms import labelled_field, labelled_select
 from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
 from peerapp.components.pairing_actions import note_dialog
 from peerapp.components.people import directory_card
@@ -31,45 +31,34 @@ def _filters() -> rx.Component:
             flex="1",
             min_width="240px",
         ),
-        rx.box(
-            rx.el.label("Show", html_for="show-filter", class_name="field-label"),
-            rx.select.root(
-                rx.select.trigger(id="show-filter", aria_label="Show"),
-                rx.select.content(
-                    rx.select.item("Everyone", value="all"),
-                    *(
-                        rx.cond(
-                            DirectoryState.my_roles.contains(role),
-                            rx.select.item(label, value=value),
-                        )
-                        for role, label, value in (
-                            ("peer", "Peers", "peers"),
-                            ("mentee", "Mentors", "mentors"),
-                            ("mentor", "Mentees", "mentees"),
-                        )
-                    ),
-                ),
-                value=rx.cond(DirectoryState.show == "", "all", DirectoryState.show),
-                on_change=DirectoryState.set_show,
-                size="3",
+        labelled_select(
+            "Show",
+            "show-filter",
+            "Everyone",
+            *(
+                rx.cond(
+                    DirectoryState.my_roles.contains(role),
+                    rx.select.item(label, value=value),
+                )
+                for role, label, value in (
+                    ("peer", "Peers", "peers"),
+                    ("mentee", "Mentors", "mentors"),
+                    ("mentor", "Mentees", "mentees"),
+                )
             ),
+            value=DirectoryState.show,
+            on_change=DirectoryState.set_show,
             min_width="160px",
         ),
-        rx.box(
-            rx.el.label("Department", html_for="department-filter", class_name="field-label"),
-            rx.select.root(
-                rx.select.trigger(
-                    placeholder="All departments", id="department-filter", aria_label="Department"
-                ),
-                rx.select.content(
-                    rx.select.item("All departments", value="all"),
-                    rx.foreach(DirectoryState.departments, lambda d: rx.select.item(d, value=d)),
-                ),
-                value=rx.cond(DirectoryState.department == "", "all", DirectoryState.department),
-                on_change=DirectoryState.set_department,
-                size="3",
-            ),
+        labelled_select(
+            "Department",
+            "department-filter",
+            "All departments",
+            rx.foreach(DirectoryState.departments, lambda d: rx.select.item(d, value=d)),
+            value=DirectoryState.department,
+            on_change=DirectoryState.set_department,
             min_width="200px",
+            placeholder="All departments",
         ),
         spacing="3",
         width="100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models, routes
-from peerapp.components.forms import confirm_dialog, labelled_field
+from peerapp.components.forms import confirm_dialog, fieldset, labelled_field
 from peerapp.components.layout import page_frame, usage_summary
 from peerapp.components.people import person_header, shares_and_wants
 from peerapp.components.sections import empty_state, loading
@@ -61,8 +61,8 @@ def _end_dialog() -> rx.Component:
     return confirm_dialog(
         "End your pairing with " + PairingActionsState.ending_name + "?",
         "Your answers below are private: the other person does not see them.",
-        rx.el.fieldset(
-            rx.el.legend("How did it go?", class_name="field-label"),
+        fieldset(
+            "How did it go?",
             rx.radio_group.root(
                 rx.hstack(
                     _choice("completed", "Completed"),
@@ -72,7 +72,6 @@ def _end_dialog() -> rx.Component:
                 name="outcome",
                 default_value="completed",
             ),
-            class_name="plain-fieldset",
         ),
         labelled_field(
             "Private feedback (optional)",

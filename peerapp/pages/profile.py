@@ -8,6 +8,7 @@ from peerapp import models
 from peerapp.components.account import account_security
 from peerapp.components.forms import (
     error_callout,
+    fieldset,
     form,
     labelled_choice,
     labelled_field,
@@ -74,8 +75,8 @@ def _mentoring_settings() -> rx.Component:
             "are not taking mentees for now.",
             ProfileState.mentee_capacity,
         ),
-        rx.el.fieldset(
-            rx.el.legend("Themes you would like to discuss", class_name="field-label"),
+        fieldset(
+            "Themes you would like to discuss",
             rx.vstack(
                 rx.foreach(
                     ProfileState.program_themes,
@@ -87,7 +88,6 @@ def _mentoring_settings() -> rx.Component:
                 ),
                 spacing="2",
             ),
-            class_name="plain-fieldset",
         ),
     )
 

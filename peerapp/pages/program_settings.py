@@ -5,7 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import confirm_dialog, labelled_choice, labelled_field, number_field
+from peerapp.components.forms import (
+    confirm_dialog,
+    field_row,
+    fieldset,
+    labelled_choice,
+    labelled_field,
+    number_field,
+)
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
 from peerapp.components.sections import loading, section_card
@@ -27,8 +34,8 @@ def _confirm_disable() -> rx.Component:
 
 
 def _switches() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend("Pairing types", class_name="field-label"),
+    return fieldset(
+        "Pairing types",
         rx.vstack(
             labelled_choice(
                 rx.switch,
@@ -56,12 +63,11 @@ def _switches() -> rx.Component:
             spacing="3",
             padding_top="0.25em",
         ),
-        class_name="plain-fieldset",
     )
 
 
 def _limits() -> rx.Component:
-    return rx.grid(
+    return field_row(
         number_field(
             "Open requests per person",
             "open-request-limit",
@@ -78,9 +84,6 @@ def _limits() -> rx.Component:
             value=ProgramSettingsState.request_expiry_days,
             on_change=ProgramSettingsState.set_request_expiry_days,
         ),
-        columns=rx.breakpoints(initial="1", sm="2"),
-        spacing="4",
-        width="100%",
     )
 
 
