@@ -116,15 +116,26 @@ def error_callout(message: rx.Var[str]) -> rx.Component:
     )
 
 
+def dialog_footer(
+    action: rx.Component, cancel: str = "Cancel", close: Any = rx.dialog.close, **props: Any
+) -> rx.Component:
+    """A dialog's Cancel (``close`` wraps it so it closes the dialog), then its ``action``."""
+    return rx.hstack(
+        close(rx.button(cancel, type="button", variant="soft", color_scheme="gray")),
+        action,
+        justify="end",
+        spacing="3",
+        width="100%",
+        **props,
+    )
+
+
 def _footer(
     cancel: str, confirm: str | rx.Var, on_confirm: Any, loading: rx.Var[bool] | None, submit: bool
 ) -> rx.Component:
-    return rx.hstack(
-        # Radix focuses the Cancel button when the dialog opens (the safe choice)
-        # and closes the dialog with it, through ``on_open_change`` when controlled.
-        rx.alert_dialog.cancel(
-            rx.button(cancel, type="button", variant="soft", color_scheme="gray"),
-        ),
+    # Radix focuses the Cancel button when the dialog opens (the safe choice)
+    # and closes the dialog with it, through ``on_open_change`` when controlled.
+    return dialog_footer(
         # Not an alert_dialog.action: its auto-close would race the handler.
         rx.button(
             confirm,
@@ -133,10 +144,9 @@ def _footer(
             loading=loading,
             on_click=None if submit else on_confirm,
         ),
-        justify="end",
-        spacing="3",
+        cancel=cancel,
+        close=rx.alert_dialog.cancel,
         padding_top="0.5em",
-        width="100%",
         # On a phone a long confirm label goes under Cancel instead of past the edge.
         wrap="wrap",
     )
@@ -182,18 +192,6 @@ def confirm_dialog(
         content,
         open=open,
         on_open_change=lambda _open: on_close(),
-    )
-
-
-def dialog_footer(action: rx.Component, **props: Any) -> rx.Component:
-    """A dialog's Cancel (closes it) and, on the right, its ``action`` button."""
-    return rx.hstack(
-        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-        action,
-        justify="end",
-        spacing="3",
-        width="100%",
-        **props,
     )
 
 

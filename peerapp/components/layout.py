@@ -8,7 +8,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.live import live_announcements
-from peerapp.components.sections import loading
+from peerapp.components.sections import loading, notice
 from peerapp.components.switcher import program_bar, program_menu_group
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
@@ -221,13 +221,10 @@ def peer_mentorship_off_notice() -> rx.Component:
     """Shown wherever requests would otherwise be offered."""
     return rx.cond(
         ~InboxState.peer_mentorship_enabled,
-        rx.callout(
+        notice(
             "Peer mentorship is off in this program. You can still browse colleagues, "
             "but new peer requests are paused.",
             icon="info",
-            color_scheme="amber",
-            role="status",
-            width="100%",
         ),
     )
 

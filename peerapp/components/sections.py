@@ -16,6 +16,18 @@ def loading(*label: rx.Component, padding: str = "3em", **props: Any) -> rx.Comp
     return rx.center(rx.spinner(size="3"), *label, padding=padding, **props)
 
 
+def when_loaded(loaded: rx.Var[bool], content: rx.Component, waiting: str = "") -> rx.Component:
+    """``content`` once the page's state has ``loaded``; the spinner (and ``waiting``) before."""
+    return rx.cond(
+        loaded, content, loading(rx.text(waiting), spacing="2") if waiting else loading()
+    )
+
+
+def notice(message: str | rx.Var, icon: str, role: str = "status") -> rx.Component:
+    """An amber, full-width callout: why something is off, paused or not for this person."""
+    return rx.callout(message, icon=icon, color_scheme="amber", role=role, width="100%")
+
+
 def empty_state(message: str, action: rx.Component, icon: str) -> rx.Component:
     """Nothing to list here, in words, with the way on (a link or a button)."""
     return rx.callout(

@@ -13,7 +13,7 @@ from peerapp.components.requests import (
     past_card,
     row_card,
 )
-from peerapp.components.sections import loading
+from peerapp.components.sections import when_loaded
 from peerapp.state.inbox import InboxState
 from peerapp.state.rows import PeerRow
 
@@ -64,7 +64,7 @@ def inbox_page() -> rx.Component:
         "Inbox",
         peer_mentorship_off_notice(),
         usage_summary(),
-        rx.cond(
+        when_loaded(
             InboxState.loaded,
             rx.vstack(
                 _section(
@@ -111,7 +111,6 @@ def inbox_page() -> rx.Component:
                 spacing="6",
                 width="100%",
             ),
-            loading(),
         ),
         decline_dialog(),
     )

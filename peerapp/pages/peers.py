@@ -8,7 +8,7 @@ from peerapp import models, routes
 from peerapp.components.forms import confirm_dialog, fieldset, labelled_field
 from peerapp.components.layout import page_frame, usage_summary
 from peerapp.components.people import person_header, shares_and_wants
-from peerapp.components.sections import empty_state, loading
+from peerapp.components.sections import empty_state, when_loaded
 from peerapp.state.inbox import InboxState
 from peerapp.state.pairings import PairingActionsState
 
@@ -95,7 +95,7 @@ def peers_page() -> rx.Component:
     return page_frame(
         "My pairings",
         usage_summary(),
-        rx.cond(
+        when_loaded(
             InboxState.loaded,
             rx.cond(
                 InboxState.peers.length() > 0,
@@ -111,7 +111,6 @@ def peers_page() -> rx.Component:
                     icon="users",
                 ),
             ),
-            loading(),
         ),
         _end_dialog(),
     )

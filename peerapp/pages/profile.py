@@ -15,7 +15,7 @@ from peerapp.components.forms import (
     number_field,
 )
 from peerapp.components.layout import page_frame
-from peerapp.components.sections import loading, section_card
+from peerapp.components.sections import section_card, when_loaded
 from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
 
@@ -96,7 +96,7 @@ def profile_page() -> rx.Component:
     """Your details and roles, saved together with **Save profile**."""
     return page_frame(
         "Your profile",
-        rx.cond(
+        when_loaded(
             ProfileState.loaded,
             form(
                 rx.vstack(
@@ -187,7 +187,6 @@ def profile_page() -> rx.Component:
                 key=ProfileState.revision,
                 width="100%",
             ),
-            loading(),
         ),
         # Its own forms, outside the profile form (forms cannot nest).
         rx.cond(ProfileState.loaded, account_security()),

@@ -15,7 +15,7 @@ from peerapp.components.forms import (
 )
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
-from peerapp.components.sections import loading, section_card
+from peerapp.components.sections import notice, section_card, when_loaded
 from peerapp.services import admin
 from peerapp.state.program_settings import ProgramSettingsState
 
@@ -106,13 +106,7 @@ def _form() -> rx.Component:
         "Settings",
         rx.cond(
             ProgramSettingsState.locked_reason != "",
-            rx.callout(
-                ProgramSettingsState.locked_reason,
-                icon="archive",
-                color_scheme="amber",
-                role="status",
-                width="100%",
-            ),
+            notice(ProgramSettingsState.locked_reason, icon="archive"),
         ),
         _switches(),
         _limits(),
@@ -141,21 +135,18 @@ def program_settings_page() -> rx.Component:
     """Admins see the form; everyone else is told the page is for admins."""
     return page_frame(
         "Program settings",
-        rx.cond(
+        when_loaded(
             ProgramSettingsState.loaded,
             rx.cond(
                 ProgramSettingsState.allowed,
                 rx.vstack(_program_name(), program_overview(), _form(), spacing="5", width="100%"),
-                rx.callout(
+                notice(
                     "This page is for program admins. Ask your program admin if a setting "
                     "needs to change.",
                     icon="lock",
-                    color_scheme="amber",
                     role="alert",
-                    width="100%",
                 ),
             ),
-            loading(),
         ),
         _confirm_disable(),
     )

@@ -7,7 +7,7 @@ import reflex as rx
 from peerapp.components.layout import page_frame
 from peerapp.components.program_dialogs import archive_dialog, join_dialog, new_program_dialog
 from peerapp.components.programs import program_section
-from peerapp.components.sections import loading
+from peerapp.components.sections import when_loaded
 from peerapp.state.program_forms import NewProgramState
 from peerapp.state.programs import ProgramsState
 
@@ -58,11 +58,7 @@ def programs_page() -> rx.Component:
     """The catalogue, with its dialogs."""
     return page_frame(
         "Programs",
-        rx.cond(
-            ProgramsState.loaded,
-            _catalogue(),
-            loading(rx.text("Loading programs…"), spacing="2"),
-        ),
+        when_loaded(ProgramsState.loaded, _catalogue(), "Loading programs…"),
         join_dialog(),
         new_program_dialog(),
         archive_dialog(),
