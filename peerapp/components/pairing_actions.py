@@ -99,14 +99,32 @@ def _answer(label: str, aria_label) -> rx.Component:
     )
 
 
+def _relation_action(
+    relation: rx.Var[str], paired: str, requested: tuple, incoming: tuple, *starts: tuple
+) -> rx.Component:
+    """What a peer or a mentoring relation shows: paired, asked, to answer, ``starts``, nothing.
+
+    ``requested`` and ``incoming`` are (label, accessible name) of their buttons;
+    ``starts`` are the (relation, component) cases that begin a pairing.
+    """
+    return rx.match(
+        relation,
+        ("paired", rx.badge(paired, color_scheme="grass", size="2", variant="soft")),
+        ("requested", _waiting(*requested)),
+        ("incoming", _answer(*incoming)),
+        *starts,
+        rx.fragment(),
+    )
+
+
 def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
     """Request / Requested / Paired / Answer request / Paused / No places left / nothing."""
     name = entry.full_name
-    return rx.match(
+    return _relation_action(
         relation,
-        ("paired", rx.badge("Paired", color_scheme="grass", size="2", variant="soft")),
-        ("requested", _waiting("Requested", "Requested " + name)),
-        ("incoming", _answer("Answer request", "Answer request from " + name)),
+        "Paired",
+        ("Requested", "Requested " + name),
+        ("Answer request", "Answer request from " + name),
         (
             "open",
             rx.cond(
@@ -121,7 +139,6 @@ def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.C
                 ),
             ),
         ),
-        rx.fragment(),
     )
 
 
@@ -146,11 +163,11 @@ def _mentoring_start(entry, sending: rx.Var[bool], ask: bool) -> rx.Component:
 def mentoring_action(entry, mentoring: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
     """Mentoring / Mentoring asked / Answer / Ask to mentor you / Offer to mentor / nothing."""
     name = entry.full_name
-    return rx.match(
+    return _relation_action(
         mentoring,
-        ("paired", rx.badge("Mentoring", color_scheme="grass", size="2", variant="soft")),
-        ("requested", _waiting("Mentoring asked", "Mentoring requested with " + name)),
-        ("incoming", _answer("Answer", "Answer mentoring request from " + name)),
+        "Mentoring",
+        ("Mentoring asked", "Mentoring requested with " + name),
+        ("Answer", "Answer mentoring request from " + name),
         ("ask", _mentoring_start(entry, sending, ask=True)),
         ("offer", _mentoring_start(entry, sending, ask=False)),
         (
@@ -160,7 +177,6 @@ def mentoring_action(entry, mentoring: rx.Var[str], sending: rx.Var[bool]) -> rx
                 _mentoring_start(entry, sending, ask=False),
             ),
         ),
-        rx.fragment(),
     )
 
 
