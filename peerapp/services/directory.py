@@ -167,8 +167,8 @@ def search(
     page_count = max(1, -(-total // page_size))
     rows = [(employee, member) for employee, member, _ in found]
     ids = [id_of(employee) for employee, _ in rows]
-    pairs = places.active_pairings_of(db, program_id, ids)
-    mentees = places.active_pairings_of(db, program_id, ids, places.MENTOR)
+    counts = places.active_pairings_by_side(db, program_id, ids)
+    pairs, mentees = counts[places.PEER], counts[places.MENTOR]
     entries = [
         DirectoryEntry(
             id=id_of(employee),

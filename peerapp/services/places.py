@@ -102,39 +102,42 @@ def active_pairings(db: Session, program_id: int, employee_id: int, side: str = 
 def active_pairings_of(
     db: Session, program_id: int, people: list[int], side: str = PEER
 ) -> dict[int, int]:
-    """Active pairing counts on ``side`` for many members in one aggregate query."""
+    """Active pairing counts on ``side`` (peer or mentor) for many members in one query."""
+    return active_pairings_by_side(db, program_id, people)[side]
+
+
+def active_pairings_by_side(
+    db: Session, program_id: int, people: list[int]
+) -> dict[str, dict[int, int]]:
+    """For many members, in one aggregate query: their active peer pairings and mentees."""
+    counts: dict[str, dict[int, int]] = {
+        PEER: dict.fromkeys(people, 0),
+        MENTOR: dict.fromkeys(people, 0),
+    }
     if not people:
-        return {}
+        return counts
     active = sa.and_(
-        col(Pairing.program_id) == program_id,
-        col(Pairing.status) == PairingStatus.ACTIVE.value,
-        col(Pairing.kind) == kind_of(side),
+        col(Pairing.program_id) == program_id, col(Pairing.status) == PairingStatus.ACTIVE.value
     )
-    sides = sa.union_all(
+    rows = sa.union_all(
         *(
-            select(column.label("person")).where(
-                active, column.in_(people), _side_filter(column, side)
-            )
+            select(
+                column.label("person"),
+                (col(Pairing.kind) == PairingKind.PEER.value).label("peer"),
+                (col(Pairing.mentor_id) == column).label("mentors"),
+            ).where(active, column.in_(people))
             for column in (col(Pairing.person_low_id), col(Pairing.person_high_id))
         )
     ).subquery()
-    counts: dict[int, int] = dict.fromkeys(people, 0)
-    for person, count in db.exec(
-        select(sides.c.person, sa.func.count()).group_by(sides.c.person)
-    ).all():
-        counts[person] += count
+    totals = select(
+        rows.c.person,
+        sa.func.sum(sa.case((rows.c.peer, 1), else_=0)),
+        sa.func.sum(sa.case((rows.c.mentors, 1), else_=0)),
+    ).group_by(rows.c.person)
+    for person, peers, mentees in db.execute(totals).all():
+        counts[PEER][person] += int(peers or 0)
+        counts[MENTOR][person] += int(mentees or 0)
     return counts
-
-
-def _side_filter(column: Any, side: str) -> sa.ColumnElement[bool]:
-    """``column`` (one of the pair's id columns) holds the person taking ``side``."""
-    mentor = col(Pairing.mentor_id)
-    condition: sa.ColumnElement[bool] = sa.true()
-    if side == MENTOR:
-        condition = mentor == column
-    elif side == MENTEE:
-        condition = mentor != column
-    return condition
 
 
 def open_requests_query(program_id: int, sender_id: int) -> SelectOfScalar[int]:

@@ -44,8 +44,11 @@ class DirectoryState(rx.State):
     note_text: str = ""
     note_themes: list[str] = []
 
-    def _search(self, changes: Callable[[], dict] = dict):
+    def _search(self, changes: Callable[[], dict] = dict, page_load: bool = False):
         """Check who is asking, then apply ``changes()`` (read strictly) and search.
+
+        The viewer's roles, the program's themes and departments are read on a
+        page load (or in another program), not on every keystroke.
 
         The browser's input is read (``changes``) and stored only after the
         sign-in check: a signed-out tab is sent to the sign-in page with its
@@ -66,16 +69,8 @@ class DirectoryState(rx.State):
                 page=self.page,
                 show=self.show,
             )
-            if not self.departments or self._program_id != viewer.program_id:
-                self.departments = directory_service.departments(db, program_id=viewer.program_id)
-                self._program_id = viewer.program_id
-            program = programs.get_program(db, viewer.program_id)
-            member = programs.membership(db, viewer.program_id, viewer.employee_id)
-            roles, themes = programs.roles_of(member), programs.themes_of(program)
-            if self.my_roles != roles:
-                self.my_roles = roles
-            if self.themes != themes:
-                self.themes = themes
+            if page_load or self._program_id != viewer.program_id:
+                self._read_program(db, viewer)
             self.entries = result.entries
             self.total = result.total
             self.page = result.page
@@ -84,13 +79,27 @@ class DirectoryState(rx.State):
 
         return act(self, work, refused=self._stopped)
 
+    def _read_program(self, db, viewer) -> None:
+        """What the page needs of the program and of the viewer's place in it."""
+        if not self.departments or self._program_id != viewer.program_id:
+            self.departments = directory_service.departments(db, program_id=viewer.program_id)
+        program = programs.get_program(db, viewer.program_id)
+        member = programs.membership(db, viewer.program_id, viewer.employee_id)
+        for name, value in (
+            ("my_roles", programs.roles_of(member)),
+            ("themes", programs.themes_of(program)),
+        ):
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        self._program_id = viewer.program_id
+
     def _stopped(self, _message: str) -> None:
         self.loading = False
 
     @rx.event
     async def load(self):
         """on_load: first page of the current search."""
-        async for update in self._search():
+        async for update in self._search(page_load=True):
             yield update
 
     @rx.event
