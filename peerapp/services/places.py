@@ -99,13 +99,6 @@ def active_pairings(db: Session, program_id: int, employee_id: int, side: str = 
     return db.exec(active_pairings_query(program_id, employee_id, side)).one()
 
 
-def active_pairings_of(
-    db: Session, program_id: int, people: list[int], side: str = PEER
-) -> dict[int, int]:
-    """Active pairing counts on ``side`` (peer or mentor) for many members in one query."""
-    return active_pairings_by_side(db, program_id, people)[side]
-
-
 def active_pairings_by_side(
     db: Session, program_id: int, people: list[int]
 ) -> dict[str, dict[int, int]]:

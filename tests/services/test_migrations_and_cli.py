@@ -217,3 +217,65 @@ def test_existing_data_becomes_an_evergreen_program_with_peer_rows(tmp_path):
     assert tuple(request) == ("peer", None, "hi")
     assert tuple(pairing) == ("peer", None, "active")
     assert [tuple(row) for row in places] == [(3, 2), (3, 2)]
+
+
+def test_create_program_and_a_user_in_it_with_skills_and_a_manager(
+    cli_database, monkeypatch, capsys
+):
+    monkeypatch.setenv("PEERAPP_PASSWORD", "a-long-enough-secret")
+    cohort = [
+        "create-program",
+        "--name",
+        "Spring leadership",
+        "--kind",
+        "cohort",
+        "--starts",
+        "2027-03-01",
+        "--ends",
+        "2027-05-31",
+    ]
+    assert cli.main(cohort) == 0
+    assert "Created cohort program Spring leadership" in capsys.readouterr().out
+    boss = ["create-user", "--email", "boss@corp.example", "--name", "Bo Boss"]
+    assert cli.main(boss) == 0
+    member = [
+        "create-user",
+        "--email",
+        "ada@corp.example",
+        "--name",
+        "Ada Park",
+        "--roles",
+        "mentee",
+        "--program",
+        "spring LEADERSHIP",
+        "--skills",
+        "SQL,  hiring",
+        "--learning",
+        "negotiation",
+        "--manager-email",
+        "boss@corp.example",
+    ]
+    assert cli.main(member) == 0
+    with Session(make_engine(cli_database)) as db:
+        ada = db.exec(select(Employee).where(Employee.email == "ada@corp.example")).one()
+        boss_row = db.exec(select(Employee).where(Employee.email == "boss@corp.example")).one()
+        spring = programs.program_named(db, "Spring leadership")
+        assert (ada.skills, ada.learning_goals, ada.manager_id) == (
+            "SQL, hiring",
+            "negotiation",
+            boss_row.id,
+        )
+        assert programs.roles_of(programs.membership(db, spring.id, ada.id)) == ["mentee"]
+        assert (spring.peer_mentorship_enabled, spring.mentoring_enabled) == (False, True)
+
+
+def test_create_user_refuses_an_unknown_program_or_manager(cli_database, monkeypatch, capsys):
+    monkeypatch.setenv("PEERAPP_PASSWORD", "a-long-enough-secret")
+    base = ["create-user", "--email", "ada@corp.example", "--name", "Ada Park"]
+    assert cli.main([*base, "--program", "Nowhere"]) != 0
+    assert cli.main([*base, "--manager-email", "nobody@corp.example"]) != 0
+    err = capsys.readouterr().err
+    assert "no program called 'Nowhere'" in err
+    assert "no account with nobody@corp.example" in err
+    with Session(make_engine(cli_database)) as db:
+        assert db.exec(select(Employee)).all() == []
