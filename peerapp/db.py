@@ -6,6 +6,12 @@ transaction therefore starts with BEGIN IMMEDIATE, taking the database's write
 lock up front; writers queue (busy timeout) instead of interleaving. PostgreSQL
 gets row locks (SELECT ... FOR UPDATE) in the services instead.
 
+Work that only reads (a directory search) runs inside ``reads_only()``: on
+SQLite its transaction is a plain deferred BEGIN on a ``query_only``
+connection, a WAL reader that neither waits for the writer nor holds it up
+(the database is in WAL mode), and any write in it fails loudly instead of
+taking the lock.
+
 Production runs several backend workers forked from one supervisor that has
 already imported the app (and may have opened a connection). A pooled
 connection must never be shared across processes, so a connection checked out
@@ -15,6 +21,9 @@ in a process other than the one that opened it is discarded and replaced.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +32,17 @@ from sqlmodel import create_engine
 from peerapp.settings import database_url
 
 SQLITE_BUSY_SECONDS = 30
+_READS_ONLY: ContextVar[bool] = ContextVar("peerapp_reads_only", default=False)
+
+
+@contextmanager
+def reads_only() -> Iterator[None]:
+    """Transactions begun inside the block only read (see the module docstring)."""
+    token = _READS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READS_ONLY.reset(token)
 
 
 @sa.event.listens_for(sa.Engine, "connect")
@@ -31,12 +51,20 @@ def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself.
         dbapi_connection.isolation_level = None
         dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+        # Readers see the last commit while a writer works (a no-op in memory).
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
 
 @sa.event.listens_for(sa.Engine, "begin")
 def _sqlite_begin_immediate(connection: sa.Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name != "sqlite":
+        return
+    reading = _READS_ONLY.get()
+    info = connection.connection.info
+    if info.get("query_only", False) != reading:
+        connection.exec_driver_sql(f"PRAGMA query_only = {int(reading)}")
+        info["query_only"] = reading
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 @sa.event.listens_for(sa.pool.Pool, "connect")

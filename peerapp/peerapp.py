@@ -7,6 +7,7 @@ import reflex as rx
 from peerapp import log_limits, oidc, reflex_compat, routes
 from peerapp.components.live import connection_status
 from peerapp.expiry_task import expire_requests_periodically
+from peerapp.models.search import skipped_in_schema_checks
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
@@ -28,6 +29,7 @@ from peerapp.traffic import EventLimits
 # A tab's token is chosen by its browser: only the shape Reflex generates is let in,
 # so no socket can take the name of a shared channel.
 reflex_compat.refuse_foreign_client_tokens()
+reflex_compat.skip_in_schema_checks(skipped_in_schema_checks)
 # Reflex logs refused events with their whole payload: keep its records short.
 log_limits.install()
 

@@ -260,3 +260,27 @@ SOCKET_MAX_FRAME_ENV = "REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE"
 #: parents every ``reflex_*`` package logger under ``reflex``), plus the
 #: Socket.IO/Engine.IO servers Reflex runs.
 REFLEX_LOGGER_ROOTS = ("reflex", "reflex_base", "socketio", "engineio")
+
+
+# --- the schema check ------------------------------------------------------------
+
+
+# Relies on: ``reflex db migrate`` and the start-up check (``reflex.model``
+# ``alembic_autogenerate``) configure alembic's ``EnvironmentContext`` without an
+# ``include_object`` hook, so objects that a migration makes outside the SQLModel
+# classes (the full-text index) would be reported as schema changes.
+def skip_in_schema_checks(skipped: Callable[[str | None, str], bool]) -> None:
+    """Leave out of Reflex's schema comparison every object ``skipped(name, kind)`` names."""
+    from alembic.runtime.environment import EnvironmentContext
+
+    configure = EnvironmentContext.configure
+    if getattr(configure, "peerapp_skips", None) is skipped:
+        return
+
+    @functools.wraps(configure)
+    def configure_skipping(self: EnvironmentContext, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("include_object", lambda _o, name, kind, *_: not skipped(name, kind))
+        configure(self, *args, **kwargs)
+
+    configure_skipping.peerapp_skips = skipped  # type: ignore[attr-defined]
+    EnvironmentContext.configure = configure_skipping  # type: ignore[method-assign]

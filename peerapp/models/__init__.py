@@ -41,8 +41,11 @@ from peerapp.models.mentoring import (
     append_only_ddl,
     one_per_pair_while,
 )
+from peerapp.models.search import SEARCHED_COLUMNS, search_index_ddl
 
 __all__ = [
+    "SEARCHED_COLUMNS",
+    "search_index_ddl",
     "BIO_MAX",
     "CAPACITY_MAX",
     "DEFAULT_CAPACITY",

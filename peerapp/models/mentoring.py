@@ -160,6 +160,8 @@ class Membership(SQLModel, table=True):
         sa.UniqueConstraint("program_id", "employee_id", name="uq_membership_program_employee"),
         sa.CheckConstraint("capacity >= 0", name="ck_membership_capacity"),
         sa.CheckConstraint("mentee_capacity >= 0", name="ck_membership_mentee_capacity"),
+        # The directory's "Recently joined" order within a program.
+        sa.Index("ix_membership_program_joined", "program_id", "joined_at", "employee_id"),
     )
 
 
