@@ -1,100 +1,42 @@
-"""The peer directory: search members of a program, a page at a time."""
+"""The peer directory: who a search finds in a program, a page at a time, at any size.
+
+Words go through the full-text index (``search_index``); filters and orders are
+index walks that stop once a page is read. Nothing reads or counts more than
+``WINDOW`` matches: past that the count says "1,000+" and the last page is the
+fiftieth. Only the columns a card shows are read.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from peerapp import models
 from peerapp.models import Employee, Membership
-from peerapp.services import places, programs, validation
+from peerapp.services import best_match, matching, places, search_index
+from peerapp.services.directory_ask import SHOWING, Ask, read_ask
+from peerapp.services.directory_cards import (
+    CARD,
+    ORDERS,
+    DirectoryEntry,
+    DirectoryPage,
+    entries,
+    members,
+)
 from peerapp.services.errors import Refused
-from peerapp.services.sql import id_of
 
 PAGE_SIZE = 20
-QUERY_MAX = 100
+# The most matches a search ever reads or counts.
+WINDOW = 1000
+# A count over a common word reads the index's ids this many at a time, at most so often.
+COUNT_CHUNK = 2000
+COUNT_CHUNKS = 8
+
+__all__ = ["PAGE_SIZE", "WINDOW", "Ask", "DirectoryEntry", "DirectoryPage", "read_ask", "search"]
 
 
-@dataclass(frozen=True)
-class DirectoryEntry:
-    """One person as the directory shows them (no email, no private fields)."""
-
-    id: int
-    full_name: str
-    job_title: str
-    department: str
-    location: str
-    skills: list[str]
-    learning_goals: list[str]
-    roles: list[str]
-    is_peer: bool
-    paused: bool
-    capacity: int
-    places_left: int
-    is_mentor: bool = False
-    is_mentee: bool = False
-    mentee_places_left: int = 0
-    themes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DirectoryPage:
-    """A page of results and where it sits in the whole."""
-
-    entries: list[DirectoryEntry]
-    total: int
-    page: int
-    page_count: int
-
-
-def typed_query(value: object) -> str:
-    """The search box's text as typed, once it is known to be a usable search.
-
-    It is kept as typed (spaces included: the box shows it back while the
-    person types); ``search`` cleans it again. Refuses what is not text,
-    longer than the box allows, or unusable.
-    """
-    if isinstance(value, str) and len(value) > QUERY_MAX:
-        raise Refused(f"Search can be at most {QUERY_MAX} characters (it has {len(value)}).")
-    validation.text(value, "Search", QUERY_MAX)
-    return value if isinstance(value, str) else ""
-
-
-def department_filter(value: object) -> str:
-    """A department to filter by, cleaned like the profile field ("" for all)."""
-    return validation.text(value, "Department", models.TEXT_SHORT, one_line=True)
-
-
-def page_number(value: object, page_size: int = PAGE_SIZE) -> int:
-    """A page number from the browser: anything that is not a positive int is page 1.
-
-    The cap keeps the OFFSET a database integer; a page past the results shows
-    the last one (``search``).
-    """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return 1
-    return min(value, validation.ID_MAX // page_size)
-
-
-# The directory's tabs: who is listed under each.
-SHOWING = {
-    "": None,
-    "peers": col(Membership.is_peer),
-    "mentors": col(Membership.is_mentor),
-    "mentees": col(Membership.is_mentee),
-}
-
-
-def showing(value: object) -> str:
-    """Which tab of the directory: "" (everyone), "peers", "mentors" or "mentees"."""
-    if not isinstance(value, str) or value not in SHOWING:
-        raise Refused("Show everyone, peers, mentors or mentees.")
-    return value
-
-
-def _listed(program_id: int) -> sa.ColumnElement[bool]:
+def listed(program_id: int) -> sa.ColumnElement[bool]:
     """Who the directory lists: active people with at least one role in the program."""
     return sa.and_(
         col(Membership.program_id) == program_id,
@@ -103,108 +45,144 @@ def _listed(program_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
+def _filters(program_id: int, ask: Ask) -> sa.ColumnElement[bool]:
+    condition = listed(program_id)
+    for column, value in (
+        (col(Employee.department), ask.department),
+        (col(Employee.location), ask.location),
+    ):
+        if value:
+            condition = sa.and_(condition, column == value)
+    role = SHOWING[ask.show]
+    if role is not None:
+        condition = sa.and_(condition, role)
+    if ask.theme:
+        condition = sa.and_(condition, _holds_theme(ask.theme))
+    if ask.has_places:
+        condition = sa.and_(condition, places.room_left(program_id, ask.show))
+    return condition
+
+
+def _holds_theme(theme: str) -> sa.ColumnElement[bool]:
+    # Themes are stored one a line; a whole line must equal the theme.
+    lines = sa.literal("\n") + col(Membership.themes) + sa.literal("\n")
+    return lines.contains(f"\n{theme}\n", autoescape=True)
+
+
+@dataclass
+class _Scope:
+    """Who a search may find: the filters, and the words through the full-text index.
+
+    A word few people have: their ids (at most ``WINDOW``), then the filters on
+    those few. A common one: the walks (an order, a count) test each row they
+    pass against the index, and stop at a page.
+    """
+
+    db: Session
+    filters: sa.ColumnElement[bool]
+    words: tuple[str, ...]
+    few: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.words:
+            found = search_index.matching_ids(self.db, self.words, limit=WINDOW + 1)
+            self.few = found if len(found) <= WINDOW else None
+
+    def condition(self, *any_of: str) -> sa.ColumnElement[bool]:
+        """Every filter and word (and, given ``any_of``, one of those words too)."""
+        if self.few is not None:
+            narrowed = sa.and_(self.filters, col(Employee.id).in_(self.few))
+            if any_of:
+                narrowed = sa.and_(narrowed, search_index.probe(self.db, (), any_of))
+            return narrowed
+        if self.words or any_of:
+            return sa.and_(self.filters, search_index.probe(self.db, self.words, any_of))
+        return self.filters
+
+    def count(self) -> tuple[int, bool]:
+        """How many match, up to ``WINDOW``, and whether there are more."""
+        if not self.words or self.few is not None:
+            bounded = members(col(Employee.id)).where(self.condition()).limit(WINDOW + 1)
+            found = self.db.exec(select(sa.func.count()).select_from(bounded.subquery())).one()
+            return min(found, WINDOW), found > WINDOW
+        # Many have the words: count the filters on the index's ids, a chunk at a
+        # time, until more than the window pass or the budget is spent.
+        counted, after = 0, 0
+        for _ in range(COUNT_CHUNKS):
+            ids = search_index.matching_ids(self.db, self.words, limit=COUNT_CHUNK, after=after)
+            if not ids:
+                return counted, False
+            chunk = members(col(Employee.id)).where(self.filters, col(Employee.id).in_(ids))
+            counted += self.db.exec(select(sa.func.count()).select_from(chunk.subquery())).one()
+            if counted > WINDOW:
+                return WINDOW, True
+            after = ids[-1]
+        return counted, True
 
 
 def search(
     db: Session,
     *,
     program_id: int,
-    query: object = "",
-    department: object = "",
-    page: object = 1,
+    viewer_id: int | None = None,
     page_size: int = PAGE_SIZE,
-    show: object = "",
+    **browser: object,
 ) -> DirectoryPage:
-    """Active members of the program matching every word of ``query``.
+    """A page of the active members of the program that match what was asked.
 
-    Each word may match the name, job title, department or skills. Results are
-    ordered by name; only ``page_size`` rows are read.
+    ``browser`` holds what the page sent (see ``read_ask``); it is read strictly.
+    "Best match" ranks for ``viewer_id`` (by name when nobody is asking).
     """
-    words = validation.text(query, "Search", QUERY_MAX, one_line=True).split()
-    dept = department_filter(department)
-    role = SHOWING[showing(show)]
-    # Any page past the results shows the last one.
-    number = page_number(page, page_size)
-    condition = _listed(program_id)
-    for word in words[:8]:
-        pattern = _like(word)
-        condition = sa.and_(
-            condition,
-            sa.or_(
-                *(
-                    sa.func.lower(column).like(pattern, escape="\\")
-                    for column in (
-                        col(Employee.full_name),
-                        col(Employee.job_title),
-                        col(Employee.department),
-                        col(Employee.skills),
-                    )
-                )
-            ),
-        )
-    if dept:
-        condition = sa.and_(condition, col(Employee.department) == dept)
-    if role is not None:
-        condition = sa.and_(condition, role)
-    # One query brings the page and the total (a window count over all matches).
-    matches = (
-        select(Employee, Membership, sa.func.count().over())
-        .join(Membership, col(Membership.employee_id) == col(Employee.id))
-        .where(condition)
-        .order_by(sa.func.lower(col(Employee.full_name)), col(Employee.id))
-        .limit(page_size)
-    )
-    found = db.exec(matches.offset((number - 1) * page_size)).all()
-    if not found and number > 1:
-        # Past the last page (the results shrank): show the last one there is.
-        total = db.exec(select(sa.func.count()).select_from(matches.limit(None).subquery())).one()
-        number = max(1, -(-total // page_size))
-        found = db.exec(matches.offset((number - 1) * page_size)).all()
-    total = found[0][2] if found else 0
+    ask = read_ask(db, program_id, **browser)
+    scope = _Scope(db, _filters(program_id, ask), search_index.words_of(ask.query))
+    total, more = scope.count()
+    me = matching.seeker(db, program_id, viewer_id) if viewer_id and ask.sort == "best" else None
+    if me is not None:
+        return best_match.page(db, program_id, scope.condition, me, ask, (total, more), page_size)
     page_count = max(1, -(-total // page_size))
-    rows = [(employee, member) for employee, member, _ in found]
-    ids = [id_of(employee) for employee, _ in rows]
-    counts = places.active_pairings_by_side(db, program_id, ids)
-    pairs, mentees = counts[places.PEER], counts[places.MENTOR]
-    entries = [
-        DirectoryEntry(
-            id=id_of(employee),
-            full_name=employee.full_name,
-            job_title=employee.job_title,
-            department=employee.department,
-            location=employee.location,
-            skills=validation.split_tags(employee.skills),
-            learning_goals=validation.split_tags(employee.learning_goals),
-            roles=programs.roles_of(member),
-            is_peer=member.is_peer,
-            paused=member.paused,
-            capacity=member.capacity,
-            places_left=max(0, member.capacity - pairs.get(id_of(employee), 0)),
-            is_mentor=member.is_mentor,
-            is_mentee=member.is_mentee,
-            mentee_places_left=max(0, member.mentee_capacity - mentees.get(id_of(employee), 0)),
-            themes=[line for line in member.themes.split("\n") if line],
-        )
-        for employee, member in rows
-    ]
-    return DirectoryPage(entries=entries, total=total, page=number, page_count=page_count)
+    # Any page past the results shows the last one.
+    number = min(ask.page, page_count)
+    order = ORDERS["name" if ask.sort == "best" else ask.sort]
+    found = members(*CARD).where(scope.condition()).order_by(*order)
+    rows = db.execute(found.offset((number - 1) * page_size).limit(page_size)).all()
+    return DirectoryPage(
+        entries=entries(db, program_id, rows),
+        total=total,
+        page=number,
+        page_count=page_count,
+        more=more,
+        ask=replace(ask, page=number),
+    )
+
+
+def facet(db: Session, *, program_id: int, column: str) -> list[str]:
+    """The departments (or locations) of people the directory lists, for a filter.
+
+    Walks the distinct values through the column's index (one probe each, not
+    a scan of everyone), keeping those with at least one person a search can
+    show: a filter that finds nobody is no use.
+    """
+    if column not in ("department", "location"):
+        raise Refused("Filter by department or location.")
+    field_ = col(getattr(Employee, column))
+    values: list[str] = []
+    previous = ""
+    while len(values) < 200:
+        value = db.exec(select(sa.func.min(field_)).where(field_ > previous)).one()
+        if value is None:
+            break
+        previous = value
+        anyone = db.exec(
+            select(col(Employee.id))
+            .join(Membership, col(Membership.employee_id) == col(Employee.id))
+            .where(listed(program_id), field_ == value)
+            .limit(1)
+        ).first()
+        if anyone is not None:
+            values.append(value)
+    return values
 
 
 def departments(db: Session, *, program_id: int) -> list[str]:
-    """Departments of the people the directory lists, for the filter.
-
-    Only people a search can show count: a department whose only members are
-    inactive or have no role would be a filter that finds nobody.
-    """
-    rows = db.exec(
-        select(col(Employee.department))
-        .join(Membership, col(Membership.employee_id) == col(Employee.id))
-        .where(_listed(program_id), col(Employee.department) != "")
-        .distinct()
-        .order_by(col(Employee.department))
-        .limit(200)
-    ).all()
-    return list(rows)
+    """Departments of the people the directory lists, for the filter."""
+    return facet(db, program_id=program_id, column="department")

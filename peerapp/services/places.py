@@ -240,3 +240,49 @@ def side_in(row: Pairing | PeerRequest, person: int) -> str:
 def other_side(side: str) -> str:
     """The side the other person takes: peers pair with peers, mentors with mentees."""
     return {PEER: PEER, MENTOR: MENTEE, MENTEE: MENTOR}[side]
+
+
+def _pairings_of(program_id: int, *, mentoring: bool) -> sa.ScalarSelect[int]:
+    """The member's (the outer query's Membership) active peer pairings, or mentees."""
+    person = col(Membership.employee_id)
+    of_kind = (
+        col(Pairing.mentor_id) == person
+        if mentoring
+        else sa.and_(
+            col(Pairing.kind) == PairingKind.PEER.value,
+            sa.or_(col(Pairing.person_low_id) == person, col(Pairing.person_high_id) == person),
+        )
+    )
+    return (
+        select(sa.func.count())
+        .select_from(Pairing)
+        .where(
+            col(Pairing.program_id) == program_id,
+            col(Pairing.status) == PairingStatus.ACTIVE.value,
+            of_kind,
+        )
+        .scalar_subquery()
+    )
+
+
+def room_left(program_id: int, side: str) -> sa.ColumnElement[bool]:
+    """Members (the outer query's Membership) who can take one more pairing.
+
+    ``side``: "peers", "mentors", "mentees" or "" (any of them). Paused members
+    take nobody; a mentee needs no place of their own.
+    """
+    peer = sa.and_(
+        col(Membership.is_peer),
+        col(Membership.capacity) > _pairings_of(program_id, mentoring=False),
+    )
+    mentor = sa.and_(
+        col(Membership.is_mentor),
+        col(Membership.mentee_capacity) > _pairings_of(program_id, mentoring=True),
+    )
+    mentee = col(Membership.is_mentee)
+    open_to = {"peers": peer, "mentors": mentor, "mentees": mentee}
+    chosen = open_to.get(side)
+    return sa.and_(
+        col(Membership.paused).is_(False),
+        chosen if chosen is not None else sa.or_(peer, mentor, mentee),
+    )

@@ -1,0 +1,319 @@
+"""The directory's full-text search, filters, orders and bounded window, on both databases."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+from service_helpers import make_person
+from sqlmodel import Session
+
+from peerapp.db import make_engine, reads_only
+from peerapp.services import Refused, best_match, directory, profiles, programs
+from peerapp.services.unit import unit_of_work
+
+
+def names(db, program, **asked) -> list[str]:
+    return [e.full_name for e in directory.search(db, program_id=program.id, **asked).entries]
+
+
+@pytest.fixture
+def team(db, program):
+    return {
+        "zoe": make_person(
+            db,
+            program,
+            "Zoë Čurić",
+            job_title="Platform Engineer",
+            department="Engineering",
+            location="Lisbon",
+            skills="Kubernetes, Terraform",
+            learning_goals="Negotiation",
+            bio="Runs the café reading group.",
+        ),
+        "mia": make_person(
+            db,
+            program,
+            "Mia Hart",
+            job_title="Account Executive",
+            department="Sales",
+            location="Berlin",
+            skills="Negotiation, Forecasting",
+            learning_goals="Kubernetes",
+            roles=("peer", "mentor"),
+        ),
+        "raj": make_person(
+            db,
+            program,
+            "Raj Patel",
+            job_title="Recruiter",
+            department="People",
+            location="Lisbon",
+            skills="Interviewing",
+            roles=("mentee",),
+        ),
+    }
+
+
+def test_words_match_any_column_in_any_order_as_prefixes(db, program, team):
+    assert names(db, program, query="kube") == ["Mia Hart", "Zoë Čurić"]
+    assert names(db, program, query="lisbon platform") == ["Zoë Čurić"]
+    assert names(db, program, query="platform LISBON") == ["Zoë Čurić"]
+    assert names(db, program, query="forecast") == ["Mia Hart"]
+    assert names(db, program, query="reading group") == ["Zoë Čurić"]  # the bio
+    assert names(db, program, query="negotiation sales") == ["Mia Hart"]
+    assert names(db, program, query="nobody-has-this") == []
+
+
+def test_accents_are_folded_both_ways(db, program, team):
+    assert names(db, program, query="zoe curic") == ["Zoë Čurić"]
+    assert names(db, program, query="cafe") == ["Zoë Čurić"]
+    make_person(db, program, "Jose Alvarez")
+    assert names(db, program, query="José") == ["Jose Alvarez"]
+
+
+def test_profile_edits_deactivation_and_roles_show_at_once(db, program, team):
+    zoe = team["zoe"]
+    profiles.update_profile(
+        db,
+        program_id=program.id,
+        actor_id=zoe.id,
+        full_name=zoe.full_name,
+        job_title="Staff Engineer",
+        department="Engineering",
+        location="Porto",
+        bio="",
+        skills="Rust",
+        learning_goals="",
+        roles=["peer"],
+    )
+    assert names(db, program, query="rust porto") == ["Zoë Čurić"]
+    assert names(db, program, query="kubernetes") == ["Mia Hart"]
+    assert names(db, program, query="terraform") == []
+    programs.set_roles(db, program_id=program.id, employee_id=team["mia"].id, roles=set())
+    assert names(db, program, query="negotiation") == []
+    with unit_of_work(db):
+        team["raj"].is_active = False
+        db.add(team["raj"])
+    assert names(db, program, query="recruiter") == []
+
+
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "*",
+    "kube*",
+    "-kube",
+    "a:b",
+    "skills:kube",
+    "NEAR(kube lisbon)",
+    "kube AND",
+    "OR",
+    "NOT kube",
+    "kube OR mia",
+    "(",
+    ")",
+    "((kube",
+    "%",
+    "_",
+    "%_%",
+    "\\",
+    "\\\\'",
+    "😀",
+    "kube 😀",
+    "^kube",
+    "kube:*",
+    "&|!<->",
+    "Ω≈ç√",
+    "'; DROP TABLE employee; --",
+    "\u0000kube",
+]
+
+
+def _generated(count: int) -> list[str]:
+    rng = random.Random(15)
+    alphabet = "\"'*-:()%_\\^&|!<>~+@#$.,;{}[] abcXYZ019éß😀\t"
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+
+
+def test_anything_typed_is_a_search_never_an_error(db, program, team):
+    for query in HOSTILE + _generated(100):
+        query = query.replace("\u0000", "")
+        page = directory.search(db, program_id=program.id, query=query)
+        assert page.total <= 3, query
+    assert names(db, program, query='"kube"') == ["Mia Hart", "Zoë Čurić"]
+    assert names(db, program, query="NOT kube") == []  # "not" is a word nobody has
+    assert names(db, program, query="-terraform") == ["Zoë Čurić"]
+
+
+def test_filters_narrow_the_search(db, program, team):
+    assert names(db, program, location="Lisbon") == ["Raj Patel", "Zoë Čurić"]
+    assert names(db, program, location="Lisbon", department="People") == ["Raj Patel"]
+    assert names(db, program, show="mentors") == ["Mia Hart"]
+    assert names(db, program, show="mentees", query="recruit") == ["Raj Patel"]
+    assert directory.facet(db, program_id=program.id, column="location") == ["Berlin", "Lisbon"]
+    with pytest.raises(Refused):
+        directory.facet(db, program_id=program.id, column="password_hash")
+
+
+def test_theme_filter_matches_whole_themes_of_the_program(db, program, team):
+    theme = programs.themes_of(program)[0]
+    member = programs.membership(db, program.id, team["mia"].id)
+    with unit_of_work(db):
+        member.themes = theme
+        db.add(member)
+    assert names(db, program, theme=theme) == ["Mia Hart"]
+    for bad in ("Not a theme", theme[:5], 5, ["x"]):
+        with pytest.raises(Refused):
+            names(db, program, theme=bad)
+
+
+def test_has_places_left_hides_full_and_paused_people(db, program, team):
+    assert names(db, program, has_places=True) == ["Mia Hart", "Raj Patel", "Zoë Čurić"]
+    zoe = programs.membership(db, program.id, team["zoe"].id)
+    mia = programs.membership(db, program.id, team["mia"].id)
+    with unit_of_work(db):
+        zoe.capacity = 0
+        mia.paused = True
+        db.add_all([zoe, mia])
+    assert names(db, program, has_places=True) == ["Raj Patel"]
+    assert names(db, program, has_places=True, show="peers") == []
+    for bad in ("yes", 1, None):
+        with pytest.raises(Refused):
+            names(db, program, has_places=bad)
+
+
+def test_recently_joined_and_name_orders(db, program, team):
+    assert names(db, program, sort="name") == ["Mia Hart", "Raj Patel", "Zoë Čurić"]
+    assert names(db, program, sort="recent") == ["Raj Patel", "Mia Hart", "Zoë Čurić"]
+    for bad in ("password_hash", "", None, 3):
+        with pytest.raises(Refused):
+            names(db, program, sort=bad)
+
+
+def test_counts_and_pages_stop_at_the_window(db, program, monkeypatch):
+    monkeypatch.setattr(directory, "WINDOW", 30)
+    for number in range(45):
+        make_person(
+            db, program, f"Person {number:02d}", skills="Common" if number % 9 else "Common, Rare"
+        )
+    page = directory.search(db, program_id=program.id, query="common", page_size=10)
+    assert (page.total, page.more, page.page_count) == (30, True, 3)
+    last = directory.search(db, program_id=program.id, query="common", page=99, page_size=10)
+    assert last.page == 3 and last.ask.page == 3
+    assert [e.full_name for e in last.entries][-1] == "Person 29"
+    rare = directory.search(db, program_id=program.id, query="rare", page_size=10)
+    assert (rare.total, rare.more, rare.page_count) == (5, False, 1)
+
+
+def test_a_search_reads_while_a_writer_holds_the_lock(tmp_path):
+    """On SQLite a search is a WAL reader: a long write neither blocks it nor is blocked."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    from sqlmodel import SQLModel
+
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as setup:
+        program = programs.default_program(setup)
+        make_person(setup, program, "Ada Reader", skills="Reading")
+        program_id = program.id
+    writing, done = threading.Event(), threading.Event()
+
+    def long_write() -> None:
+        with Session(engine) as writer, unit_of_work(writer):
+            make_person(writer, None, "Slow Writer")
+            writing.set()
+            done.wait(5)
+
+    thread = threading.Thread(target=long_write)
+    thread.start()
+    assert writing.wait(5)
+    started = time.monotonic()
+    with reads_only(), Session(engine) as reader:
+        found = directory.search(reader, program_id=program_id, query="read")
+        with pytest.raises(sa.exc.OperationalError, match="readonly"):
+            reader.execute(sa.text("DELETE FROM employee"))
+    waited = time.monotonic() - started
+    done.set()
+    thread.join()
+    engine.dispose()
+    assert [e.full_name for e in found.entries] == ["Ada Reader"]
+    assert waited < 2, f"the search waited {waited:.1f}s for the writer"
+
+
+# --- best match --------------------------------------------------------------------------
+
+
+def best(db, program, viewer, **asked):
+    page = directory.search(db, program_id=program.id, viewer_id=viewer.id, sort="best", **asked)
+    return page
+
+
+def test_best_match_ranks_by_what_each_can_teach_the_other(db, program, team):
+    viewer = make_person(
+        db,
+        program,
+        "Vic Viewer",
+        department="Engineering",
+        skills="Negotiation",
+        learning_goals="Kubernetes, Interviewing",
+    )
+    page = best(db, program, viewer)
+    order = [e.full_name for e in page.entries]
+    # Zoë shares Kubernetes, which Vic wants (3), and wants Negotiation, which Vic has (2);
+    # same department: 5. Raj shares Interviewing (3) from People (+1): 4. Mia has nothing
+    # Vic wants and wants nothing Vic has, but works in Sales (+1): 1. Vic himself: 0.
+    assert order == ["Zoë Čurić", "Raj Patel", "Mia Hart", "Vic Viewer"]
+    facts = page.matches
+    zoe, raj, mia = team["zoe"].id, team["raj"].id, team["mia"].id
+    assert (facts[zoe].teaches_me, facts[zoe].learns_from_me) == (("Kubernetes",), ("Negotiation",))
+    assert (facts[zoe].other_department, facts[zoe].score) == ("", 5)
+    assert (facts[raj].teaches_me, facts[raj].other_department) == (("Interviewing",), "People")
+    assert (facts[mia].teaches_me, facts[mia].other_department, facts[mia].score) == (
+        (),
+        "Sales",
+        1,
+    )
+
+
+def test_best_match_sinks_people_with_no_room(db, program, team):
+    viewer = make_person(db, program, "Vic Viewer", learning_goals="Kubernetes")
+    mia = programs.membership(db, program.id, team["mia"].id)
+    with unit_of_work(db):
+        mia.paused = True
+        db.add(mia)
+    order = [e.full_name for e in best(db, program, viewer).entries]
+    assert order[-1] == "Mia Hart"
+    assert not best(db, program, viewer).matches[team["mia"].id].has_room
+
+
+def test_near_ties_come_in_each_viewers_own_stable_order(db, program):
+    for number in range(12):
+        make_person(db, program, f"Twin {number:02d}", department="Ops", skills="Python")
+    ann = make_person(db, program, "Ann Seeker", department="Ops", learning_goals="Python")
+    bob = make_person(db, program, "Bob Seeker", department="Ops", learning_goals="Python")
+
+    def twins(viewer) -> list[str]:
+        page = best(db, program, viewer)
+        return [e.full_name for e in page.entries if e.full_name.startswith("Twin")]
+
+    assert twins(ann) == twins(ann)
+    assert twins(bob) == twins(bob)
+    assert twins(ann) != twins(bob)
+    assert sorted(twins(ann)) == sorted(twins(bob))
+
+
+def test_best_match_pages_and_filters_like_any_order(db, program, team, monkeypatch):
+    viewer = make_person(db, program, "Vic Viewer", learning_goals="Kubernetes")
+    page = best(db, program, viewer, location="Lisbon")
+    assert sorted(e.full_name for e in page.entries) == ["Raj Patel", "Zoë Čurić"]
+    assert best(db, program, viewer, query="kube").entries[0].full_name == "Zoë Čurić"
+    monkeypatch.setattr(best_match, "POOL", 2)
+    assert len(best(db, program, viewer, page_size=1).entries) == 1
+    assert best(db, program, viewer, page_size=1, page=5).page == 2
+    # Nobody asking (a console search): best match is the name order.
+    nobody = directory.search(db, program_id=program.id, sort="best")
+    assert [e.full_name for e in nobody.entries][0] == "Mia Hart"
