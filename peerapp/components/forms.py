@@ -272,20 +272,21 @@ def checkbox(control_id: str | rx.Var, label: str | rx.Var, **props: Any) -> rx.
 def labelled_select(
     label: str,
     select_id: str,
-    everything: str,
+    everything: str | None,
     *items: rx.Component,
     value: rx.Var[str],
     on_change: Any,
     min_width: str,
     placeholder: str | None = None,
 ) -> rx.Component:
-    """A ``<label>`` above a filter; its first item, ``everything``, stands for the value ""."""
+    """A ``<label>`` above a select; its first item, ``everything``, stands for the value ""."""
+    first = () if everything is None else (rx.select.item(everything, value="all"),)
     return rx.box(
         rx.el.label(label, html_for=select_id, class_name="field-label"),
         rx.select.root(
             rx.select.trigger(placeholder=placeholder, id=select_id, aria_label=label),
-            rx.select.content(rx.select.item(everything, value="all"), *items),
-            value=rx.cond(value == "", "all", value),
+            rx.select.content(*first, *items),
+            value=value if everything is None else rx.cond(value == "", "all", value),
             on_change=on_change,
             size="3",
         ),

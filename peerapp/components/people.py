@@ -124,6 +124,16 @@ def person_card(
             action=actions(entry, relation, mentoring, sending),
             min_width="0",
         ),
+        rx.cond(
+            entry.why != "",
+            rx.el.p(
+                rx.icon("sparkles", size=14, aria_hidden="true"),
+                rx.text(entry.why, as_="span", size="2"),
+                class_name="match-why",
+                padding_top="0.5em",
+                margin="0",
+            ),
+        ),
         shares_and_wants(
             entry.skills,
             entry.learning_goals,

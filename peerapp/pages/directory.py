@@ -9,18 +9,18 @@ from peerapp.components.layout import page_frame, peer_mentorship_off_notice, us
 from peerapp.components.pairing_actions import note_dialog
 from peerapp.components.people import directory_card
 from peerapp.components.sections import empty_state, loading
-from peerapp.services.directory import QUERY_MAX
+from peerapp.services.directory_ask import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
 
-def _filters() -> rx.Component:
+def _search_box() -> rx.Component:
     return rx.flex(
         rx.box(
             labelled_field(
                 "Search peers",
                 "directory-search",
                 rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
-                placeholder="Name, job title, department or skill",
+                placeholder="Name, job, department, place, skill or goal",
                 value=DirectoryState.query,
                 on_change=DirectoryState.set_query.debounce(250),
                 aria_label="Search peers",
@@ -31,6 +31,30 @@ def _filters() -> rx.Component:
             flex="1",
             min_width="240px",
         ),
+        labelled_select(
+            "Sort by",
+            "sort-order",
+            None,
+            rx.select.item("Best match", value="best"),
+            rx.select.item("Name", value="name"),
+            rx.select.item("Recently joined", value="recent"),
+            value=DirectoryState.sort,
+            on_change=DirectoryState.set_sort,
+            min_width="170px",
+        ),
+        spacing="3",
+        width="100%",
+        wrap="wrap",
+        align="end",
+    )
+
+
+def _choices(values: rx.Var[list[str]]) -> rx.Component:
+    return rx.foreach(values, lambda value: rx.select.item(value, value=value))
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
         labelled_select(
             "Show",
             "show-filter",
@@ -48,22 +72,113 @@ def _filters() -> rx.Component:
             ),
             value=DirectoryState.show,
             on_change=DirectoryState.set_show,
-            min_width="160px",
+            min_width="150px",
         ),
-        labelled_select(
-            "Department",
-            "department-filter",
-            "All departments",
-            rx.foreach(DirectoryState.departments, lambda d: rx.select.item(d, value=d)),
-            value=DirectoryState.department,
-            on_change=DirectoryState.set_department,
-            min_width="200px",
-            placeholder="All departments",
+        *(
+            labelled_select(
+                label,
+                f"{name}-filter",
+                everything,
+                _choices(values),
+                value=value,
+                on_change=handler,
+                min_width="180px",
+                placeholder=everything,
+            )
+            for label, name, everything, values, value, handler in (
+                (
+                    "Department",
+                    "department",
+                    "All departments",
+                    DirectoryState.departments,
+                    DirectoryState.department,
+                    DirectoryState.set_department,
+                ),
+                (
+                    "Location",
+                    "location",
+                    "All locations",
+                    DirectoryState.locations,
+                    DirectoryState.location,
+                    DirectoryState.set_location,
+                ),
+                (
+                    "Theme",
+                    "theme",
+                    "Any theme",
+                    DirectoryState.themes,
+                    DirectoryState.theme,
+                    DirectoryState.set_theme,
+                ),
+            )
+        ),
+        rx.el.label(
+            rx.switch(
+                checked=DirectoryState.has_places,
+                on_change=DirectoryState.set_has_places,
+                id="has-places-filter",
+            ),
+            rx.text("Has places left", size="2"),
+            html_for="has-places-filter",
+            class_name="switch-label",
+        ),
+        id="directory-filters",
+        class_name=rx.cond(
+            DirectoryState.filters_open, "directory-filters open", "directory-filters"
         ),
         spacing="3",
         width="100%",
         wrap="wrap",
         align="end",
+    )
+
+
+def _filters_toggle() -> rx.Component:
+    """Phones: the filters open and close under one button (wide screens show them)."""
+    return rx.button(
+        rx.icon("sliders-horizontal", size=16, aria_hidden="true"),
+        rx.cond(DirectoryState.filters_open, "Hide filters", "Filters"),
+        on_click=DirectoryState.toggle_filters,
+        variant="soft",
+        class_name="filters-toggle",
+        aria_expanded=rx.cond(DirectoryState.filters_open, "true", "false"),
+        aria_controls="directory-filters",
+    )
+
+
+def _chip(shown: rx.Var[bool], label: rx.Var | str, on_remove: rx.EventHandler) -> rx.Component:
+    return rx.cond(
+        shown,
+        rx.button(
+            label,
+            rx.icon("x", size=14, aria_hidden="true"),
+            on_click=on_remove,
+            variant="soft",
+            radius="full",
+            size="1",
+            aria_label=rx.Var.create("Remove filter: ") + label,
+        ),
+    )
+
+
+def _chips() -> rx.Component:
+    """The active filters, each removable in one click."""
+    state = DirectoryState
+    return rx.cond(
+        state.filtered,
+        rx.flex(
+            _chip(state.show != "", state.show_label, state.set_show("all")),
+            _chip(state.department != "", state.department, state.set_department("all")),
+            _chip(state.location != "", state.location, state.set_location("all")),
+            _chip(state.theme != "", state.theme, state.set_theme("all")),
+            _chip(state.has_places, "Has places left", state.set_has_places(False)),
+            rx.button("Clear all", on_click=state.clear_filters, variant="ghost", size="1"),
+            spacing="2",
+            wrap="wrap",
+            align="center",
+            aria_label="Active filters",
+            role="group",
+        ),
     )
 
 
@@ -107,16 +222,7 @@ def _results() -> rx.Component:
                 icon="search",
             ),
             rx.vstack(
-                rx.text(
-                    rx.cond(
-                        DirectoryState.total == 1,
-                        "1 person",
-                        DirectoryState.total.to_string() + " people",
-                    ),
-                    size="2",
-                    color_scheme="gray",
-                    role="status",
-                ),
+                rx.text(DirectoryState.found_text, size="2", color_scheme="gray", role="status"),
                 rx.grid(
                     rx.foreach(DirectoryState.entries, directory_card),
                     columns=rx.breakpoints(initial="1", md="2"),
@@ -137,7 +243,10 @@ def directory_page() -> rx.Component:
         "Directory",
         peer_mentorship_off_notice(),
         usage_summary(),
+        _search_box(),
+        _filters_toggle(),
         _filters(),
+        _chips(),
         _results(),
         note_dialog(),
         subtitle=rx.text(

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import reflex as rx
 
 from peerapp import models
-from peerapp.services import directory as directory_service
-from peerapp.services import places, programs
+from peerapp.services import places
 from peerapp.services import requests as request_service
-from peerapp.services.directory import DirectoryEntry
 from peerapp.state import wording
 from peerapp.state.actions import act
+from peerapp.state.directory_search import DirectorySearch
 from peerapp.state.live import push_outcome
 
 
-class DirectoryState(rx.State):
-    """The search box, the department filter and the visible page of people."""
+class DirectoryState(DirectorySearch, rx.State):
+    """The directory page: its search (``DirectorySearch``) and the requests sent from it."""
 
-    query: str = ""
-    department: str = ""
-    departments: list[str] = []
-    entries: list[DirectoryEntry] = []
-    total: int = 0
-    page: int = 1
-    page_count: int = 1
-    loading: bool = True
     sending_to: list[int] = []
-    viewer_id: int = 0
-    # The tab: "" (everyone), "peers", "mentors" or "mentees".
-    show: str = ""
-    # The viewer's roles in the current program and the program's themes.
-    my_roles: list[str] = []
-    themes: list[str] = []
-    _program_id: int = 0
     _sent_to: int = 0
     # "Request with a note…": to whom, which pairing (a side), the note and themes.
     note_to: int = 0
@@ -43,105 +25,6 @@ class DirectoryState(rx.State):
     note_role: str = ""
     note_text: str = ""
     note_themes: list[str] = []
-
-    def _search(self, changes: Callable[[], dict] = dict, page_load: bool = False):
-        """Check who is asking, then apply ``changes()`` (read strictly) and search.
-
-        The viewer's roles, the program's themes and departments are read on a
-        page load (or in another program), not on every keystroke.
-
-        The browser's input is read (``changes``) and stored only after the
-        sign-in check: a signed-out tab is sent to the sign-in page with its
-        state as it was.
-        """
-
-        def work(db, viewer):
-            for name, value in changes().items():
-                if getattr(self, name) != value:
-                    setattr(self, name, value)
-            if self.viewer_id != viewer.employee_id:
-                self.viewer_id = viewer.employee_id
-            result = directory_service.search(
-                db,
-                program_id=viewer.program_id,
-                query=self.query,
-                department=self.department,
-                page=self.page,
-                show=self.show,
-            )
-            if page_load or self._program_id != viewer.program_id:
-                self._read_program(db, viewer)
-            self.entries = result.entries
-            self.total = result.total
-            self.page = result.page
-            self.page_count = result.page_count
-            self.loading = False
-
-        return act(self, work, refused=self._stopped)
-
-    def _read_program(self, db, viewer) -> None:
-        """What the page needs of the program and of the viewer's place in it."""
-        if not self.departments or self._program_id != viewer.program_id:
-            self.departments = directory_service.departments(db, program_id=viewer.program_id)
-        program = programs.get_program(db, viewer.program_id)
-        member = programs.membership(db, viewer.program_id, viewer.employee_id)
-        for name, value in (
-            ("my_roles", programs.roles_of(member)),
-            ("themes", programs.themes_of(program)),
-        ):
-            if getattr(self, name) != value:
-                setattr(self, name, value)
-        self._program_id = viewer.program_id
-
-    def _stopped(self, _message: str) -> None:
-        self.loading = False
-
-    @rx.event
-    async def load(self):
-        """on_load: first page of the current search."""
-        async for update in self._search(page_load=True):
-            yield update
-
-    @rx.event
-    async def set_query(self, value: str):
-        """Search as the person types (the input debounces)."""
-        async for update in self._search(
-            lambda: {"query": directory_service.typed_query(value), "page": 1}
-        ):
-            yield update
-
-    @rx.event
-    async def set_department(self, value: str):
-        """Filter by one department; "all" clears the filter."""
-        async for update in self._search(
-            lambda: {
-                "department": "" if value == "all" else directory_service.department_filter(value),
-                "page": 1,
-            }
-        ):
-            yield update
-
-    @rx.event
-    async def set_show(self, value: str):
-        """One tab of the directory: everyone, peers, mentors or mentees."""
-        async for update in self._search(
-            lambda: {"show": "" if value == "all" else directory_service.showing(value), "page": 1}
-        ):
-            yield update
-
-    @rx.event
-    async def clear_filters(self):
-        """Back to everyone."""
-        async for update in self._search(
-            lambda: {"query": "", "department": "", "show": "", "page": 1}
-        ):
-            yield update
-
-    @rx.event
-    async def go_to_page(self, page: int):
-        """Show another page of results (past the last one shows the last)."""
-        async for update in self._search(lambda: {"page": directory_service.page_number(page)}):
-            yield update
 
     def _send(self, recipient_id: object, as_role: str, message: str = "", themes=()):
         """Send a request; the inbox channel updates both people."""

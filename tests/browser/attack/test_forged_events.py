@@ -538,12 +538,24 @@ def case_oversized_frame(attack: Attack):
         oscar.send(handler("directory", "set_query"), {"value": "a" * 20_000_000})
 
 
+# Every handler of the directory's search that takes a value from the browser.
+DIRECTORY_FILTERS = (
+    "set_query",
+    "set_department",
+    "set_location",
+    "set_show",
+    "set_theme",
+    "set_has_places",
+    "set_sort",
+)
+
+
 @case
 def case_oversized_search_and_filters(attack: Attack):
     oscar = attack.signed_in(pathname="/directory")
-    for value in ["a" * BIG, ["x"], {"x": 1}, None, 5, "%", "_", "\\"]:
-        oscar.send(handler("directory", "set_query"), {"value": value})
-        oscar.send(handler("directory", "set_department"), {"value": value})
+    for value in ["a" * BIG, ["x"], {"x": 1}, None, 5, "%", "_", "\\", 'NEAR("x" *'] + [True]:
+        for method in DIRECTORY_FILTERS:
+            oscar.send(handler("directory", method), {"value": value})
     for page in [10**40, -1, 0, 2.5, "2", None, [1], True]:
         oscar.send(handler("directory", "go_to_page"), {"page": page})
 
@@ -567,8 +579,8 @@ def _var_of(state: dict, key: str, var: str):
 
 def _oversized_and_odd_input(tab) -> None:
     for value in (OVERSIZED, ["x"], {"x": 1}, 10**40):
-        tab.send(handler("directory", "set_query"), {"value": value})
-        tab.send(handler("directory", "set_department"), {"value": value})
+        for method in DIRECTORY_FILTERS:
+            tab.send(handler("directory", method), {"value": value})
         tab.send(handler("requests", "set_decline_reason"), {"value": value})
         tab.send(handler("settings", "set_open_request_limit"), {"value": value})
         tab.send(handler("settings", "set_request_expiry_days"), {"value": value})
@@ -583,6 +595,8 @@ def _assert_nothing_kept(state: dict) -> None:
     assert OVERSIZED[:1000] not in text, "an oversized value was kept in the server-side state"
     assert "10000000000000000000000000000000000000000" not in text, "a huge number was kept"
     assert _var_of(state, "directory", "page") in (None, 1)
+    assert _var_of(state, "directory", "sort") in (None, "best")
+    assert _var_of(state, "directory", "has_places") in (None, False)
     assert _var_of(state, "requests", "decline_id") in (None, 0)
     assert _var_of(state, "pairing", "ending_id") in (None, 0)
     assert not _var_of(state, "directory", "sending_to")
@@ -607,8 +621,7 @@ def case_signed_out_tab_keeps_nothing_it_sends(attack: Attack):
     tab = attack.signed_out(pathname="/directory")
     probe = "zq9probe-kept"
     for state, method in [
-        ("directory", "set_query"),
-        ("directory", "set_department"),
+        *(("directory", method) for method in DIRECTORY_FILTERS),
         ("requests", "set_decline_reason"),
         ("settings", "set_open_request_limit"),
         ("settings", "set_request_expiry_days"),

@@ -1,0 +1,103 @@
+"""The directory's search in Chromium: prefixes, filters as chips, orders, the URL, best match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from peerapp.models import Employee, Membership
+from peerapp.services import programs
+from peerapp.services.unit import unit_of_work
+from tests.browser.conftest import PEOPLE, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _status(page: Page):
+    return page.get_by_role("status").filter(has_text=re.compile(r"people|person"))
+
+
+def _names(page: Page) -> list[str]:
+    return page.locator(".person-card h2").all_inner_texts()
+
+
+def _set(app_server, key: str, **fields: str) -> None:
+    """Give a seeded person profile fields (or program themes) straight through the database."""
+    person_id = app_server.person_id(key)
+    with app_server.db() as db, unit_of_work(db):
+        employee = db.get(Employee, person_id)
+        member = db.exec(select(Membership).where(Membership.employee_id == person_id)).one()
+        for name, value in fields.items():
+            setattr(member if name == "themes" else employee, name, value)
+        db.add_all([employee, member])
+
+
+@pytest.fixture
+def profiles_reset(app_server):
+    yield
+    _set(app_server, "carol", themes="")
+    _set(app_server, "bob", learning_goals="")
+
+
+def test_a_skill_prefix_finds_the_person_and_the_url_keeps_the_search(app_server, new_context):
+    page = sign_in(new_context(), app_server, "bob")
+    page.get_by_label("Search peers").fill("pyth")
+    expect(_status(page)).to_have_text("1 person")
+    expect(page.get_by_role("heading", name="Alice Adams")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/directory\?q=pyth$"))
+
+    # The same link in another browser shows the same search.
+    other = new_context()
+    shared = sign_in(other, app_server, "carol")
+    shared.goto(page.url)
+    expect(shared.get_by_label("Search peers")).to_have_value("pyth")
+    expect(_status(shared)).to_have_text("1 person")
+    expect(shared.get_by_role("heading", name="Alice Adams")).to_be_visible()
+
+
+def test_filters_show_as_chips_and_back_undoes_them(app_server, new_context, profiles_reset):
+    with app_server.db() as db:
+        theme = programs.themes_of(programs.default_program(db))[0]
+    _set(app_server, "carol", themes=theme)
+    page = sign_in(new_context(), app_server, "bob")
+    everyone = _status(page).inner_text()
+
+    page.get_by_label("Theme").click()
+    page.get_by_role("option", name=theme).click()
+    expect(_status(page)).to_have_text("1 person")
+    expect(page.get_by_role("heading", name="Carol Chen")).to_be_visible()
+    chip = page.get_by_role("button", name=f"Remove filter: {theme}")
+    expect(chip).to_be_visible()
+    expect(page).to_have_url(re.compile(r"theme="))
+
+    page.get_by_label("Department").click()
+    page.get_by_role("option", name="Engineering").click()
+    expect(page.get_by_role("button", name="Remove filter: Engineering")).to_be_visible()
+    expect(_status(page)).to_have_text("1 person")
+
+    # Back undoes the last filter; the chip removes the other one.
+    page.go_back()
+    expect(page.get_by_role("button", name="Remove filter: Engineering")).to_have_count(0)
+    expect(chip).to_be_visible()
+    chip.click()
+    expect(_status(page)).to_have_text(everyone)
+    expect(page.get_by_role("group", name="Active filters")).to_have_count(0)
+
+
+def test_sorting_by_name_and_best_match_explains_itself(app_server, new_context, profiles_reset):
+    _set(app_server, "bob", learning_goals="Python")
+    page = sign_in(new_context(), app_server, "bob")
+    alice = page.locator(".person-card").filter(has=page.get_by_role("heading", name="Alice Adams"))
+    expect(alice.get_by_text("Shares Python, which you want to learn")).to_be_visible()
+    # Best match puts the person who can teach Bob what he wants to learn first.
+    expect(page.locator(".person-card h2").first).to_have_text("Alice Adams")
+
+    page.get_by_label("Sort by").click()
+    page.get_by_role("option", name="Name").click()
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    names = sorted((p.name for p in PEOPLE.values()), key=str.lower)
+    expect(page.locator(".person-card h2").first).to_have_text(names[0])
+    expect(alice.get_by_text("which you want to learn")).to_have_count(0)
