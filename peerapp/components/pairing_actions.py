@@ -12,7 +12,8 @@ from typing import Any
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import dialog_footer, fieldset, labelled_field
+from peerapp.components.dialogs import dialog_footer
+from peerapp.components.forms import fieldset, labelled_field
 from peerapp.state.directory import DirectoryState
 from peerapp.state.inbox import InboxState
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.dialogs import confirm_dialog, form_dialog
 from peerapp.components.forms import (
     checkbox,
     checkbox_group,
-    confirm_dialog,
     field_row,
     fieldset,
-    form_dialog,
     labelled_choice,
     labelled_field,
     number_field,

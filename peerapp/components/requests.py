@@ -10,7 +10,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import confirm_dialog, labelled_field
+from peerapp.components.dialogs import confirm_dialog
+from peerapp.components.forms import labelled_field
 from peerapp.state.requests import RequestActionsState
 from peerapp.state.rows import RequestRow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.dialogs import confirm_dialog
 from peerapp.components.forms import (
-    confirm_dialog,
     field_row,
     fieldset,
     labelled_choice,
