@@ -73,6 +73,21 @@ def labelled_field(
     )
 
 
+def text_area_field(
+    label: str, field_id: str, value: rx.Var[str], on_change: Any, max_length: int, **control: Any
+) -> rx.Component:
+    """A text area that shows a state var and sets it as the person types (up to ``max_length``)."""
+    return labelled_field(
+        label,
+        field_id,
+        area=True,
+        value=value,
+        on_change=on_change,
+        max_length=max_length,
+        **control,
+    )
+
+
 def number_field(
     label: str, field_id: str, bounds: tuple[int, int], hint: str | rx.Var, **control: Any
 ) -> rx.Component:

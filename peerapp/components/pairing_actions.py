@@ -13,7 +13,7 @@ import reflex as rx
 
 from peerapp import models
 from peerapp.components.dialogs import dialog_footer
-from peerapp.components.forms import fieldset, labelled_field
+from peerapp.components.forms import fieldset, text_area_field
 from peerapp.state.directory import DirectoryState
 from peerapp.state.inbox import InboxState
 
@@ -237,13 +237,12 @@ def note_dialog() -> rx.Component:
                         ),
                     ),
                 ),
-                labelled_field(
+                text_area_field(
                     "Note (optional)",
                     "request-note",
-                    area=True,
-                    value=DirectoryState.note_text,
-                    on_change=DirectoryState.set_note_text,
-                    max_length=models.MESSAGE_MAX,
+                    DirectoryState.note_text,
+                    DirectoryState.set_note_text,
+                    models.MESSAGE_MAX,
                     hint=DirectoryState.note_text.length().to_string()
                     + f" of {models.MESSAGE_MAX} characters",
                 ),

@@ -10,8 +10,8 @@ from peerapp.components.forms import (
     field_row,
     fieldset,
     labelled_choice,
-    labelled_field,
     number_field,
+    text_area_field,
 )
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
@@ -88,13 +88,12 @@ def _limits() -> rx.Component:
 
 
 def _themes() -> rx.Component:
-    return labelled_field(
+    return text_area_field(
         "Themes",
         "program-themes",
-        area=True,
-        value=ProgramSettingsState.themes,
-        on_change=ProgramSettingsState.set_themes,
-        max_length=models.THEMES_TEXT_MAX,
+        ProgramSettingsState.themes,
+        ProgramSettingsState.set_themes,
+        models.THEMES_TEXT_MAX,
         rows="6",
         hint=f"One theme a line, at most {models.THEMES_MAX}. People choose from these when "
         "they join the program and when they send a request.",
