@@ -24,6 +24,11 @@ def form(*children: rx.Component, on_submit: Any, **props: Any) -> rx.Component:
     return rx.form(*children, on_submit=on_submit, reset_on_submit=False, **props)
 
 
+def field_hint(text: str | rx.Var, **props: Any) -> rx.Component:
+    """The small grey line under a control or a group that says what it is for."""
+    return rx.text(text, size="1", color_scheme="gray", **props)
+
+
 def labelled_field(
     label: str,
     field_id: str,
@@ -61,9 +66,7 @@ def labelled_field(
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         widget,
-        rx.text(hint, id=f"{field_id}-help", size="1", color_scheme="gray")
-        if has_hint
-        else rx.fragment(),
+        field_hint(hint, id=f"{field_id}-help") if has_hint else rx.fragment(),
         # Always in the page, so aria-describedby never points at nothing.
         rx.text(error, id=f"{field_id}-error", size="1", color_scheme="red", weight="medium")
         if error is not None
@@ -110,7 +113,7 @@ def labelled_choice(
         control(id=control_id, aria_describedby=f"{control_id}-help", **props),
         rx.vstack(
             rx.el.label(label, html_for=control_id, class_name="field-label"),
-            rx.text(description, id=f"{control_id}-help", size="1", color_scheme="gray"),
+            field_hint(description, id=f"{control_id}-help"),
             spacing="0",
         ),
         align="start",
@@ -148,7 +151,7 @@ def checkbox_group(legend: str, *choices: rx.Component, hint: str = "") -> rx.Co
     """Checkboxes under one ``<legend>`` (read as the group's name), with a hint."""
     return fieldset(
         legend,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_hint(hint) if hint else rx.fragment(),
         rx.vstack(*choices, spacing="2", padding_top="0.25em"),
     )
 

@@ -9,6 +9,7 @@ from peerapp.components.dialogs import confirm_dialog, form_dialog
 from peerapp.components.forms import (
     checkbox,
     checkbox_group,
+    field_hint,
     field_row,
     fieldset,
     labelled_choice,
@@ -102,14 +103,12 @@ def _kind() -> rx.Component:
             on_change=NewProgramState.set_kind,
             aria_label="Kind",
         ),
-        rx.text(
+        field_hint(
             rx.cond(
                 NewProgramState.kind == ProgramKind.COHORT.value,
                 "A cohort starts with peer mentorship off and mentor–mentee pairing on.",
                 "An evergreen program starts with peer mentorship and mentor–mentee pairing on.",
             ),
-            size="1",
-            color_scheme="gray",
             padding_top="0.25em",
         ),
     )
