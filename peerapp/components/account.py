@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import confirm_dialog, error_callout, form, labelled_field
+from peerapp.components.dialogs import confirm_dialog
+from peerapp.components.forms import error_callout, form, labelled_field
 from peerapp.components.sections import card_stack
 from peerapp.services import accounts
 from peerapp.state.account import AccountState

@@ -1,8 +1,9 @@
-"""The one way to write a form piece: a form, a labelled field, an error callout, a confirm dialog.
+"""The one way to write a form piece: a form, a labelled field, an error callout.
 
 Every form in the app uses these, so a field always has a real ``<label>``,
 its hint and error are read with it (``aria-describedby``), its length limit
-is the model's, and a refusal always looks and sounds the same.
+is the model's, and a refusal always looks and sounds the same. The dialogs
+that hold forms are in ``dialogs.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ def form(*children: rx.Component, on_submit: Any, **props: Any) -> rx.Component:
     form that should start afresh after a save takes a ``key`` that changes.
     """
     return rx.form(*children, on_submit=on_submit, reset_on_submit=False, **props)
+
+
+def field_hint(text: str | rx.Var, **props: Any) -> rx.Component:
+    """The small grey line under a control or a group that says what it is for."""
+    return rx.text(text, size="1", color_scheme="gray", **props)
 
 
 def labelled_field(
@@ -60,15 +66,28 @@ def labelled_field(
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         widget,
-        rx.text(hint, id=f"{field_id}-help", size="1", color_scheme="gray")
-        if has_hint
-        else rx.fragment(),
+        field_hint(hint, id=f"{field_id}-help") if has_hint else rx.fragment(),
         # Always in the page, so aria-describedby never points at nothing.
         rx.text(error, id=f"{field_id}-error", size="1", color_scheme="red", weight="medium")
         if error is not None
         else rx.fragment(),
         spacing="1",
         width="100%",
+    )
+
+
+def text_area_field(
+    label: str, field_id: str, value: rx.Var[str], on_change: Any, max_length: int, **control: Any
+) -> rx.Component:
+    """A text area that shows a state var and sets it as the person types (up to ``max_length``)."""
+    return labelled_field(
+        label,
+        field_id,
+        area=True,
+        value=value,
+        on_change=on_change,
+        max_length=max_length,
+        **control,
     )
 
 
@@ -94,7 +113,7 @@ def labelled_choice(
         control(id=control_id, aria_describedby=f"{control_id}-help", **props),
         rx.vstack(
             rx.el.label(label, html_for=control_id, class_name="field-label"),
-            rx.text(description, id=f"{control_id}-help", size="1", color_scheme="gray"),
+            field_hint(description, id=f"{control_id}-help"),
             spacing="0",
         ),
         align="start",
@@ -116,128 +135,6 @@ def error_callout(message: rx.Var[str]) -> rx.Component:
     )
 
 
-def dialog_footer(
-    action: rx.Component, cancel: str = "Cancel", close: Any = rx.dialog.close, **props: Any
-) -> rx.Component:
-    """A dialog's Cancel (``close`` wraps it so it closes the dialog), then its ``action``."""
-    return rx.hstack(
-        close(rx.button(cancel, type="button", variant="soft", color_scheme="gray")),
-        action,
-        justify="end",
-        spacing="3",
-        width="100%",
-        **props,
-    )
-
-
-def _footer(
-    cancel: str, confirm: str | rx.Var, on_confirm: Any, loading: rx.Var[bool] | None, submit: bool
-) -> rx.Component:
-    # Radix focuses the Cancel button when the dialog opens (the safe choice)
-    # and closes the dialog with it, through ``on_open_change`` when controlled.
-    return dialog_footer(
-        # Not an alert_dialog.action: its auto-close would race the handler.
-        rx.button(
-            confirm,
-            type="submit" if submit else "button",
-            color_scheme="tomato",
-            loading=loading,
-            on_click=None if submit else on_confirm,
-        ),
-        cancel=cancel,
-        close=rx.alert_dialog.cancel,
-        padding_top="0.5em",
-        # On a phone a long confirm label goes under Cancel instead of past the edge.
-        wrap="wrap",
-    )
-
-
-def confirm_dialog(
-    title: str | rx.Var,
-    description: str | rx.Var,
-    *body: rx.Component,
-    cancel: str,
-    confirm: str | rx.Var,
-    on_confirm: Any = None,
-    detail: rx.Var | None = None,
-    trigger: rx.Component | None = None,
-    open: rx.Var[bool] | None = None,
-    on_close: Any = None,
-    on_submit: Any = None,
-    loading: rx.Var[bool] | None = None,
-) -> rx.Component:
-    """Ask before something that cannot be undone.
-
-    Either ``trigger`` (the dialog opens itself) or ``open`` + ``on_close`` (a
-    state var decides; Escape and Cancel call the handler ``on_close``).
-    ``detail`` is a grey line under the title (who it concerns); ``body`` sits
-    under the description. With ``on_submit`` the body and buttons form one
-    form and the confirm button submits it (``on_confirm`` is then unused).
-    """
-    buttons = _footer(cancel, confirm, on_confirm, loading, submit=on_submit is not None)
-    inner = rx.vstack(*body, buttons, spacing="3", padding_top="0.75em", width="100%")
-    if on_submit is not None:
-        inner = form(inner, on_submit=on_submit)
-    content = rx.alert_dialog.content(
-        rx.alert_dialog.title(title),
-        rx.text(detail, size="2", color_scheme="gray") if detail is not None else rx.fragment(),
-        rx.alert_dialog.description(
-            description, size="2", padding_top="0.5em" if detail is not None else None
-        ),
-        inner,
-    )
-    if trigger is not None:
-        return rx.alert_dialog.root(rx.alert_dialog.trigger(trigger), content)
-    return rx.alert_dialog.root(
-        content,
-        open=open,
-        on_open_change=lambda _open: on_close(),
-    )
-
-
-def form_dialog(
-    title: str | rx.Var,
-    description: str | rx.Var,
-    *body: rx.Component,
-    submit: str,
-    on_submit: Any,
-    open: rx.Var[bool],
-    on_close: Any,
-    error: rx.Var[str],
-    loading: rx.Var[bool] | None = None,
-) -> rx.Component:
-    """A dialog that is one form: fields, the refusal in words, Cancel and the submit button.
-
-    The fields are uncontrolled and the form is not reset on submit, so a
-    refusal (shown in the dialog, announced at once) leaves everything as typed.
-    ``open`` + ``on_close`` as for ``confirm_dialog``.
-    """
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            rx.dialog.description(description, size="2", color_scheme="gray"),
-            form(
-                rx.vstack(
-                    *body,
-                    error_callout(error),
-                    dialog_footer(
-                        rx.button(submit, type="submit", loading=loading),
-                        padding_top="0.5em",
-                        wrap="wrap",
-                    ),
-                    spacing="4",
-                    padding_top="1em",
-                    width="100%",
-                ),
-                on_submit=on_submit,
-            ),
-            max_width="34rem",
-        ),
-        open=open,
-        on_open_change=lambda _open: on_close(),
-    )
-
-
 def fieldset(legend: str, *children: rx.Component) -> rx.Component:
     """Controls under one ``<legend>``, read as the group's name; styled like a field label."""
     return rx.el.fieldset(
@@ -254,7 +151,7 @@ def checkbox_group(legend: str, *choices: rx.Component, hint: str = "") -> rx.Co
     """Checkboxes under one ``<legend>`` (read as the group's name), with a hint."""
     return fieldset(
         legend,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_hint(hint) if hint else rx.fragment(),
         rx.vstack(*choices, spacing="2", padding_top="0.25em"),
     )
 

@@ -7,26 +7,43 @@ all of it when a request is sent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import dialog_footer, fieldset, labelled_field
+from peerapp.components.dialogs import dialog_footer
+from peerapp.components.forms import fieldset, text_area_field
 from peerapp.state.directory import DirectoryState
 from peerapp.state.inbox import InboxState
+
+# (condition, relation) in order: the first that holds says where the viewer stands.
+_Rules = list[tuple[rx.Var[bool], str]]
 
 
 def _badge(text: str) -> rx.Component:
     return rx.badge(text, color_scheme="gray", size="2", variant="soft")
 
 
-def _first(rules: list[tuple[rx.Var[bool], str]], otherwise: rx.Var[str] | str) -> Any:
+def _first(rules: _Rules, otherwise: rx.Var[str] | str) -> Any:
     """The value of the first rule whose condition holds, else ``otherwise``."""
     value = otherwise
     for condition, result in reversed(rules):
         value = rx.cond(condition, result, value)
     return value
+
+
+def _existing(entry, paired: rx.Var, requested: rx.Var, incoming: rx.Var) -> _Rules:
+    """The rules for a relation of one kind that exists: paired, requested or incoming.
+
+    ``paired``, ``requested`` and ``incoming`` are the inbox channel's id lists
+    of that kind: people paired with, asked, and asking the viewer.
+    """
+    return [
+        (paired.contains(entry.id), "paired"),
+        (requested.contains(entry.id), "requested"),
+        (incoming.contains(entry.id), "incoming"),
+    ]
 
 
 def relation(entry) -> rx.Var[str]:
@@ -39,9 +56,9 @@ def relation(entry) -> rx.Var[str]:
         [
             (entry.id == DirectoryState.viewer_id, "self"),
             (~entry.is_peer, "none"),
-            (InboxState.paired_ids.contains(entry.id), "paired"),
-            (InboxState.outgoing_ids.contains(entry.id), "requested"),
-            (InboxState.incoming_from_ids.contains(entry.id), "incoming"),
+            *_existing(
+                entry, InboxState.paired_ids, InboxState.outgoing_ids, InboxState.incoming_from_ids
+            ),
         ],
         rx.cond(InboxState.peer_mentorship_enabled, "open", "off"),
     )
@@ -59,9 +76,12 @@ def mentoring_relation(entry) -> rx.Var[str]:
         [
             (entry.id == DirectoryState.viewer_id, "self"),
             (~InboxState.mentoring_enabled, "off"),
-            (InboxState.mentoring_paired_ids.contains(entry.id), "paired"),
-            (InboxState.mentoring_out_ids.contains(entry.id), "requested"),
-            (InboxState.mentoring_in_ids.contains(entry.id), "incoming"),
+            *_existing(
+                entry,
+                InboxState.mentoring_paired_ids,
+                InboxState.mentoring_out_ids,
+                InboxState.mentoring_in_ids,
+            ),
             (can_ask & can_offer, "both"),
             (can_ask, "ask"),
             (can_offer, "offer"),
@@ -99,19 +119,37 @@ def _answer(label: str, aria_label) -> rx.Component:
     )
 
 
-def _relation_action(
-    relation: rx.Var[str], paired: str, requested: tuple, incoming: tuple, *starts: tuple
-) -> rx.Component:
+class _Words(NamedTuple):
+    """What an existing relation of one kind says; an accessible name ends with the person."""
+
+    paired: str
+    requested: str
+    requested_name: str
+    incoming: str
+    incoming_name: str
+
+
+_PEER_WORDS = _Words("Paired", "Requested", "Requested ", "Answer request", "Answer request from ")
+_MENTORING_WORDS = _Words(
+    "Mentoring",
+    "Mentoring asked",
+    "Mentoring requested with ",
+    "Answer",
+    "Answer mentoring request from ",
+)
+
+
+def _relation_action(entry, relation: rx.Var[str], words: _Words, *starts: tuple) -> rx.Component:
     """What a peer or a mentoring relation shows: paired, asked, to answer, ``starts``, nothing.
 
-    ``requested`` and ``incoming`` are (label, accessible name) of their buttons;
     ``starts`` are the (relation, component) cases that begin a pairing.
     """
+    name = entry.full_name
     return rx.match(
         relation,
-        ("paired", rx.badge(paired, color_scheme="grass", size="2", variant="soft")),
-        ("requested", _waiting(*requested)),
-        ("incoming", _answer(*incoming)),
+        ("paired", rx.badge(words.paired, color_scheme="grass", size="2", variant="soft")),
+        ("requested", _waiting(words.requested, words.requested_name + name)),
+        ("incoming", _answer(words.incoming, words.incoming_name + name)),
         *starts,
         rx.fragment(),
     )
@@ -121,10 +159,9 @@ def _request_action(entry, relation: rx.Var[str], sending: rx.Var[bool]) -> rx.C
     """Request / Requested / Paired / Answer request / Paused / No places left / nothing."""
     name = entry.full_name
     return _relation_action(
+        entry,
         relation,
-        "Paired",
-        ("Requested", "Requested " + name),
-        ("Answer request", "Answer request from " + name),
+        _PEER_WORDS,
         (
             "open",
             rx.cond(
@@ -162,12 +199,10 @@ def _mentoring_start(entry, sending: rx.Var[bool], ask: bool) -> rx.Component:
 
 def mentoring_action(entry, mentoring: rx.Var[str], sending: rx.Var[bool]) -> rx.Component:
     """Mentoring / Mentoring asked / Answer / Ask to mentor you / Offer to mentor / nothing."""
-    name = entry.full_name
     return _relation_action(
+        entry,
         mentoring,
-        "Mentoring",
-        ("Mentoring asked", "Mentoring requested with " + name),
-        ("Answer", "Answer mentoring request from " + name),
+        _MENTORING_WORDS,
         ("ask", _mentoring_start(entry, sending, ask=True)),
         ("offer", _mentoring_start(entry, sending, ask=False)),
         (
@@ -236,13 +271,12 @@ def note_dialog() -> rx.Component:
                         ),
                     ),
                 ),
-                labelled_field(
+                text_area_field(
                     "Note (optional)",
                     "request-note",
-                    area=True,
-                    value=DirectoryState.note_text,
-                    on_change=DirectoryState.set_note_text,
-                    max_length=models.MESSAGE_MAX,
+                    DirectoryState.note_text,
+                    DirectoryState.set_note_text,
+                    models.MESSAGE_MAX,
                     hint=DirectoryState.note_text.length().to_string()
                     + f" of {models.MESSAGE_MAX} characters",
                 ),

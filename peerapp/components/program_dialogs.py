@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.dialogs import confirm_dialog, form_dialog
 from peerapp.components.forms import (
     checkbox,
     checkbox_group,
-    confirm_dialog,
+    field_hint,
     field_row,
     fieldset,
-    form_dialog,
     labelled_choice,
     labelled_field,
     number_field,
@@ -103,14 +103,12 @@ def _kind() -> rx.Component:
             on_change=NewProgramState.set_kind,
             aria_label="Kind",
         ),
-        rx.text(
+        field_hint(
             rx.cond(
                 NewProgramState.kind == ProgramKind.COHORT.value,
                 "A cohort starts with peer mentorship off and mentor–mentee pairing on.",
                 "An evergreen program starts with peer mentorship and mentor–mentee pairing on.",
             ),
-            size="1",
-            color_scheme="gray",
             padding_top="0.25em",
         ),
     )

@@ -40,36 +40,35 @@ def _facts(row: ProgramRow) -> rx.Component:
     )
 
 
+def _offered(allowed: rx.Var[bool], *children: rx.Component | str, **props) -> rx.Component:
+    """A button the card shows only where the row allows it (the service checks again)."""
+    return rx.cond(allowed, rx.button(*children, **props))
+
+
 def _actions(row: ProgramRow) -> rx.Component:
     return rx.flex(
-        rx.cond(
+        _offered(
             row.can_join,
-            rx.button(
-                "Join " + row.name,
-                on_click=JoinProgramState.open_join(row.id),
-                class_name="wrap-button",
-            ),
+            "Join " + row.name,
+            on_click=JoinProgramState.open_join(row.id),
+            class_name="wrap-button",
         ),
-        rx.cond(
+        _offered(
             row.can_work_in,
-            rx.button(
-                "Work in " + row.name,
-                on_click=ProgramsState.work_in(row.id),
-                loading=ProgramsState.choosing.contains(row.id),
-                variant="soft",
-                class_name="wrap-button",
-            ),
+            "Work in " + row.name,
+            on_click=ProgramsState.work_in(row.id),
+            loading=ProgramsState.choosing.contains(row.id),
+            variant="soft",
+            class_name="wrap-button",
         ),
-        rx.cond(
+        _offered(
             row.can_archive,
-            rx.button(
-                rx.icon("archive", size=16, aria_hidden="true"),
-                "Archive",
-                on_click=ProgramsState.open_archive(row.id),
-                aria_label="Archive " + row.name,
-                variant="soft",
-                color_scheme="tomato",
-            ),
+            rx.icon("archive", size=16, aria_hidden="true"),
+            "Archive",
+            on_click=ProgramsState.open_archive(row.id),
+            aria_label="Archive " + row.name,
+            variant="soft",
+            color_scheme="tomato",
         ),
         spacing="3",
         wrap="wrap",

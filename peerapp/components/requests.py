@@ -10,7 +10,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models
-from peerapp.components.forms import confirm_dialog, labelled_field
+from peerapp.components.dialogs import confirm_dialog
+from peerapp.components.forms import text_area_field
 from peerapp.state.requests import RequestActionsState
 from peerapp.state.rows import RequestRow
 
@@ -190,13 +191,12 @@ def decline_dialog() -> rx.Component:
     return confirm_dialog(
         "Decline the request from " + RequestActionsState.decline_name + "?",
         "They will see that you declined. A short reason helps them (optional).",
-        labelled_field(
+        text_area_field(
             "Reason (optional)",
             "decline-reason",
-            area=True,
-            value=RequestActionsState.decline_reason,
-            on_change=RequestActionsState.set_decline_reason,
-            max_length=models.REASON_MAX,
+            RequestActionsState.decline_reason,
+            RequestActionsState.set_decline_reason,
+            models.REASON_MAX,
             placeholder="e.g. Not enough time this quarter",
         ),
         detail=RequestActionsState.decline_about,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import models, routes
-from peerapp.components.forms import confirm_dialog, fieldset, labelled_field
+from peerapp.components.dialogs import confirm_dialog
+from peerapp.components.forms import fieldset, labelled_field
 from peerapp.components.layout import page_frame, usage_summary
 from peerapp.components.people import person_header, shares_and_wants
 from peerapp.components.sections import empty_state, when_loaded

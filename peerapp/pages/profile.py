@@ -19,6 +19,9 @@ from peerapp.components.sections import section_card, when_loaded
 from peerapp.services import profiles
 from peerapp.state.profile import ProfileState
 
+# The saved profile: what every field of the form starts from.
+SAVED = ProfileState.profile
+
 
 def _text_field(label: str, name: str, value, max_len: int, hint: str = "", area=False):
     """A profile detail, prefilled; the form sends it by name on Save."""
@@ -28,8 +31,9 @@ def _text_field(label: str, name: str, value, max_len: int, hint: str = "", area
     )
 
 
-def _role(role: str, label: str, description: str, checked) -> rx.Component:
+def _role(role: str, label: str, description: str) -> rx.Component:
     box = f"role-{role}"
+    checked = SAVED.roles.contains(role)
     return labelled_choice(
         rx.checkbox, box, label, description, default_checked=checked, name=f"role_{role}"
     )
@@ -48,9 +52,9 @@ def _peer_settings() -> rx.Component:
         _places_field(
             "Most peers at a time",
             "capacity",
-            "You have " + ProfileState.active_pairings.to_string() + " active. 0 means you are "
+            "You have " + SAVED.active_pairings.to_string() + " active. 0 means you are "
             "not taking on peers for now.",
-            ProfileState.capacity,
+            SAVED.capacity,
         ),
         labelled_choice(
             rx.checkbox,
@@ -58,7 +62,7 @@ def _peer_settings() -> rx.Component:
             "Pause new requests",
             "Nobody can send you a request while paused. Requests you already "
             "have stay open for you to answer.",
-            default_checked=ProfileState.paused,
+            default_checked=SAVED.paused,
             name="paused",
         ),
     )
@@ -71,19 +75,19 @@ def _mentoring_settings() -> rx.Component:
         _places_field(
             "Most mentees at a time",
             "mentee_capacity",
-            "As a mentor. You mentor " + ProfileState.mentees.to_string() + " now. 0 means you "
+            "As a mentor. You mentor " + SAVED.mentees.to_string() + " now. 0 means you "
             "are not taking mentees for now.",
-            ProfileState.mentee_capacity,
+            SAVED.mentee_capacity,
         ),
         fieldset(
             "Themes you would like to discuss",
             rx.vstack(
                 rx.foreach(
-                    ProfileState.program_themes,
+                    SAVED.program_themes,
                     lambda theme, number: rx.checkbox(
                         theme,
                         name="theme_" + number.to_string(),
-                        default_checked=ProfileState.themes.contains(theme),
+                        default_checked=SAVED.themes.contains(theme),
                     ),
                 ),
                 spacing="2",
@@ -102,44 +106,38 @@ def profile_page() -> rx.Component:
                 rx.vstack(
                     section_card(
                         "About you",
-                        rx.text("Signed in as ", ProfileState.email, size="2", color_scheme="gray"),
-                        _text_field(
-                            "Full name", "full_name", ProfileState.full_name, models.NAME_MAX
-                        ),
+                        rx.text("Signed in as ", SAVED.email, size="2", color_scheme="gray"),
+                        _text_field("Full name", "full_name", SAVED.full_name, models.NAME_MAX),
                         rx.grid(
                             _text_field(
                                 "Job title",
                                 "job_title",
-                                ProfileState.job_title,
+                                SAVED.job_title,
                                 models.TEXT_SHORT,
                             ),
                             _text_field(
                                 "Department",
                                 "department",
-                                ProfileState.department,
+                                SAVED.department,
                                 models.TEXT_SHORT,
                             ),
-                            _text_field(
-                                "Location", "location", ProfileState.location, models.TEXT_SHORT
-                            ),
+                            _text_field("Location", "location", SAVED.location, models.TEXT_SHORT),
                             columns=rx.breakpoints(initial="1", sm="3"),
                             spacing="3",
                             width="100%",
                         ),
-                        _text_field(
-                            "Short bio", "bio", ProfileState.bio, models.BIO_MAX, area=True
-                        ),
+                        _text_field("Short bio", "bio", SAVED.bio, models.BIO_MAX, area=True),
                         _text_field(
                             "Skills you can share",
                             "skills",
-                            ProfileState.skills,
+                            SAVED.skills,
                             models.SKILLS_MAX,
                             "Separate with commas.",
                         ),
                         _text_field(
                             "Things you want to learn",
                             "learning_goals",
-                            ProfileState.learning_goals,
+                            SAVED.learning_goals,
                             models.SKILLS_MAX,
                             "Separate with commas.",
                         ),
@@ -154,20 +152,17 @@ def profile_page() -> rx.Component:
                                     "mentor",
                                     "Mentor",
                                     "Guide someone with less experience.",
-                                    ProfileState.is_mentor,
                                 ),
                                 _role(
                                     "mentee",
                                     "Mentee",
                                     "Learn from a more experienced colleague.",
-                                    ProfileState.is_mentee,
                                 ),
                                 _role(
                                     "peer",
                                     "Peer",
                                     "Learn side by side with a colleague; "
                                     "you appear as requestable in the directory.",
-                                    ProfileState.is_peer,
                                 ),
                                 spacing="3",
                                 padding_top="0.75em",

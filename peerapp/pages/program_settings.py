@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peerapp import models
+from peerapp.components.dialogs import confirm_dialog
 from peerapp.components.forms import (
-    confirm_dialog,
     field_row,
     fieldset,
     labelled_choice,
-    labelled_field,
     number_field,
+    text_area_field,
 )
 from peerapp.components.layout import page_frame
 from peerapp.components.overview import program_overview
@@ -33,32 +35,42 @@ def _confirm_disable() -> rx.Component:
     )
 
 
+def _pairing_switch(
+    switch_id: str, label: str, description: str, checked: rx.Var[bool], on_change: Any
+) -> rx.Component:
+    """One pairing type's switch in the draft, named by ``label`` for screen readers too."""
+    return labelled_choice(
+        rx.switch,
+        switch_id,
+        label,
+        description,
+        checked=checked,
+        on_change=on_change,
+        aria_label=label,
+        size="3",
+    )
+
+
 def _switches() -> rx.Component:
     return fieldset(
         "Pairing types",
         rx.vstack(
-            labelled_choice(
-                rx.switch,
+            _pairing_switch(
                 "peer-mentorship",
                 "Peer mentorship",
                 "Registered peers can find each other in the directory and send one-click "
                 "peer requests. Turning it off cancels pending peer requests; existing "
                 "pairings stay.",
-                checked=ProgramSettingsState.peer_mentorship_enabled,
-                on_change=ProgramSettingsState.set_peer_mentorship,
-                aria_label="Peer mentorship",
-                size="3",
+                ProgramSettingsState.peer_mentorship_enabled,
+                ProgramSettingsState.set_peer_mentorship,
             ),
-            labelled_choice(
-                rx.switch,
+            _pairing_switch(
                 "mentoring",
                 "Mentor–mentee pairing",
                 "Mentees can ask mentors to guide them. Turning it off cancels pending "
                 "mentoring requests; existing pairings stay.",
-                checked=ProgramSettingsState.mentoring_enabled,
-                on_change=ProgramSettingsState.set_mentoring,
-                aria_label="Mentor–mentee pairing",
-                size="3",
+                ProgramSettingsState.mentoring_enabled,
+                ProgramSettingsState.set_mentoring,
             ),
             spacing="3",
             padding_top="0.25em",
@@ -88,13 +100,12 @@ def _limits() -> rx.Component:
 
 
 def _themes() -> rx.Component:
-    return labelled_field(
+    return text_area_field(
         "Themes",
         "program-themes",
-        area=True,
-        value=ProgramSettingsState.themes,
-        on_change=ProgramSettingsState.set_themes,
-        max_length=models.THEMES_TEXT_MAX,
+        ProgramSettingsState.themes,
+        ProgramSettingsState.set_themes,
+        models.THEMES_TEXT_MAX,
         rows="6",
         hint=f"One theme a line, at most {models.THEMES_MAX}. People choose from these when "
         "they join the program and when they send a request.",

@@ -80,10 +80,13 @@ def _active_peers(program_id: int, *columns: Any) -> sa.Select[Any]:
     )
 
 
-def _participation(db: Session, program_id: int) -> tuple[int, int, int]:
+def _participation(db: Session, program_id: int) -> dict[str, int]:
     """Active peers, how many of them are paused, and how many are in an active pairing."""
     paused_count = _count(col(Membership.paused).is_(True))
-    peers, paused = db.execute(_active_peers(program_id, sa.func.count(), paused_count)).one()
+    counted = _active_peers(
+        program_id, sa.func.count().label("peers"), paused_count.label("paused_peers")
+    )
+    peers = db.execute(counted).one()._mapping
     active = sa.and_(
         col(Pairing.program_id) == program_id,
         col(Pairing.status) == PairingStatus.ACTIVE.value,
@@ -97,31 +100,34 @@ def _participation(db: Session, program_id: int) -> tuple[int, int, int]:
     paired = db.exec(
         select(sa.func.count()).select_from(sides).where(sides.c.person.in_(still_peers))
     ).one()
-    return peers, paused, paired
+    return {**peers, "peers_paired": paired}
 
 
 def program_overview(db: Session, *, actor_id: int, program_id: int) -> Overview:
-    """The program's figures now; admins only."""
+    """The program's figures now; admins only.
+
+    Each count is labelled in SQL with the ``Overview`` field it fills.
+    """
     if not programs.is_admin(db, actor_id):
         raise Refused(ADMINS_ONLY)
     since = utcnow() - timedelta(days=WINDOW_DAYS)
-    peers, paused, paired = _participation(db, program_id)
+    participation = _participation(db, program_id)
     recent = col(PeerRequest.created_at) >= since
     status = col(PeerRequest.status)
     # Six columns: SQLAlchemy's select and execute (SQLModel's typed ones stop at four).
     requests = db.execute(
         sa.select(
-            _count(status == RequestStatus.PENDING.value),
-            _count(recent),
-            _count(sa.and_(recent, status == RequestStatus.ACCEPTED.value)),
-            _count(sa.and_(recent, status == RequestStatus.DECLINED.value)),
-            _count(sa.and_(recent, status == RequestStatus.EXPIRED.value)),
+            _count(status == RequestStatus.PENDING.value).label("pending_requests"),
+            _count(recent).label("sent"),
+            _count(sa.and_(recent, status == RequestStatus.ACCEPTED.value)).label("accepted"),
+            _count(sa.and_(recent, status == RequestStatus.DECLINED.value)).label("declined"),
+            _count(sa.and_(recent, status == RequestStatus.EXPIRED.value)).label("expired"),
             _count(
                 sa.and_(
                     recent,
                     status.in_([RequestStatus.WITHDRAWN.value, RequestStatus.CANCELLED.value]),
                 )
-            ),
+            ).label("withdrawn_or_cancelled"),
         ).where(
             col(PeerRequest.program_id) == program_id,
             sa.or_(recent, status == RequestStatus.PENDING.value),
@@ -129,24 +135,9 @@ def program_overview(db: Session, *, actor_id: int, program_id: int) -> Overview
     ).one()
     pairings = db.execute(
         sa.select(
-            _count(col(Pairing.status) == PairingStatus.ACTIVE.value),
-            _count(col(Pairing.started_at) >= since),
-            _count(col(Pairing.ended_at) >= since),
+            _count(col(Pairing.status) == PairingStatus.ACTIVE.value).label("active_pairings"),
+            _count(col(Pairing.started_at) >= since).label("pairings_started"),
+            _count(col(Pairing.ended_at) >= since).label("pairings_ended"),
         ).where(col(Pairing.program_id) == program_id)
     ).one()
-    pending, sent, accepted, declined, expired, withdrawn_or_cancelled = requests
-    active_pairings, started, ended = pairings
-    return Overview(
-        peers=peers,
-        paused_peers=paused,
-        peers_paired=paired,
-        active_pairings=active_pairings,
-        pending_requests=pending,
-        sent=sent,
-        accepted=accepted,
-        declined=declined,
-        expired=expired,
-        withdrawn_or_cancelled=withdrawn_or_cancelled,
-        pairings_started=started,
-        pairings_ended=ended,
-    )
+    return Overview(**participation, **requests._mapping, **pairings._mapping)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from peerapp.services import profiles, programs
@@ -9,74 +11,29 @@ from peerapp.state.actions import act
 from peerapp.state.live import push_inboxes
 
 
+def _form_values(profile: profiles.Profile) -> profiles.Profile:
+    """What the form's fields hold: the profile less what only its labels and hints show."""
+    return dataclasses.replace(profile, email="", active_pairings=0, mentees=0, program_themes=[])
+
+
 class ProfileState(rx.State):
     """The profile form. Saving always targets the signed-in person."""
 
-    full_name: str = ""
-    email: str = ""
-    job_title: str = ""
-    department: str = ""
-    location: str = ""
-    bio: str = ""
-    skills: str = ""
-    learning_goals: str = ""
-    is_mentor: bool = False
-    is_mentee: bool = False
-    is_peer: bool = False
-    capacity: int = 3
-    paused: bool = False
-    active_pairings: int = 0
-    mentee_capacity: int = 2
-    mentees: int = 0
-    themes: list[str] = []
-    program_themes: list[str] = []
+    # The saved profile the form starts from (None until the first load). Its
+    # fields are uncontrolled: what is typed stays in the browser until Save.
+    profile: profiles.Profile | None = None
     error: str = ""
     saving: bool = False
     loaded: bool = False
     revision: int = 0
 
-    def _snapshot(self) -> tuple:
-        return (
-            self.full_name,
-            self.job_title,
-            self.department,
-            self.location,
-            self.bio,
-            self.skills,
-            self.learning_goals,
-            self.is_mentor,
-            self.is_mentee,
-            self.is_peer,
-            self.capacity,
-            self.paused,
-            self.mentee_capacity,
-            self.themes,
-        )
-
     def _show(self, profile: profiles.Profile) -> None:
-        before = self._snapshot() if self.loaded else None
-        self.full_name = profile.full_name
-        self.email = profile.email
-        self.job_title = profile.job_title
-        self.department = profile.department
-        self.location = profile.location
-        self.bio = profile.bio
-        self.skills = profile.skills
-        self.learning_goals = profile.learning_goals
-        self.is_mentor = "mentor" in profile.roles
-        self.is_mentee = "mentee" in profile.roles
-        self.is_peer = "peer" in profile.roles
-        self.capacity = profile.capacity
-        self.paused = profile.paused
-        self.active_pairings = profile.active_pairings
-        self.mentee_capacity = profile.mentee_capacity
-        self.mentees = profile.mentees
-        self.themes = list(profile.themes)
-        self.program_themes = list(profile.program_themes)
+        before = _form_values(self.profile) if self.profile is not None else None
+        self.profile = profile
         self.loaded = True
-        # The form's fields are uncontrolled: a new key re-mounts them with the saved
-        # values. Only when those changed: a re-mount would drop what is being typed.
-        if before != self._snapshot():
+        # A new key re-mounts the form's fields with the saved values. Only when
+        # those changed: a re-mount would drop what is being typed.
+        if before != _form_values(profile):
             self.revision += 1
 
     @rx.event
@@ -98,6 +55,7 @@ class ProfileState(rx.State):
     async def save(self, form_data: dict):
         """Save the form; the service validates every field."""
         data = form_data if isinstance(form_data, dict) else {}
+        program_themes = self.profile.program_themes if self.profile is not None else []
 
         def work(db, viewer):
             # An unticked checkbox is simply absent from the form data.
@@ -121,7 +79,7 @@ class ProfileState(rx.State):
                 # Ticked themes arrive as theme_<n> of the program's list, in its order.
                 themes=[
                     theme
-                    for number, theme in enumerate(self.program_themes)
+                    for number, theme in enumerate(program_themes)
                     if data.get(f"theme_{number}") in ("on", True)
                 ],
             )
