@@ -6,7 +6,7 @@ reports to X" an index lookup: the directory asks it on every search to leave
 out the viewer's reporting line (services/conflicts.py).
 
 Revision ID: e7c1a9f3d2b4
-Revises: d5a8e2c4b6f1
+Revises: f3b8d1c6a9e2
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "e7c1a9f3d2b4"
-down_revision: str | Sequence[str] | None = "d5a8e2c4b6f1"
+down_revision: str | Sequence[str] | None = "f3b8d1c6a9e2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -37,12 +37,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("viewer_id", "hidden_id", name="uq_hiddenperson_viewer_hidden"),
     )
-    with op.batch_alter_table("employee") as batch:
-        batch.create_index("ix_employee_manager_id", ["manager_id"], unique=False)
+    # A plain CREATE INDEX: a batch would rebuild employee on SQLite (and its search triggers).
+    op.create_index("ix_employee_manager_id", "employee", ["manager_id"], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table("employee") as batch:
-        batch.drop_index("ix_employee_manager_id")
+    op.drop_index("ix_employee_manager_id", table_name="employee")
     op.drop_table("hiddenperson")
