@@ -7,9 +7,11 @@ import getpass
 import sys
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from peerapp.db import make_engine
-from peerapp.services import Refused, accounts, closing, cohorts, demo, programs
+from peerapp.models import Employee
+from peerapp.services import Refused, accounts, closing, cohorts, conflicts, demo, programs
 from peerapp.settings import console_password, database_url
 
 
@@ -30,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--skills", default="", help='comma-separated, e.g. "SQL, hiring"')
     create.add_argument("--learning", default="", help="comma-separated learning goals")
     create.add_argument("--manager-email", default="", help="email of the person's manager")
+    manager = commands.add_parser(
+        "set-manager", help="set or clear a person's manager (nobody pairs across that line)"
+    )
+    manager.add_argument("--email", required=True, help="email of the person")
+    boss = manager.add_mutually_exclusive_group(required=True)
+    boss.add_argument("--manager-email", help="email of their manager")
+    boss.add_argument("--none", action="store_true", help="they have no manager")
     program = commands.add_parser("create-program", help="create a mentoring program")
     program.add_argument("--name", required=True)
     program.add_argument("--description", default="")
@@ -60,6 +69,15 @@ def _password() -> str:
     return first
 
 
+def _manager_line(db: Session, person: Employee) -> str:
+    manager = db.get(Employee, person.manager_id) if person.manager_id is not None else None
+    if manager is None:
+        return f"{person.full_name} <{person.email}> has no manager now."
+    return (
+        f"{person.full_name} <{person.email}> now reports to {manager.full_name} <{manager.email}>."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a console command; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -71,8 +89,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from sqlmodel import Session
-
     try:
         with Session(engine) as db:
             if args.command == "create-user":
@@ -98,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 kind = "admin" if employee.is_admin else "account"
                 print(f"Created {kind} {employee.full_name} <{employee.email}>.")
+            elif args.command == "set-manager":
+                person = conflicts.set_manager(
+                    db, email=args.email, manager_email=None if args.none else args.manager_email
+                )
+                print(_manager_line(db, person))
             elif args.command == "create-program":
                 created = programs.create_program(
                     db,

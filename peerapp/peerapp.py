@@ -18,6 +18,7 @@ from peerapp.pages.programs import programs_page
 from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
+from peerapp.state.hidden import HiddenPeopleState
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.program_settings import ProgramSettingsState
@@ -75,7 +76,13 @@ def _signed_in_page(
 _signed_in_page(directory_page, routes.DIRECTORY, "Directory · peerapp", DirectoryState.load)
 _signed_in_page(inbox_page, routes.INBOX, "Inbox · peerapp")
 _signed_in_page(peers_page, routes.PEERS, "My pairings · peerapp")
-_signed_in_page(profile_page, routes.PROFILE, "Your profile · peerapp", ProfileState.load)
+_signed_in_page(
+    profile_page,
+    routes.PROFILE,
+    "Your profile · peerapp",
+    ProfileState.load,
+    HiddenPeopleState.load,
+)
 _signed_in_page(
     program_settings_page,
     routes.SETTINGS,

@@ -3,10 +3,12 @@
 Every rule that the database can hold on its own is declared as a constraint
 or an index, so that two server processes cannot break it even if both pass
 the checks in the service layer at the same moment. ``mentoring`` holds the
-programs, people, requests and pairings; ``access`` what lets people in.
+programs, people, requests and pairings; ``access`` what lets people in;
+``hiding`` whom each person keeps out of their own directory results.
 """
 
 from peerapp.models.access import ServerSecret, SignInAttempt, SsoTicket, UserSession
+from peerapp.models.hiding import HiddenPerson
 from peerapp.models.mentoring import (
     BIO_MAX,
     CAPACITY_MAX,
@@ -66,6 +68,7 @@ __all__ = [
     "THEMES_MAX",
     "THEMES_TEXT_MAX",
     "Employee",
+    "HiddenPerson",
     "Membership",
     "Pairing",
     "PairingKind",

@@ -131,8 +131,8 @@ class Employee(SQLModel, table=True):
     is_admin: bool = Field(default=False)
     password_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
-    # The person's manager (for conflict-of-interest rules), set from the console.
-    manager_id: int | None = Field(default=None, foreign_key="employee.id")
+    # Set from the console; conflict rules (services/conflicts.py) ask "who reports to X".
+    manager_id: int | None = Field(default=None, foreign_key="employee.id", index=True)
     # The program the person last chose to work in (the navigation's switcher).
     current_program_id: int | None = Field(default=None, foreign_key="program.id")
 

@@ -1,4 +1,4 @@
-"""/profile: your details and your roles in the program."""
+"""/profile: your details and your roles in the program, and whom you hid from your results."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from peerapp.components.forms import (
     labelled_field,
     number_field,
 )
+from peerapp.components.hiding import hidden_people_section
 from peerapp.components.layout import page_frame
 from peerapp.components.sections import section_card, when_loaded
 from peerapp.services import profiles
+from peerapp.state.hidden import HiddenPeopleState
 from peerapp.state.profile import ProfileState
 
 # The saved profile: what every field of the form starts from.
@@ -183,6 +185,8 @@ def profile_page() -> rx.Component:
                 width="100%",
             ),
         ),
+        # Its buttons act at once: outside the profile form, which they would submit.
+        rx.cond(HiddenPeopleState.loaded, hidden_people_section()),
         # Its own forms, outside the profile form (forms cannot nest).
         rx.cond(ProfileState.loaded, account_security()),
     )

@@ -18,7 +18,15 @@ from sqlmodel import Session, col
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import PairingKind, PeerRequest, RequestStatus
-from peerapp.services import history, inbox, places, programs, send_rate, validation
+from peerapp.services import (
+    conflicts,
+    history,
+    inbox,
+    places,
+    programs,
+    send_rate,
+    validation,
+)
 from peerapp.services.closing import expire_due  # noqa: F401  (the sweep, public here too)
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
@@ -84,6 +92,7 @@ def send_request(
         recipient = member_as(db, members, recipient_id, places.other_side(side))
         if recipient is None:
             raise Refused(ROLE_MISSING[places.other_side(side)])
+        conflicts.refuse_reporting_line(db, sender_id, recipient)
         facts = places.send_facts(
             db, program_id, (sender_id, side), (recipient_id, places.other_side(side))
         )

@@ -27,7 +27,7 @@ from peerapp.models import (
     Program,
     RequestStatus,
 )
-from peerapp.services import history, inbox, places, programs
+from peerapp.services import conflicts, history, inbox, places, programs
 from peerapp.services.closing import cancel_pending, close_many, expiry_reason, lock_pending
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
@@ -211,6 +211,8 @@ def accept_locked(
         if sender is None or recipient is None:
             raise Refused(ROLES_NEEDED[request.kind])
         if request.recipient_id == actor_id:
+            # Managers may have changed since the request was sent.
+            conflicts.refuse_reporting_line(db, actor_id, sender)
             active = {
                 person: places.active_pairings(db, id_of(program), person, sides[person])
                 for person in people

@@ -401,6 +401,7 @@ def attack(app_server: RunningApp, scene: Scene) -> Iterator[Attack]:
 def names():
     """Full handler names, from the state classes."""
     from peerapp.state.directory import DirectoryState
+    from peerapp.state.hidden import HiddenPeopleState
     from peerapp.state.inbox import InboxState
     from peerapp.state.overview import ProgramOverviewState
     from peerapp.state.pairings import PairingActionsState
@@ -415,6 +416,7 @@ def names():
     return {
         "session": SessionState,
         "directory": DirectoryState,
+        "hidden": HiddenPeopleState,
         "pairing": PairingActionsState,
         "profile": ProfileState,
         "requests": RequestActionsState,

@@ -1,0 +1,90 @@
+"""Hiding people from your own results: the directory card's Hide, the profile's list."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerapp import routes
+from peerapp.components.sections import empty_state, section_card
+from peerapp.state.hidden import HiddenPeopleState, HiddenRow
+
+
+def hide_action(
+    person_id: rx.Var[int], name: rx.Var[str], busy: rx.Var[bool] | None = None
+) -> rx.Component:
+    """A quiet "Hide" for a directory card; its name says whom and where from.
+
+    The toast that follows offers Undo. ``busy``: whether this person is being
+    hidden right now; inside a memo card pass it as a prop
+    (``HiddenPeopleState.busy_ids.contains(entry.id)``), so that one hide
+    re-renders one card. A still label while it works: an animated spinner
+    costs a composited frame every 16 ms without a GPU.
+    """
+    hiding = HiddenPeopleState.busy_ids.contains(person_id) if busy is None else busy
+    return rx.button(
+        rx.icon("eye-off", size=14, aria_hidden="true"),
+        rx.cond(hiding, "Hiding…", "Hide"),
+        on_click=HiddenPeopleState.hide(person_id),
+        disabled=hiding,
+        variant="ghost",
+        color_scheme="gray",
+        size="1",
+        type="button",
+        aria_label="Hide " + name + " from my results",
+    )
+
+
+def _hidden_person(row: HiddenRow) -> rx.Component:
+    showing = HiddenPeopleState.busy_ids.contains(row.id)
+    return rx.el.li(
+        rx.hstack(
+            rx.avatar(fallback=row.full_name[:1], size="2", radius="full"),
+            rx.vstack(
+                rx.text(row.full_name, weight="medium", size="2"),
+                rx.text(row.about, size="1", color_scheme="gray"),
+                spacing="0",
+                flex="1",
+                min_width="8em",
+            ),
+            rx.button(
+                rx.cond(showing, "Showing…", "Show again"),
+                on_click=HiddenPeopleState.show_again(row.id),
+                disabled=showing,
+                variant="soft",
+                size="2",
+                type="button",
+                aria_label="Show again: " + row.full_name,
+            ),
+            align="center",
+            spacing="3",
+            width="100%",
+        ),
+        class_name="plain-list-item",
+    )
+
+
+def hidden_people_section() -> rx.Component:
+    """The profile's "Hidden from your results": each person with Show again, or why it is empty."""
+    return section_card(
+        "Hidden from your results",
+        rx.text(
+            "People you hide are left out of your directory searches. They are not told, "
+            "and your requests and pairings with them stay as they are.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(
+            HiddenPeopleState.people.length() > 0,
+            rx.el.ul(
+                rx.foreach(HiddenPeopleState.people, _hidden_person),
+                aria_label="People hidden from your results",
+                class_name="plain-list",
+            ),
+            empty_state(
+                "You haven't hidden anyone. Use Hide on a person's card in the directory "
+                "to leave them out of your results.",
+                rx.link("Go to the directory", href=routes.DIRECTORY, size="2"),
+                icon="eye",
+            ),
+        ),
+    )
