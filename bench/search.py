@@ -71,7 +71,10 @@ def _timed(call: Callable[[], object], rounds: int) -> list[float]:
 
 
 def _figures(times: list[float]) -> dict:
-    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95), 2)}
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+    }
 
 
 def measure(engine: sa.Engine, size: int, rounds: int) -> dict:

@@ -18,7 +18,7 @@ from peerapp.pages.programs import programs_page
 from peerapp.pages.sso import sso_landing_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
-from peerapp.state.hidden import HiddenPeopleState
+from peerapp.state.hidden import HiddenPeopleState, refresh_after_hiding
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.program_settings import ProgramSettingsState
@@ -91,3 +91,5 @@ _signed_in_page(
     ProgramOverviewState.load,
 )
 _signed_in_page(programs_page, routes.PROGRAMS, "Programs · peerapp", ProgramsState.load)
+
+refresh_after_hiding(DirectoryState.refresh)

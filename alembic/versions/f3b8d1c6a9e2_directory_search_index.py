@@ -31,7 +31,7 @@ REMOVE = (
 ADD = f"INSERT INTO employee_search(rowid, {COLUMNS}) VALUES (new.id, {NEW});"
 SQLITE = [
     f"CREATE VIRTUAL TABLE employee_search USING fts5({COLUMNS}, content='employee', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6 7 8')",
     f"CREATE TRIGGER employee_search_insert AFTER INSERT ON employee BEGIN {ADD} END",
     f"CREATE TRIGGER employee_search_delete AFTER DELETE ON employee BEGIN {REMOVE} END",
     f"CREATE TRIGGER employee_search_update AFTER UPDATE OF {COLUMNS} ON employee "

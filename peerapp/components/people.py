@@ -6,9 +6,11 @@ from typing import Any
 
 import reflex as rx
 
+from peerapp.components.hiding import hide_action
 from peerapp.components.pairing_actions import actions, mentoring_relation, relation
 from peerapp.services.directory import DirectoryEntry
 from peerapp.state.directory import DirectoryState
+from peerapp.state.hidden import HiddenPeopleState
 
 
 def tags(label: str, items, color: str) -> rx.Component:
@@ -106,6 +108,7 @@ def person_card(
     relation: rx.Var[str],
     mentoring: rx.Var[str],
     sending: rx.Var[bool],
+    hiding: rx.Var[bool],
 ) -> rx.Component:
     """One directory result.
 
@@ -156,6 +159,7 @@ def person_card(
             ),
         ),
         rx.box(tags("Would like to discuss", entry.themes, "iris"), padding_top="0.5em"),
+        rx.cond(relation != "self", hide_action(entry.id, entry.full_name, hiding)),
         width="100%",
         class_name="person-card",
     )
@@ -169,6 +173,7 @@ def directory_card(entry) -> rx.Component:
             relation=relation(entry),
             mentoring=mentoring_relation(entry),
             sending=DirectoryState.sending_to.contains(entry.id),
+            hiding=HiddenPeopleState.busy_ids.contains(entry.id),
         ),
         key=entry.id,
     )

@@ -46,7 +46,7 @@ def _sqlite() -> list[str]:
     add = f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES (new.id, {new});"
     return [
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({columns}, content='employee', "
-        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6 7 8')",
         f"CREATE TRIGGER employee_search_insert AFTER INSERT ON employee BEGIN {add} END",
         f"CREATE TRIGGER employee_search_delete AFTER DELETE ON employee BEGIN {remove} END",
         f"CREATE TRIGGER employee_search_update AFTER UPDATE OF {columns} ON employee "

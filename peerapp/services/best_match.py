@@ -7,7 +7,6 @@ anyone the search finds; each walk starts at a place of the viewer's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,37 +20,31 @@ from peerapp.services.directory_cards import CARD, DirectoryEntry, DirectoryPage
 
 # How many candidates are scored.
 POOL = 200
+# The index's ids are read this many at a time, at most so often per walk.
+CHUNK = 400
+CHUNKS = 4
 
 
 def page(
     db: Session,
     program_id: int,
-    conditions: Callable[..., sa.ColumnElement[bool]],
+    search: tuple[sa.ColumnElement[bool], tuple[str, ...]],
     me: matching.Seeker,
     ask: Ask,
     counted: tuple[int, bool],
     page_size: int,
 ) -> DirectoryPage:
-    """The page of the best matches for ``me`` among what ``conditions(*any_of)`` finds.
+    """The page of the best matches for ``me`` among what the search finds.
 
-    ``conditions()`` is the search; with words, the search narrowed to people
-    whose text has one of them.
+    ``search``: its filters (a condition on a member row) and its words.
     """
+    filters, words = search
     pool: dict[int, sa.Row[Any]] = {}
     start = matching.rotation_start(me.id, _highest_id(db))
-    wanted = (conditions(*_words_of_tags(me.words())),) if me.words() else ()
-    for condition in (*wanted, conditions()):
-        for after, before in ((start, None), (0, start)):
-            if len(pool) >= POOL:
-                break
-            walk = members(*CARD).where(condition, col(Employee.id) >= after)
-            if before is not None:
-                walk = walk.where(col(Employee.id) < before)
-            if pool:
-                walk = walk.where(col(Employee.id).not_in(list(pool)))
-            limit = POOL - len(pool)
-            for row in db.execute(walk.order_by(col(Employee.id)).limit(limit)).all():
-                pool[row[0]] = row
+    tags = search_index.words_of(" ".join(me.words()))
+    for any_of in ((tags,) if tags else ()) + ((),):
+        for after, until in ((start - 1, None), (0, start)):
+            _gather(db, pool, filters, (words, any_of), (after, until))
     cards = {card.id: card for card in entries(db, program_id, list(pool.values()))}
     ranked = matching.ranked(me, (_candidate(card) for card in cards.values()))
     page_count = max(1, -(-len(ranked) // page_size))
@@ -68,8 +61,40 @@ def page(
     )
 
 
-def _words_of_tags(tags: Sequence[str]) -> tuple[str, ...]:
-    return search_index.words_of(" ".join(tags))
+def _gather(
+    db: Session,
+    pool: dict[int, sa.Row[Any]],
+    filters: sa.ColumnElement[bool],
+    words: tuple[tuple[str, ...], tuple[str, ...]],
+    span: tuple[int, int | None],
+) -> None:
+    """Add to ``pool``, in id order from ``span[0]`` on (up to ``span[1]``), members who
+    pass the filters and have the words: ids from the full-text index a chunk at a
+    time, or, with no words at all, straight from the filters' walk.
+    """
+    all_of, any_of = words
+    after, until = span
+    for _ in range(CHUNKS):
+        wanted = POOL - len(pool)
+        if wanted <= 0:
+            return
+        walk = members(*CARD).where(filters)
+        if all_of or any_of:
+            ids = search_index.matching_ids(db, all_of, any_of=any_of, after=after, limit=CHUNK)
+            ids = [i for i in ids if until is None or i < until]
+            if not ids:
+                return
+            walk = walk.where(col(Employee.id).in_(ids))
+            after = ids[-1]
+        else:
+            walk = walk.where(col(Employee.id) > after).order_by(col(Employee.id)).limit(wanted)
+            if until is not None:
+                walk = walk.where(col(Employee.id) < until)
+        rows = [row for row in db.execute(walk).all() if row[0] not in pool]
+        for row in sorted(rows, key=lambda row: row[0])[:wanted]:
+            pool[row[0]] = row
+        if not (all_of or any_of):
+            return
 
 
 def _highest_id(db: Session) -> int:

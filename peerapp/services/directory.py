@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, Membership
 from peerapp.services import best_match, matching, places, search_index
+from peerapp.services.conflicts import not_in_reporting_line
 from peerapp.services.directory_ask import SHOWING, Ask, read_ask
 from peerapp.services.directory_cards import (
     CARD,
@@ -25,6 +26,7 @@ from peerapp.services.directory_cards import (
     members,
 )
 from peerapp.services.errors import Refused
+from peerapp.services.hiding import not_hidden_by
 
 PAGE_SIZE = 20
 # The most matches a search ever reads or counts.
@@ -32,6 +34,8 @@ WINDOW = 1000
 # A count over a common word reads the index's ids this many at a time, at most so often.
 COUNT_CHUNK = 2000
 COUNT_CHUNKS = 8
+# Name and recently joined order at most this many matches of a common word.
+SORTED = 20_000
 
 __all__ = ["PAGE_SIZE", "WINDOW", "Ask", "DirectoryEntry", "DirectoryPage", "read_ask", "search"]
 
@@ -88,15 +92,14 @@ class _Scope:
             found = search_index.matching_ids(self.db, self.words, limit=WINDOW + 1)
             self.few = found if len(found) <= WINDOW else None
 
-    def condition(self, *any_of: str) -> sa.ColumnElement[bool]:
-        """Every filter and word (and, given ``any_of``, one of those words too)."""
+    def condition(self) -> sa.ColumnElement[bool]:
+        """Every filter and every word."""
         if self.few is not None:
-            narrowed = sa.and_(self.filters, col(Employee.id).in_(self.few))
-            if any_of:
-                narrowed = sa.and_(narrowed, search_index.probe(self.db, (), any_of))
-            return narrowed
-        if self.words or any_of:
-            return sa.and_(self.filters, search_index.probe(self.db, self.words, any_of))
+            return sa.and_(self.filters, col(Employee.id).in_(self.few))
+        if self.words:
+            # Ordering many matches means sorting them: the first SORTED of them.
+            first = search_index.first_matches(self.db, self.words, SORTED)
+            return sa.and_(self.filters, col(Employee.id).in_(first))
         return self.filters
 
     def count(self) -> tuple[int, bool]:
@@ -134,11 +137,16 @@ def search(
     "Best match" ranks for ``viewer_id`` (by name when nobody is asking).
     """
     ask = read_ask(db, program_id, **browser)
-    scope = _Scope(db, _filters(program_id, ask), search_index.words_of(ask.query))
+    filters = _filters(program_id, ask)
+    if viewer_id is not None:
+        filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))
+    scope = _Scope(db, filters, search_index.words_of(ask.query))
     total, more = scope.count()
     me = matching.seeker(db, program_id, viewer_id) if viewer_id and ask.sort == "best" else None
     if me is not None:
-        return best_match.page(db, program_id, scope.condition, me, ask, (total, more), page_size)
+        return best_match.page(
+            db, program_id, (scope.filters, scope.words), me, ask, (total, more), page_size
+        )
     page_count = max(1, -(-total // page_size))
     # Any page past the results shows the last one.
     number = min(ask.page, page_count)

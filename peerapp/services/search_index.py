@@ -18,15 +18,18 @@ from sqlmodel import Session, col
 from peerapp.models import Employee
 from peerapp.models.search import FTS_TABLE, PG_CONFIG
 
+_WORD = re.compile(r"[^\W_]+")
 # One-letter prefixes would match nearly everyone: they wait for a second letter.
 SHORTEST_WORD = 2
 MOST_WORDS = 8
 LONGEST_WORD = 40
-_WORD = re.compile(r"[^\W_]+")
 
 
 def words_of(text: str) -> tuple[str, ...]:
-    """The searchable words of ``text``, lower-cased, in order, each once."""
+    """The searchable words of ``text``, lower-cased, in order, each once.
+
+    Accents are folded by each database's index, on the words as on the text.
+    """
     found: list[str] = []
     for word in _WORD.findall(text.lower()):
         word = word[:LONGEST_WORD]
@@ -37,10 +40,11 @@ def words_of(text: str) -> tuple[str, ...]:
 
 def _fts5_query(all_of: tuple[str, ...], any_of: tuple[str, ...] = ()) -> str:
     # A quoted string is one term (or phrase) to FTS5 whatever it holds; words
-    # hold no quote, and * outside the quotes makes each a prefix.
+    # hold no quote, and * outside the quotes makes a typed word a prefix.
+    # ``any_of`` are whole words (a profile's tags), matched exactly.
     parts = [f'"{word}"*' for word in all_of]
     if any_of:
-        parts.append("(" + " OR ".join(f'"{word}"*' for word in any_of) + ")")
+        parts.append("(" + " OR ".join(f'"{word}"' for word in any_of) + ")")
     return " AND ".join(parts)
 
 
@@ -48,7 +52,7 @@ def _tsquery(all_of: tuple[str, ...], any_of: tuple[str, ...] = ()) -> str:
     # Words are letters and digits only, so none is tsquery syntax.
     parts = [f"{word}:*" for word in all_of]
     if any_of:
-        parts.append("(" + " | ".join(f"{word}:*" for word in any_of) + ")")
+        parts.append("(" + " | ".join(any_of) + ")")
     return " & ".join(parts)
 
 
@@ -56,45 +60,49 @@ def _is_sqlite(db: Session) -> bool:
     return db.get_bind().dialect.name == "sqlite"
 
 
-def matching_ids(db: Session, words: tuple[str, ...], *, limit: int, after: int = 0) -> list[int]:
-    """Ids above ``after`` of employees whose text matches every word, ascending, at most ``limit``.
+def matching_ids(
+    db: Session,
+    words: tuple[str, ...],
+    *,
+    limit: int,
+    after: int = 0,
+    any_of: tuple[str, ...] = (),
+) -> list[int]:
+    """Ids above ``after``, ascending, at most ``limit``, of employees whose text has
+    every word of ``words`` and, when given, one of ``any_of``.
 
-    The index's own lookup: on SQLite the full-text table alone, on PostgreSQL
-    the GIN index.
+    The index's own lookup, read in id order and stopped at ``limit``: on SQLite
+    the full-text table alone, on PostgreSQL the stored vectors.
     """
     if _is_sqlite(db):
         statement = sa.text(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query AND rowid > :after "
             "ORDER BY rowid LIMIT :limit"
         )
-        asked = {"query": _fts5_query(words), "after": after, "limit": limit}
+        asked = {"query": _fts5_query(words, any_of), "after": after, "limit": limit}
         rows = db.connection().execute(statement, asked)
     else:
         rows = db.connection().execute(
             sa.select(col(Employee.id))
-            .where(probe(db, words), col(Employee.id) > after)
+            .where(_vector_matches(words, any_of), col(Employee.id) > after)
             .order_by(col(Employee.id))
             .limit(limit)
         )
     return [row[0] for row in rows]
 
 
-def probe(
-    db: Session, all_of: tuple[str, ...], any_of: tuple[str, ...] = ()
-) -> sa.ColumnElement[bool]:
-    """A test of one employee row (the outer query's): its text has every word of
-    ``all_of`` and, when given, one of ``any_of``.
-
-    A row at a time, for walks that stop at a page: on SQLite a lookup of that
-    rowid in the full-text index, on PostgreSQL the row's stored vector.
-    """
+def first_matches(db: Session, words: tuple[str, ...], limit: int) -> sa.Select[Any]:
+    """SELECT the ids of the first ``limit`` employees (in id order) whose text has every word."""
     if _is_sqlite(db):
         index = sa.table(FTS_TABLE, sa.column("rowid"))
-        found = sa.select(sa.literal(1)).where(
-            sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(all_of, any_of)),
-            index.c.rowid == col(Employee.id),
-        )
-        return sa.exists(found)
+        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words))
+        return sa.select(index.c.rowid).where(match).limit(limit)
+    return sa.select(col(Employee.id)).where(_vector_matches(words)).limit(limit)
+
+
+def _vector_matches(
+    all_of: tuple[str, ...], any_of: tuple[str, ...] = ()
+) -> sa.ColumnElement[bool]:
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
     return vector.op("@@")(sa.func.to_tsquery(config, _tsquery(all_of, any_of)))

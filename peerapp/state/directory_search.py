@@ -182,6 +182,12 @@ class DirectorySearch(rx.State, mixin=True):
             yield update
 
     @rx.event
+    async def refresh(self):
+        """The same search again (after someone was hidden or shown again)."""
+        async for update in self._search():
+            yield update
+
+    @rx.event
     async def set_query(self, value: str):
         """Search as the person types (the input debounces)."""
         async for update in self._search(
