@@ -155,7 +155,9 @@ class _Rows:
         goals, goal = self._pick(self.goals)
         place, whereabouts = self._pick(self.places)
         ending = self._pick(BIO_ENDINGS).format(skill=skill, goal=goal)
-        role = title if department.name in title else f"{title} in {department.name}"
+        # "VP of Data, based in ..." and "Chief Executive Officer, ...": no "in Data" again.
+        named = title.endswith(department.name) or not department.titles
+        role = title if named else f"{title} in {department.name}"
         manager = self.org.managers[position]
         return (
             employee_id(position),
