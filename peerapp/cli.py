@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -51,12 +53,32 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do nothing (and succeed) when the database already has people",
     )
-    seed.add_argument("--people", type=int, default=300)
+    seed.add_argument(
+        "--people",
+        type=int,
+        default=300,
+        help=f"how many ({demo.MIN_PEOPLE:,} to {demo.MAX_PEOPLE:,}; a million takes minutes)",
+    )
     commands.add_parser(
         "expire-requests",
         help="expire overdue requests and close ended cohorts (idempotent; for cron)",
     )
     return parser
+
+
+def _progress(started: float) -> Callable[[int, int], None]:
+    """Print how far a large demo has got, every 100,000 people."""
+
+    shown = 0
+
+    def report(written: int, people: int) -> None:
+        nonlocal shown
+        if people >= 100_000 and (written // 100_000 > shown // 100_000 or written == people):
+            shown = written
+            elapsed = time.monotonic() - started
+            print(f"  {written:>9,} of {people:,} people written ({elapsed:.0f} s)", flush=True)
+
+    return report
 
 
 def _password() -> str:
@@ -139,8 +161,12 @@ def main(argv: list[str] | None = None) -> int:
                     print("The database already has people; demo data not added.")
                     logins = demo.existing_logins(db)
                 else:
-                    logins = demo.seed(db, people=args.people)
-                    print(f"Demo organisation created with {args.people} people.")
+                    started = time.monotonic()
+                    logins = demo.seed(db, people=args.people, progress=_progress(started))
+                    print(
+                        f"Demo organisation created with {args.people:,} people "
+                        f"in {time.monotonic() - started:.1f} s."
+                    )
                 if logins:
                     print("Demo sign-ins:")
                     for login in logins:

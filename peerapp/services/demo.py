@@ -1,8 +1,14 @@
-"""A believable demo organisation for an empty database."""
+"""A believable demo organisation for an empty database.
+
+Up to a million people, written in bulk (demo_people); then requests and
+pairings through the real rules, among a bounded set of people so that a large
+demo stays as quick to finish as a small one.
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,22 +16,20 @@ from pwdlib import PasswordHash
 from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, Membership
-from peerapp.services import programs, requests
-from peerapp.services.demo_data import (
-    DEPARTMENTS,
-    FIRST_NAMES,
-    LAST_NAMES,
-    LOCATIONS,
-    SHARED_GOALS,
-)
+from peerapp.services import demo_names, demo_org, programs, requests
+from peerapp.services.demo_data import BY_NAME
+from peerapp.services.demo_people import FixedPerson, employee_id, write_people
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
 from peerapp.services.unit import unit_of_work
 
 DEMO_PASSWORD = "peerapp-demo-2026"
 
-# Enough for every first/middle-initial/last combination to stay unique.
-MAX_PEOPLE = 10_000
+# Fewer leaves too few people for the demo logins' requests and the cohort.
+MIN_PEOPLE = 20
+MAX_PEOPLE = 1_000_000
+# Requests go one by one through the real rules: among at most this many people.
+REQUEST_POOL = 2_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,17 @@ DEMO_LOGINS = (
     DemoLogin("alex.morgan@example.com", "Alex Morgan", "peer and mentee in Engineering"),
     DemoLogin("sam.okafor@example.com", "Sam Okafor", "peer and mentor in Product"),
 )
+# Department, title, admin, roles: each takes the first place in the organisation that fits.
+_LOGIN_PLACES = {
+    "priya.raman@example.com": ("People", "People Operations Lead", True, {"peer", "mentor"}),
+    "alex.morgan@example.com": (
+        "Engineering",
+        "Senior Software Engineer",
+        False,
+        {"peer", "mentee"},
+    ),
+    "sam.okafor@example.com": ("Product", "Product Manager", False, {"peer", "mentor"}),
+}
 
 
 def is_empty(db: Session) -> bool:
@@ -56,69 +71,89 @@ def existing_logins(db: Session) -> list[DemoLogin]:
     return [login for login in DEMO_LOGINS if login.email in present]
 
 
-def seed(db: Session, *, people: int = 300, rng_seed: int = 7) -> list[DemoLogin]:
-    """Fill an empty database with an organisation, requests and pairings."""
+def seed(
+    db: Session,
+    *,
+    people: int = 300,
+    rng_seed: int = 7,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DemoLogin]:
+    """Fill an empty database with an organisation, requests and pairings.
+
+    The same ``rng_seed`` gives the same organisation. ``progress(written, people)``
+    is called after each batch of people written.
+    """
+    most = min(MAX_PEOPLE, demo_names.capacity())
+    if not MIN_PEOPLE <= people <= most:
+        raise Refused(f"A demo organisation has between {MIN_PEOPLE:,} and {most:,} people.")
     if not is_empty(db):
         raise Refused("The database already has employees; the demo only fills an empty one.")
-    if not 0 < people <= MAX_PEOPLE:
-        raise Refused(f"A demo organisation has between 1 and {MAX_PEOPLE} people.")
     rng = random.Random(rng_seed)
     program = programs.default_program(db)
     if not program.description:
-        program.description = (
-            "Always open: find a peer to learn with, or a mentor or mentee, any time of year."
-        )
-    password_hash = PasswordHash.recommended().hash(DEMO_PASSWORD)
-    employees: list[Employee] = []
-    fixed = {
-        "priya.raman@example.com": ("People", "People Operations Lead", True),
-        "alex.morgan@example.com": ("Engineering", "Senior Software Engineer", False),
-        "sam.okafor@example.com": ("Product", "Product Manager", False),
-    }
-    for login in DEMO_LOGINS:
-        dept, title, admin = fixed[login.email]
-        employees.append(
-            _person(rng, login.full_name, login.email, dept, title, admin, password_hash)
-        )
-    names: set[str] = {e.full_name for e in employees}
-    # First/last pairs not used yet; past them (a large demo) names get a middle initial.
-    pairs = {f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES} - names
-    while len(employees) < people:
-        if pairs:
-            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-            pairs.discard(name)
-        else:
-            initial = rng.choice("ABCDEFGHJKLMNPRSTVW")
-            name = f"{rng.choice(FIRST_NAMES)} {initial}. {rng.choice(LAST_NAMES)}"
-        if name in names:
-            continue
-        names.add(name)
-        dept = rng.choice(list(DEPARTMENTS))
-        email = ".".join(part.strip(".") for part in name.lower().split()) + "@example.com"
-        employees.append(
-            _person(rng, name, email, dept, rng.choice(DEPARTMENTS[dept][0]), False, None)
-        )
-    with unit_of_work(db):
-        db.add_all(employees)
-        db.flush()
-        themes = programs.themes_of(program)
-        for index, employee in enumerate(employees):
-            roll = rng.random()
-            db.add(
-                Membership(
-                    program_id=id_of(program),
-                    employee_id=id_of(employee),
-                    is_peer=index < len(DEMO_LOGINS) or roll < 0.8,
-                    is_mentor=index in (0, 2) or (index > 2 and rng.random() < 0.25),
-                    is_mentee=index == 1 or (index > 2 and rng.random() < 0.3),
-                    themes="\n".join(rng.sample(themes, k=2)),
-                )
+        with unit_of_work(db):
+            program.description = (
+                "Always open: find a peer to learn with, or a mentor or mentee, any time of year."
             )
-        db.add(program)
-    ids = [id_of(e) for e in employees]
-    _seed_requests(db, rng, id_of(program), ids)
-    _seed_cohort(db, rng, ids)
+            db.add(program)
+    program_id, themes = id_of(program), programs.themes_of(program)
+    org = demo_org.shape(rng, people)
+    fixed = _place_logins(org, PasswordHash.recommended().hash(DEMO_PASSWORD))
+    taken = {login.full_name for login in DEMO_LOGINS}
+    names = demo_names.pick_names(rng, len(org) - len(fixed), taken)
+    _bulk_people(db, rng, org, names, fixed, program_id, themes, progress)
+    demo_ids = [employee_id(position) for position in fixed]
+    pool = _request_pool(rng, len(org), demo_ids)
+    _seed_requests(db, rng, program_id, pool)
+    _seed_cohort(db, rng, pool)
     return list(DEMO_LOGINS)
+
+
+def _bulk_people(
+    db: Session,
+    rng: random.Random,
+    org: demo_org.Org,
+    names: list[int],
+    fixed: dict[int, FixedPerson],
+    program_id: int,
+    themes: list[str],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Every employee and membership, in bulk.
+
+    Anything kept from employees row by row (a search index's triggers) is best
+    built once right after this instead: ``seed`` calls nothing else in between.
+    """
+    write_people(
+        db, rng, org, names, fixed, program_id=program_id, themes=themes, progress=progress
+    )
+
+
+def _place_logins(org: demo_org.Org, password_hash: str) -> dict[int, FixedPerson]:
+    """Where in the organisation each demo login sits, in DEMO_LOGINS order."""
+    fixed: dict[int, FixedPerson] = {}
+    for login in DEMO_LOGINS:
+        department, title, admin, roles = _LOGIN_PLACES[login.email]
+        position = demo_org.first_with(org, department, title, set(fixed))
+        if position is None:  # MIN_PEOPLE leaves room for every login
+            raise RuntimeError(f"no place for {login.email} among {len(org)} people")
+        fixed[position] = FixedPerson(
+            login.full_name,
+            login.email,
+            BY_NAME[department],
+            title,
+            admin,
+            password_hash,
+            frozenset(roles),
+        )
+    return fixed
+
+
+def _request_pool(rng: random.Random, people: int, demo_ids: list[int]) -> list[int]:
+    """The demo logins' ids, then up to REQUEST_POOL others' in id order."""
+    chosen = rng.sample(range(1, people + 1), min(people, REQUEST_POOL + len(demo_ids)))
+    others = [person for person in chosen if person not in demo_ids][:REQUEST_POOL]
+    return demo_ids + sorted(others)
 
 
 def _seed_cohort(db: Session, rng: random.Random, ids: list[int]) -> None:
@@ -145,37 +180,13 @@ def _seed_cohort(db: Session, rng: random.Random, ids: list[int]) -> None:
     _carry_out(db, rng, id_of(cohort), plan)
 
 
-def _person(
-    rng: random.Random,
-    name: str,
-    email: str,
-    dept: str,
-    title: str,
-    admin: bool,
-    password_hash: str | None,
-) -> Employee:
-    skills = rng.sample(DEPARTMENTS[dept][1], k=min(3, len(DEPARTMENTS[dept][1])))
-    goals = rng.sample(SHARED_GOALS, k=2)
-    return Employee(
-        full_name=name,
-        email=email,
-        job_title=title,
-        department=dept,
-        location=rng.choice(LOCATIONS),
-        bio=f"{title} in {dept}. Happy to trade what I know for a fresh perspective.",
-        skills=", ".join(skills),
-        learning_goals=", ".join(goals),
-        is_admin=admin,
-        password_hash=password_hash,
-    )
-
-
 def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[int]) -> None:
     """Some pairings, some pending and some closed requests, through the real rules."""
     peer_ids = list(
         db.exec(
             select(col(Membership.employee_id))
             .where(col(Membership.program_id) == program_id, col(Membership.is_peer))
+            .where(col(Membership.employee_id).in_(ids))
             .order_by(col(Membership.employee_id))
         ).all()
     )
@@ -185,25 +196,27 @@ def _seed_requests(db: Session, rng: random.Random, program_id: int, ids: list[i
         db.exec(
             select(col(Membership.employee_id))
             .where(col(Membership.program_id) == program_id, col(Membership.is_mentee))
-            .where(col(Membership.employee_id).not_in(demo_ids))
+            .where(col(Membership.employee_id).in_(ids[len(DEMO_LOGINS) :]))
             .order_by(col(Membership.employee_id))
         ).all()
     )
-    plan: list[tuple[int, int, str, str]] = [
-        (others[0], demo_ids[1], "pending", "peer"),  # Alex has a request waiting
-        (others[1], demo_ids[1], "pending", "peer"),
-        (demo_ids[1], others[2], "pending", "peer"),  # and one sent
-        (demo_ids[1], others[3], "accepted", "peer"),  # and a peer already
-        (others[4], demo_ids[2], "pending", "peer"),
-        (demo_ids[2], others[5], "declined", "peer"),
-        (others[6], demo_ids[0], "accepted", "peer"),
-        (demo_ids[1], demo_ids[2], "accepted", "mentee"),  # Sam mentors Alex
-    ]
+    rng.shuffle(others)  # not just the lowest ids (the chief executive and the heads)
+    plan: list[tuple[int, int, str, str]] = []
+    if len(others) >= 7:
+        plan += [
+            (others[0], demo_ids[1], "pending", "peer"),  # Alex has a request waiting
+            (others[1], demo_ids[1], "pending", "peer"),
+            (demo_ids[1], others[2], "pending", "peer"),  # and one sent
+            (demo_ids[1], others[3], "accepted", "peer"),  # and a peer already
+            (others[4], demo_ids[2], "pending", "peer"),
+            (demo_ids[2], others[5], "declined", "peer"),
+            (others[6], demo_ids[0], "accepted", "peer"),
+        ]
+    plan.append((demo_ids[1], demo_ids[2], "accepted", "mentee"))  # Sam mentors Alex
     if len(mentees) >= 2:
         plan.append((mentees[0], demo_ids[2], "pending", "mentee"))  # one asks Sam to mentor
         plan.append((demo_ids[0], mentees[1], "pending", "mentor"))  # Priya offers to mentor
     pool = others[7:]
-    rng.shuffle(pool)
     for index in range(0, min(len(pool) - 1, 120), 2):
         plan.append(
             (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,7 @@ def test_create_user_refuses_a_duplicate_and_a_short_password(cli_database, monk
 def test_seed_demo_fills_once_and_lists_the_sign_ins(cli_database, capsys):
     assert cli.main(["seed-demo", "--if-empty", "--people", "40"]) == 0
     first = capsys.readouterr().out
+    assert "Demo organisation created with 40 people in " in first
     assert cli.main(["seed-demo", "--if-empty"]) == 0
     second = capsys.readouterr().out
     for login in demo.DEMO_LOGINS:
@@ -148,6 +150,18 @@ def test_seed_demo_fills_once_and_lists_the_sign_ins(cli_database, capsys):
     assert cli.main(["seed-demo"]) == 1
     with Session(make_engine(cli_database)) as db:
         assert db.exec(select(sa.func.count()).select_from(Employee)).one() == 40
+
+
+def test_seed_demo_shows_progress_every_hundred_thousand_people(capsys):
+    report = cli._progress(time.monotonic())
+    for written in [*range(20_000, 250_000, 20_000), 250_000]:
+        report(written, 250_000)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" of ")[0].strip() for line in lines] == ["100,000", "200,000", "250,000"]
+    assert all("of 250,000 people written" in line for line in lines)
+    small = cli._progress(time.monotonic())
+    small(40, 40)
+    assert capsys.readouterr().out == ""
 
 
 def test_console_explains_a_database_without_tables(tmp_path, monkeypatch, capsys):
