@@ -19,10 +19,9 @@ from peerapp.services.directory_ask import Ask
 from peerapp.services.directory_cards import CARD, DirectoryEntry, DirectoryPage, entries, members
 
 # How many candidates are scored.
-POOL = 200
-# The index's ids are read this many at a time, at most so often per walk.
-CHUNK = 400
-CHUNKS = 4
+POOL = 100
+# How many of the index's ids one walk reads at most.
+SCANNED = 400
 
 
 def page(
@@ -43,8 +42,8 @@ def page(
     start = matching.rotation_start(me.id, _highest_id(db))
     tags = search_index.words_of(" ".join(me.words()))
     for any_of in ((tags,) if tags else ()) + ((),):
-        for after, until in ((start - 1, None), (0, start)):
-            _gather(db, pool, filters, (words, any_of), (after, until))
+        for since, until in ((start, None), (0, start)):
+            _gather(db, pool, filters, (words, any_of), (since, until))
     cards = {card.id: card for card in entries(db, program_id, list(pool.values()))}
     ranked = matching.ranked(me, (_candidate(card) for card in cards.values()))
     page_count = max(1, -(-len(ranked) // page_size))
@@ -68,33 +67,25 @@ def _gather(
     words: tuple[tuple[str, ...], tuple[str, ...]],
     span: tuple[int, int | None],
 ) -> None:
-    """Add to ``pool``, in id order from ``span[0]`` on (up to ``span[1]``), members who
-    pass the filters and have the words: ids from the full-text index a chunk at a
-    time, or, with no words at all, straight from the filters' walk.
+    """Add to ``pool``, in id order from ``span[0]`` (up to ``span[1]``), members who
+    pass the filters and have the words: a bounded run of the full-text index's
+    ids, or, with no words at all, the filters' own walk.
     """
     all_of, any_of = words
-    after, until = span
-    for _ in range(CHUNKS):
-        wanted = POOL - len(pool)
-        if wanted <= 0:
-            return
-        walk = members(*CARD).where(filters)
-        if all_of or any_of:
-            ids = search_index.matching_ids(db, all_of, any_of=any_of, after=after, limit=CHUNK)
-            ids = [i for i in ids if until is None or i < until]
-            if not ids:
-                return
-            walk = walk.where(col(Employee.id).in_(ids))
-            after = ids[-1]
-        else:
-            walk = walk.where(col(Employee.id) > after).order_by(col(Employee.id)).limit(wanted)
-            if until is not None:
-                walk = walk.where(col(Employee.id) < until)
-        rows = [row for row in db.execute(walk).all() if row[0] not in pool]
-        for row in sorted(rows, key=lambda row: row[0])[:wanted]:
-            pool[row[0]] = row
-        if not (all_of or any_of):
-            return
+    since, until = span
+    wanted = POOL - len(pool)
+    if wanted <= 0:
+        return
+    walk = members(*CARD).where(filters, col(Employee.id) >= since)
+    if until is not None:
+        walk = walk.where(col(Employee.id) < until)
+    if all_of or any_of:
+        ids = search_index.first_matches(db, all_of, SCANNED, since=since, any_of=any_of)
+        walk = walk.where(col(Employee.id).in_(ids))
+    if pool:
+        walk = walk.where(col(Employee.id).not_in(list(pool)))
+    for row in db.execute(walk.order_by(col(Employee.id)).limit(wanted)).all():
+        pool[row[0]] = row
 
 
 def _highest_id(db: Session) -> int:

@@ -57,6 +57,10 @@ def refuse_reporting_line(db: Session, actor_id: int, other: Employee) -> None:
         raise Refused(f"You can't pair with {other.full_name}: they are in your reporting line.")
 
 
+# Built once: making an alias costs more than the query it serves.
+_ME, _BOSS, _REPORT = aliased(Employee), aliased(Employee), aliased(Employee)
+
+
 def not_in_reporting_line(viewer_id: int) -> sa.ColumnElement[bool]:
     """SQL: the ``Employee`` row of the enclosing query is not in ``viewer_id``'s line.
 
@@ -68,7 +72,7 @@ def not_in_reporting_line(viewer_id: int) -> sa.ColumnElement[bool]:
     Never NULL, so it can also be negated. The viewer themselves is not left out.
     """
     viewer_id = validation.identifier(viewer_id, "person")
-    me, boss, report = aliased(Employee), aliased(Employee), aliased(Employee)
+    me, boss, report = _ME, _BOSS, _REPORT
     managers = sa.union_all(
         select(col(me.manager_id)).where(col(me.id) == viewer_id, col(me.manager_id).is_not(None)),
         select(col(boss.manager_id))

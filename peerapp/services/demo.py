@@ -16,7 +16,7 @@ from pwdlib import PasswordHash
 from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, Membership
-from peerapp.services import demo_names, demo_org, programs, requests
+from peerapp.services import demo_names, demo_org, programs, requests, search_index
 from peerapp.services.demo_data import BY_NAME
 from peerapp.services.demo_people import FixedPerson, employee_id, write_people
 from peerapp.services.errors import Refused
@@ -119,14 +119,11 @@ def _bulk_people(
     themes: list[str],
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Every employee and membership, in bulk.
-
-    Anything kept from employees row by row (a search index's triggers) is best
-    built once right after this instead: ``seed`` calls nothing else in between.
-    """
-    write_people(
-        db, rng, org, names, fixed, program_id=program_id, themes=themes, progress=progress
-    )
+    """Every employee and membership, in bulk; the directory's index is built once after."""
+    with unit_of_work(db), search_index.built_after_bulk_load(db):
+        write_people(
+            db, rng, org, names, fixed, program_id=program_id, themes=themes, progress=progress
+        )
 
 
 def _place_logins(org: demo_org.Org, password_hash: str) -> dict[int, FixedPerson]:

@@ -2,8 +2,8 @@
 
 Words go through the full-text index (``search_index``); filters and orders are
 index walks that stop once a page is read. Nothing reads or counts more than
-``WINDOW`` matches: past that the count says "1,000+" and the last page is the
-fiftieth. Only the columns a card shows are read.
+``WINDOW`` matches: past that the count says "500+" and the last page is the
+twenty-fifth. Only the columns a card shows are read.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from peerapp.services.hiding import not_hidden_by
 
 PAGE_SIZE = 20
 # The most matches a search ever reads or counts.
-WINDOW = 1000
-# A count over a common word reads the index's ids this many at a time, at most so often.
-COUNT_CHUNK = 2000
-COUNT_CHUNKS = 8
+WINDOW = 500
+# A count reads at most this many of the index's matches for a search's words (a
+# common word's first ones); past them it says "500+" (or "120+" after filters).
+COUNTED = 2_000
 # Name and recently joined order at most this many matches of a common word.
 SORTED = 20_000
 
@@ -77,50 +77,36 @@ def _holds_theme(theme: str) -> sa.ColumnElement[bool]:
 class _Scope:
     """Who a search may find: the filters, and the words through the full-text index.
 
-    A word few people have: their ids (at most ``WINDOW``), then the filters on
-    those few. A common one: the walks (an order, a count) test each row they
-    pass against the index, and stop at a page.
+    The words select the first matching ids from the index (all of them, for
+    any word but the most common): ``COUNTED`` for a count, ``SORTED`` for an
+    order. The filters run on those, so nothing reads more, whatever the
+    company's size.
     """
 
     db: Session
     filters: sa.ColumnElement[bool]
     words: tuple[str, ...]
-    few: list[int] | None = None
+    matches: int = 0
 
     def __post_init__(self) -> None:
         if self.words:
-            found = search_index.matching_ids(self.db, self.words, limit=WINDOW + 1)
-            self.few = found if len(found) <= WINDOW else None
+            self.matches = search_index.count_matches(self.db, self.words, COUNTED + 1)
 
-    def condition(self) -> sa.ColumnElement[bool]:
-        """Every filter and every word."""
-        if self.few is not None:
-            return sa.and_(self.filters, col(Employee.id).in_(self.few))
-        if self.words:
-            # Ordering many matches means sorting them: the first SORTED of them.
-            first = search_index.first_matches(self.db, self.words, SORTED)
-            return sa.and_(self.filters, col(Employee.id).in_(first))
-        return self.filters
+    def condition(self, most: int = SORTED) -> sa.ColumnElement[bool]:
+        """Every filter and every word (among the first ``most`` matches of the words)."""
+        if not self.words:
+            return self.filters
+        first = search_index.first_matches(self.db, self.words, most)
+        return sa.and_(self.filters, col(Employee.id).in_(first))
 
     def count(self) -> tuple[int, bool]:
         """How many match, up to ``WINDOW``, and whether there are more."""
-        if not self.words or self.few is not None:
-            bounded = members(col(Employee.id)).where(self.condition()).limit(WINDOW + 1)
-            found = self.db.exec(select(sa.func.count()).select_from(bounded.subquery())).one()
-            return min(found, WINDOW), found > WINDOW
-        # Many have the words: count the filters on the index's ids, a chunk at a
-        # time, until more than the window pass or the budget is spent.
-        counted, after = 0, 0
-        for _ in range(COUNT_CHUNKS):
-            ids = search_index.matching_ids(self.db, self.words, limit=COUNT_CHUNK, after=after)
-            if not ids:
-                return counted, False
-            chunk = members(col(Employee.id)).where(self.filters, col(Employee.id).in_(ids))
-            counted += self.db.exec(select(sa.func.count()).select_from(chunk.subquery())).one()
-            if counted > WINDOW:
-                return WINDOW, True
-            after = ids[-1]
-        return counted, True
+        if self.words and not self.matches:
+            return 0, False
+        counted = self.condition(COUNTED)
+        bounded = members(col(Employee.id)).where(counted).limit(WINDOW + 1)
+        found = self.db.exec(select(sa.func.count()).select_from(bounded.subquery())).one()
+        return min(found, WINDOW), found > WINDOW or self.matches > COUNTED
 
 
 def search(
@@ -142,7 +128,8 @@ def search(
         filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))
     scope = _Scope(db, filters, search_index.words_of(ask.query))
     total, more = scope.count()
-    me = matching.seeker(db, program_id, viewer_id) if viewer_id and ask.sort == "best" else None
+    ranks = viewer_id is not None and ask.sort == "best" and total > 0
+    me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None
     if me is not None:
         return best_match.page(
             db, program_id, (scope.filters, scope.words), me, ask, (total, more), page_size

@@ -10,13 +10,15 @@ error nor change the meaning. Every word must match (any column, any order).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from peerapp.models import Employee
-from peerapp.models.search import FTS_TABLE, PG_CONFIG
+from peerapp.models.search import FTS_TABLE, PG_CONFIG, bulk_load_ddl
 
 _WORD = re.compile(r"[^\W_]+")
 # One-letter prefixes would match nearly everyone: they wait for a second letter.
@@ -60,44 +62,42 @@ def _is_sqlite(db: Session) -> bool:
     return db.get_bind().dialect.name == "sqlite"
 
 
-def matching_ids(
+def first_matches(
     db: Session,
     words: tuple[str, ...],
-    *,
     limit: int,
-    after: int = 0,
+    *,
+    since: int = 0,
     any_of: tuple[str, ...] = (),
-) -> list[int]:
-    """Ids above ``after``, ascending, at most ``limit``, of employees whose text has
-    every word of ``words`` and, when given, one of ``any_of``.
+) -> sa.Select[Any]:
+    """SELECT the ids, from ``since`` up and at most ``limit``, of employees whose text
+    has every word of ``words`` and, when given, one of ``any_of``.
 
     The index's own lookup, read in id order and stopped at ``limit``: on SQLite
-    the full-text table alone, on PostgreSQL the stored vectors.
+    the full-text table alone, on PostgreSQL the stored vectors. A subquery for
+    ``IN``, so no list of ids travels through Python.
     """
     if _is_sqlite(db):
-        statement = sa.text(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query AND rowid > :after "
-            "ORDER BY rowid LIMIT :limit"
-        )
-        asked = {"query": _fts5_query(words, any_of), "after": after, "limit": limit}
-        rows = db.connection().execute(statement, asked)
-    else:
-        rows = db.connection().execute(
-            sa.select(col(Employee.id))
-            .where(_vector_matches(words, any_of), col(Employee.id) > after)
-            .order_by(col(Employee.id))
+        index = sa.table(FTS_TABLE, sa.column("rowid"))
+        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words, any_of))
+        return (
+            sa.select(index.c.rowid)
+            .where(match, index.c.rowid >= since)
+            .order_by(index.c.rowid)
             .limit(limit)
         )
-    return [row[0] for row in rows]
+    return (
+        sa.select(col(Employee.id))
+        .where(_vector_matches(words, any_of), col(Employee.id) >= since)
+        .order_by(col(Employee.id))
+        .limit(limit)
+    )
 
 
-def first_matches(db: Session, words: tuple[str, ...], limit: int) -> sa.Select[Any]:
-    """SELECT the ids of the first ``limit`` employees (in id order) whose text has every word."""
-    if _is_sqlite(db):
-        index = sa.table(FTS_TABLE, sa.column("rowid"))
-        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words))
-        return sa.select(index.c.rowid).where(match).limit(limit)
-    return sa.select(col(Employee.id)).where(_vector_matches(words)).limit(limit)
+def count_matches(db: Session, words: tuple[str, ...], most: int) -> int:
+    """How many employees' text has every word, counting no further than ``most``."""
+    first = first_matches(db, words, most).subquery()
+    return int(db.execute(sa.select(sa.func.count()).select_from(first)).scalar_one())
 
 
 def _vector_matches(
@@ -106,3 +106,17 @@ def _vector_matches(
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
     return vector.op("@@")(sa.func.to_tsquery(config, _tsquery(all_of, any_of)))
+
+
+@contextmanager
+def built_after_bulk_load(db: Session) -> Iterator[None]:
+    """Inside the block employees are inserted in bulk; the index is built once at its end.
+
+    Part of the caller's transaction: if the load fails, nothing of it stays.
+    """
+    before, after = bulk_load_ddl(db.get_bind().dialect.name)
+    for statement in before:
+        db.connection().exec_driver_sql(statement)
+    yield
+    for statement in after:
+        db.connection().exec_driver_sql(statement)

@@ -89,7 +89,7 @@ class DirectorySearch(rx.State, mixin=True):
 
     @rx.var
     def found_text(self) -> str:
-        """How many people the search found: "1 person", "1,000+ people"."""
+        """How many people the search found: "1 person", "500+ people"."""
         return directory_words.found(self.total, self.more)
 
     @rx.var

@@ -12,7 +12,7 @@ def _listed(items: tuple[str, ...]) -> str:
 
 
 def found(total: int, more: bool) -> str:
-    """'1 person', '12 people', '1,000+ people'."""
+    """'1 person', '12 people', '500+ people'."""
     if total == 1 and not more:
         return "1 person"
     return f"{total:,}{'+' if more else ''} people"
