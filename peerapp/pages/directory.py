@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from peerapp.components.forms import labelled_field, labelled_select
@@ -49,6 +51,11 @@ def _search_box() -> rx.Component:
     )
 
 
+def _set_filter(part: str) -> Callable[[rx.Var[str]], rx.event.EventSpec]:
+    """The select's on_change for one filter."""
+    return lambda value: DirectoryState.set_filter(part, value)
+
+
 def _choices(values: rx.Var[list[str]]) -> rx.Component:
     return rx.foreach(values, lambda value: rx.select.item(value, value=value))
 
@@ -71,7 +78,7 @@ def _filters() -> rx.Component:
                 )
             ),
             value=DirectoryState.show,
-            on_change=DirectoryState.set_show,
+            on_change=_set_filter("show"),
             min_width="150px",
         ),
         *(
@@ -81,18 +88,17 @@ def _filters() -> rx.Component:
                 everything,
                 _choices(values),
                 value=value,
-                on_change=handler,
+                on_change=_set_filter(name),
                 min_width="180px",
                 placeholder=everything,
             )
-            for label, name, everything, values, value, handler in (
+            for label, name, everything, values, value in (
                 (
                     "Department",
                     "department",
                     "All departments",
                     DirectoryState.departments,
                     DirectoryState.department,
-                    DirectoryState.set_department,
                 ),
                 (
                     "Location",
@@ -100,7 +106,6 @@ def _filters() -> rx.Component:
                     "All locations",
                     DirectoryState.locations,
                     DirectoryState.location,
-                    DirectoryState.set_location,
                 ),
                 (
                     "Theme",
@@ -108,7 +113,6 @@ def _filters() -> rx.Component:
                     "Any theme",
                     DirectoryState.themes,
                     DirectoryState.theme,
-                    DirectoryState.set_theme,
                 ),
             )
         ),
@@ -167,10 +171,10 @@ def _chips() -> rx.Component:
     return rx.cond(
         state.filtered,
         rx.flex(
-            _chip(state.show != "", state.show_label, state.set_show("all")),
-            _chip(state.department != "", state.department, state.set_department("all")),
-            _chip(state.location != "", state.location, state.set_location("all")),
-            _chip(state.theme != "", state.theme, state.set_theme("all")),
+            _chip(state.show != "", state.show_label, state.set_filter("show", "all")),
+            _chip(state.department != "", state.department, state.set_filter("department", "all")),
+            _chip(state.location != "", state.location, state.set_filter("location", "all")),
+            _chip(state.theme != "", state.theme, state.set_filter("theme", "all")),
             _chip(state.has_places, "Has places left", state.set_has_places(False)),
             rx.button("Clear all", on_click=state.clear_filters, variant="ghost", size="1"),
             spacing="2",
@@ -182,25 +186,24 @@ def _chips() -> rx.Component:
     )
 
 
+def _page_button(label: str, step: int, disabled: rx.Var[bool]) -> rx.Component:
+    """Previous or Next: the icon on the side it points to."""
+    icon = rx.icon("chevron-left" if step < 0 else "chevron-right", size=16, aria_hidden="true")
+    parts = (icon, label) if step < 0 else (label, icon)
+    return rx.button(
+        *parts,
+        on_click=DirectoryState.go_to_page(DirectoryState.page + step),
+        disabled=disabled,
+        variant="soft",
+        aria_label=f"{label} page",
+    )
+
+
 def _pager() -> rx.Component:
     return rx.hstack(
-        rx.button(
-            rx.icon("chevron-left", size=16, aria_hidden="true"),
-            "Previous",
-            on_click=DirectoryState.go_to_page(DirectoryState.page - 1),
-            disabled=DirectoryState.page <= 1,
-            variant="soft",
-            aria_label="Previous page",
-        ),
+        _page_button("Previous", -1, DirectoryState.page <= 1),
         rx.text("Page ", DirectoryState.page, " of ", DirectoryState.page_count, size="2"),
-        rx.button(
-            "Next",
-            rx.icon("chevron-right", size=16, aria_hidden="true"),
-            on_click=DirectoryState.go_to_page(DirectoryState.page + 1),
-            disabled=DirectoryState.page >= DirectoryState.page_count,
-            variant="soft",
-            aria_label="Next page",
-        ),
+        _page_button("Next", 1, DirectoryState.page >= DirectoryState.page_count),
         justify="center",
         align="center",
         spacing="4",

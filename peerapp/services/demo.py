@@ -16,7 +16,7 @@ from pwdlib import PasswordHash
 from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, Membership
-from peerapp.services import demo_names, demo_org, programs, requests, search_index
+from peerapp.services import conflicts, demo_names, demo_org, programs, requests, search_index
 from peerapp.services.demo_data import BY_NAME
 from peerapp.services.demo_people import FixedPerson, employee_id, write_people
 from peerapp.services.errors import Refused
@@ -237,6 +237,8 @@ def _carry_out(
         "",
     ]
     for sender, recipient, outcome, as_role in plan:
+        if conflicts.in_reporting_line(db, sender, recipient):
+            continue  # the rules refuse it: not in a believable demo either
         sent = requests.send_request(
             db,
             program_id=program_id,

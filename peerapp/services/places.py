@@ -242,27 +242,10 @@ def other_side(side: str) -> str:
     return {PEER: PEER, MENTOR: MENTEE, MENTEE: MENTOR}[side]
 
 
-def _pairings_of(program_id: int, *, mentoring: bool) -> sa.ScalarSelect[int]:
-    """The member's (the outer query's Membership) active peer pairings, or mentees."""
-    person = col(Membership.employee_id)
-    of_kind = (
-        col(Pairing.mentor_id) == person
-        if mentoring
-        else sa.and_(
-            col(Pairing.kind) == PairingKind.PEER.value,
-            sa.or_(col(Pairing.person_low_id) == person, col(Pairing.person_high_id) == person),
-        )
-    )
-    return (
-        select(sa.func.count())
-        .select_from(Pairing)
-        .where(
-            col(Pairing.program_id) == program_id,
-            col(Pairing.status) == PairingStatus.ACTIVE.value,
-            of_kind,
-        )
-        .scalar_subquery()
-    )
+def _pairings_of(program_id: int, side: str) -> sa.ScalarSelect[int]:
+    """The active pairings on ``side`` of the member in the outer query's Membership row."""
+    person: Any = col(Membership.employee_id)
+    return active_pairings_query(program_id, person, side).scalar_subquery()
 
 
 def room_left(program_id: int, side: str) -> sa.ColumnElement[bool]:
@@ -273,11 +256,11 @@ def room_left(program_id: int, side: str) -> sa.ColumnElement[bool]:
     """
     peer = sa.and_(
         col(Membership.is_peer),
-        col(Membership.capacity) > _pairings_of(program_id, mentoring=False),
+        col(Membership.capacity) > _pairings_of(program_id, PEER),
     )
     mentor = sa.and_(
         col(Membership.is_mentor),
-        col(Membership.mentee_capacity) > _pairings_of(program_id, mentoring=True),
+        col(Membership.mentee_capacity) > _pairings_of(program_id, MENTOR),
     )
     mentee = col(Membership.is_mentee)
     open_to = {"peers": peer, "mentors": mentor, "mentees": mentee}

@@ -19,6 +19,7 @@ from peerapp import routes
 from peerapp.services import directory as directory_service
 from peerapp.services import directory_ask, programs
 from peerapp.services.directory import DirectoryEntry
+from peerapp.services.errors import Refused
 from peerapp.state import directory_words
 from peerapp.state.actions import act
 
@@ -33,6 +34,10 @@ URL_NAMES = {
     "sort": ("sort", "best"),
     "page": ("page", 1),
 }
+
+
+# The filters chosen from a list, each with an "all" that clears it.
+FILTERS = ("department", "location", "show", "theme")
 
 
 def search_url(values: dict) -> str:
@@ -196,27 +201,18 @@ class DirectorySearch(rx.State, mixin=True):
             yield update
 
     @rx.event
-    async def set_department(self, value: str):
-        """Filter by one department; "all" clears the filter."""
-        async for update in self._change("department", "" if value == "all" else value):
-            yield update
+    async def set_filter(self, part: str, value: str):
+        """One filter: department, location, show (peers, mentors, mentees) or theme.
 
-    @rx.event
-    async def set_location(self, value: str):
-        """Filter by one location; "all" clears the filter."""
-        async for update in self._change("location", "" if value == "all" else value):
-            yield update
+        "all" clears it. ``part`` names one of those four, nothing else.
+        """
 
-    @rx.event
-    async def set_show(self, value: str):
-        """Everyone, peers, mentors or mentees."""
-        async for update in self._change("show", "" if value == "all" else value):
-            yield update
+        def changes() -> dict:
+            if not isinstance(part, str) or part not in FILTERS:
+                raise Refused("Filter by department, location, who to show or theme.")
+            return {part: "" if value == "all" else value, "page": 1}
 
-    @rx.event
-    async def set_theme(self, value: str):
-        """People who would like to discuss one of the program's themes; "all" clears it."""
-        async for update in self._change("theme", "" if value == "all" else value):
+        async for update in self._search(changes, history="push"):
             yield update
 
     @rx.event

@@ -101,3 +101,28 @@ def test_sorting_by_name_and_best_match_explains_itself(app_server, new_context,
     names = sorted((p.name for p in PEOPLE.values()), key=str.lower)
     expect(page.locator(".person-card h2").first).to_have_text(names[0])
     expect(alice.get_by_text("which you want to learn")).to_have_count(0)
+
+
+def test_hide_takes_a_person_off_my_results_and_undo_brings_them_back(app_server, new_context):
+    page = sign_in(new_context(), app_server, "bob")
+    page.get_by_label("Search peers").fill("Carol")
+    expect(_status(page)).to_have_text("1 person")
+    page.get_by_role("button", name="Hide Carol Chen from my results").click()
+    expect(page.get_by_role("heading", name="Carol Chen")).to_have_count(0)
+    expect(_status(page)).to_have_count(0)
+    expect(page.get_by_text("Nobody matches this search.")).to_be_visible()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("heading", name="Carol Chen")).to_be_visible()
+    expect(_status(page)).to_have_text("1 person")
+
+
+def test_phone_filters_open_behind_one_button(app_server, new_context):
+    page = sign_in(new_context(viewport={"width": 390, "height": 844}), app_server, "bob")
+    toggle = page.get_by_role("button", name="Filters")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_label("Department")).to_be_hidden()
+    toggle.click()
+    expect(page.get_by_role("button", name="Hide filters")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    expect(page.get_by_label("Department")).to_be_visible()

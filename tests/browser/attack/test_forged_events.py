@@ -538,15 +538,16 @@ def case_oversized_frame(attack: Attack):
         oscar.send(handler("directory", "set_query"), {"value": "a" * 20_000_000})
 
 
-# Every handler of the directory's search that takes a value from the browser.
+# Every handler of the directory's search that takes a value from the browser, with
+# what else it is sent (set_filter also gets a part, forged ones among them).
 DIRECTORY_FILTERS = (
-    "set_query",
-    "set_department",
-    "set_location",
-    "set_show",
-    "set_theme",
-    "set_has_places",
-    "set_sort",
+    ("set_query", {}),
+    *(
+        ("set_filter", {"part": part})
+        for part in ("department", "location", "show", "theme", "viewer_id", "_program_id", 5)
+    ),
+    ("set_has_places", {}),
+    ("set_sort", {}),
 )
 
 
@@ -554,8 +555,8 @@ DIRECTORY_FILTERS = (
 def case_oversized_search_and_filters(attack: Attack):
     oscar = attack.signed_in(pathname="/directory")
     for value in ["a" * BIG, ["x"], {"x": 1}, None, 5, "%", "_", "\\", 'NEAR("x" *'] + [True]:
-        for method in DIRECTORY_FILTERS:
-            oscar.send(handler("directory", method), {"value": value})
+        for method, extra in DIRECTORY_FILTERS:
+            oscar.send(handler("directory", method), {**extra, "value": value})
     for page in [10**40, -1, 0, 2.5, "2", None, [1], True]:
         oscar.send(handler("directory", "go_to_page"), {"page": page})
 
@@ -579,8 +580,8 @@ def _var_of(state: dict, key: str, var: str):
 
 def _oversized_and_odd_input(tab) -> None:
     for value in (OVERSIZED, ["x"], {"x": 1}, 10**40):
-        for method in DIRECTORY_FILTERS:
-            tab.send(handler("directory", method), {"value": value})
+        for method, extra in DIRECTORY_FILTERS:
+            tab.send(handler("directory", method), {**extra, "value": value})
         tab.send(handler("requests", "set_decline_reason"), {"value": value})
         tab.send(handler("settings", "set_open_request_limit"), {"value": value})
         tab.send(handler("settings", "set_request_expiry_days"), {"value": value})
@@ -621,12 +622,13 @@ def case_signed_out_tab_keeps_nothing_it_sends(attack: Attack):
     tab = attack.signed_out(pathname="/directory")
     probe = "zq9probe-kept"
     for state, method in [
-        *(("directory", method) for method in DIRECTORY_FILTERS),
         ("requests", "set_decline_reason"),
         ("settings", "set_open_request_limit"),
         ("settings", "set_request_expiry_days"),
     ]:
         tab.send(handler(state, method), {"value": probe})
+    for method, extra in DIRECTORY_FILTERS:
+        tab.send(handler("directory", method), {**extra, "value": probe})
     tab.send(handler("directory", "go_to_page"), {"page": 7})
     tab.send(handler("settings", "set_peer_mentorship"), {"value": False})
     tab.send(handler("requests", "open_decline"), {"request_id": attack.scene.oscar_incoming})

@@ -94,7 +94,7 @@ def case_note_with_themes_the_program_does_not_have(attack: Attack):
 def case_directory_tab_that_does_not_exist(attack: Attack):
     oscar = attack.signed_in(pathname="/directory")
     for value in ("admins", "' OR 1=1 --", None, 7, "x" * BIG):
-        oscar.send(handler("directory", "set_show"), {"value": value})
+        oscar.send(handler("directory", "set_filter"), {"part": "show", "value": value})
 
 
 CASE_NAMES = sorted(CASES)
