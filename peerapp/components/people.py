@@ -153,6 +153,10 @@ def person_card(
                     entry.is_mentor & (relation != "self"),
                     rx.text(mentee_places(entry), size="1", color_scheme="gray"),
                 ),
+                rx.cond(
+                    (entry.answers != "") & (relation != "self"),
+                    rx.text(entry.answers, size="1", color_scheme="gray"),
+                ),
                 spacing="2",
                 align="center",
                 wrap="wrap",

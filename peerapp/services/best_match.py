@@ -19,9 +19,9 @@ from peerapp.services.directory_ask import Ask
 from peerapp.services.directory_cards import CARD, DirectoryEntry, DirectoryPage, entries, members
 
 # How many candidates are scored.
-POOL = 100
+POOL = 60
 # How many of the index's ids one walk reads at most.
-SCANNED = 400
+SCANNED = 150
 
 
 def page(
@@ -81,7 +81,7 @@ def _gather(
         walk = walk.where(col(Employee.id) < until)
     if all_of or any_of:
         ids = search_index.first_matches(db, all_of, SCANNED, since=since, any_of=any_of)
-        walk = walk.where(col(Employee.id).in_(ids))
+        walk = walk.where(search_index.among(db, ids))
     if pool:
         walk = walk.where(col(Employee.id).not_in(list(pool)))
     for row in db.execute(walk.order_by(col(Employee.id)).limit(wanted)).all():

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, Membership
-from peerapp.services import best_match, matching, places, search_index
+from peerapp.services import best_match, matching, places, responsiveness, search_index
 from peerapp.services.conflicts import not_in_reporting_line
 from peerapp.services.directory_ask import SHOWING, Ask, read_ask
 from peerapp.services.directory_cards import (
@@ -96,8 +96,8 @@ class _Scope:
         """Every filter and every word (among the first ``most`` matches of the words)."""
         if not self.words:
             return self.filters
-        first = search_index.first_matches(self.db, self.words, most)
-        return sa.and_(self.filters, col(Employee.id).in_(first))
+        first = search_index.first_matches(self.db, self.words, most, in_order=most == SORTED)
+        return sa.and_(self.filters, search_index.among(self.db, first))
 
     def count(self) -> tuple[int, bool]:
         """How many match, up to ``WINDOW``, and whether there are more."""
@@ -131,9 +131,10 @@ def search(
     ranks = viewer_id is not None and ask.sort == "best" and total > 0
     me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None
     if me is not None:
-        return best_match.page(
+        ranked = best_match.page(
             db, program_id, (scope.filters, scope.words), me, ask, (total, more), page_size
         )
+        return replace(ranked, entries=_with_answer_days(db, program_id, ranked.entries))
     page_count = max(1, -(-total // page_size))
     # Any page past the results shows the last one.
     number = min(ask.page, page_count)
@@ -141,13 +142,20 @@ def search(
     found = members(*CARD).where(scope.condition()).order_by(*order)
     rows = db.execute(found.offset((number - 1) * page_size).limit(page_size)).all()
     return DirectoryPage(
-        entries=entries(db, program_id, rows),
+        entries=_with_answer_days(db, program_id, entries(db, program_id, rows)),
         total=total,
         page=number,
         page_count=page_count,
         more=more,
         ask=replace(ask, page=number),
     )
+
+
+def _with_answer_days(
+    db: Session, program_id: int, shown: list[DirectoryEntry]
+) -> list[DirectoryEntry]:
+    days = responsiveness.answer_days(db, program_id, [entry.id for entry in shown])
+    return [replace(entry, answers_within_days=days.get(entry.id, 0)) for entry in shown]
 
 
 def facet(db: Session, *, program_id: int, column: str) -> list[str]:

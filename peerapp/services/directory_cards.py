@@ -39,6 +39,10 @@ class DirectoryEntry:
     themes: list[str] = field(default_factory=list)
     # Best match: why this person fits the viewer, in words (the state fills it).
     why: str = ""
+    # Days within which they usually answer a request (0: not enough answers to say).
+    answers_within_days: int = 0
+    # The same in words (the state fills it).
+    answers: str = ""
 
 
 @dataclass(frozen=True)

@@ -69,13 +69,15 @@ def first_matches(
     *,
     since: int = 0,
     any_of: tuple[str, ...] = (),
+    in_order: bool = True,
 ) -> sa.Select[Any]:
     """SELECT the ids, from ``since`` up and at most ``limit``, of employees whose text
     has every word of ``words`` and, when given, one of ``any_of``.
 
     The index's own lookup, read in id order and stopped at ``limit``: on SQLite
     the full-text table alone, on PostgreSQL the stored vectors. A subquery for
-    ``IN``, so no list of ids travels through Python.
+    ``IN``, so no list of ids travels through Python. ``in_order=False``: any
+    ``limit`` of them will do (PostgreSQL then skips sorting every match by id).
     """
     if _is_sqlite(db):
         index = sa.table(FTS_TABLE, sa.column("rowid"))
@@ -86,17 +88,26 @@ def first_matches(
             .order_by(index.c.rowid)
             .limit(limit)
         )
-    return (
-        sa.select(col(Employee.id))
-        .where(_vector_matches(words, any_of), col(Employee.id) >= since)
-        .order_by(col(Employee.id))
-        .limit(limit)
+    found = sa.select(col(Employee.id)).where(
+        _vector_matches(words, any_of), col(Employee.id) >= since
     )
+    return (found.order_by(col(Employee.id)) if in_order else found).limit(limit)
+
+
+def among(db: Session, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
+    """A condition on ``Employee.id``: one of ``ids`` (a ``first_matches``).
+
+    PostgreSQL gets ``id = ANY(ARRAY(...))``: the ids are read once and looked up
+    by primary key, where ``IN (subquery)`` made it hash a scan of every employee.
+    """
+    if _is_sqlite(db):
+        return col(Employee.id).in_(ids)
+    return col(Employee.id) == sa.any_(sa.func.array(ids.scalar_subquery()))
 
 
 def count_matches(db: Session, words: tuple[str, ...], most: int) -> int:
     """How many employees' text has every word, counting no further than ``most``."""
-    first = first_matches(db, words, most).subquery()
+    first = first_matches(db, words, most, in_order=False).subquery()
     return int(db.execute(sa.select(sa.func.count()).select_from(first)).scalar_one())
 
 

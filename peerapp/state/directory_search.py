@@ -136,9 +136,13 @@ class DirectorySearch(rx.State, mixin=True):
             if self.viewer_id != viewer.employee_id:
                 self.viewer_id = viewer.employee_id
             self.entries = [
-                replace(entry, why=directory_words.why(result.matches[entry.id]))
-                if entry.id in result.matches
-                else entry
+                replace(
+                    entry,
+                    why=directory_words.why(result.matches[entry.id])
+                    if entry.id in result.matches
+                    else "",
+                    answers=directory_words.answers_within(entry.answers_within_days),
+                )
                 for entry in result.entries
             ]
             self.total, self.more = result.total, result.more

@@ -36,3 +36,10 @@ def why(match: Match) -> str:
     if not match.has_room:
         reasons.append("No places left now")
     return " · ".join(reasons)
+
+
+def answers_within(days: int) -> str:
+    """'Usually answers within a day', '… within 3 days' ("" when unknown)."""
+    if days <= 0:
+        return ""
+    return "Usually answers within a day" if days == 1 else f"Usually answers within {days} days"

@@ -117,7 +117,8 @@ def test_hide_takes_a_person_off_my_results_and_undo_brings_them_back(app_server
 
 
 def test_phone_filters_open_behind_one_button(app_server, new_context):
-    page = sign_in(new_context(viewport={"width": 390, "height": 844}), app_server, "bob")
+    page = sign_in(new_context(), app_server, "bob")
+    page.set_viewport_size({"width": 390, "height": 844})
     toggle = page.get_by_role("button", name="Filters")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_label("Department")).to_be_hidden()

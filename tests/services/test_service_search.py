@@ -317,3 +317,36 @@ def test_best_match_pages_and_filters_like_any_order(db, program, team, monkeypa
     # Nobody asking (a console search): best match is the name order.
     nobody = directory.search(db, program_id=program.id, sort="best")
     assert [e.full_name for e in nobody.entries][0] == "Mia Hart"
+
+
+def test_a_card_says_how_quickly_someone_answers_once_there_is_enough(db, program, team):
+    from datetime import timedelta
+
+    from peerapp.models import PeerRequest
+    from peerapp.services import requests, responsiveness
+
+    mia = team["mia"]
+    pending = []
+    for number, hours in enumerate([2, 20, 30, 40, 100]):
+        sender = make_person(db, program, f"Sender {number}")
+        sent = requests.send_request(
+            db, program_id=program.id, sender_id=sender.id, recipient_id=mia.id
+        ).request
+        with unit_of_work(db):
+            stored = db.get(PeerRequest, sent.id)
+            stored.created_at = stored.created_at - timedelta(hours=hours)
+            db.add(stored)
+        if number < 4:
+            requests.decline_request(db, request_id=sent.id, actor_id=mia.id, reason="")
+        else:
+            pending.append(sent.id)
+
+    def shown() -> int:
+        page = directory.search(db, program_id=program.id, query="mia")
+        return page.entries[0].answers_within_days
+
+    assert shown() == 0  # four answers are not enough to say
+    requests.accept_request(db, request_id=pending[0], actor_id=mia.id)
+    # Waits of 2, 20, 30, 40 and 100 hours: the median, 30 hours, is within 2 days.
+    assert responsiveness.answer_days(db, program.id, [mia.id]) == {mia.id: 2}
+    assert shown() == 2
