@@ -38,7 +38,16 @@ SQLITE = [
     f"BEGIN {REMOVE} {ADD} END",
     "INSERT INTO employee_search(employee_search) VALUES ('rebuild')",
 ]
-DOCUMENT = " || ' ' || ".join(f"coalesce({name}, '')" for name in COLUMNS.split(", "))
+CONFIG = "'peerapp_search'::regconfig"
+REST = " || ' ' || ".join(
+    f"coalesce({name}, '')" for name in ("full_name", "job_title", "department", "location", "bio")
+)
+# Skills weighted A and learning goals B: best match asks for those columns alone.
+VECTOR = (
+    f"setweight(to_tsvector({CONFIG}, coalesce(skills, '')), 'A') || "
+    f"setweight(to_tsvector({CONFIG}, coalesce(learning_goals, '')), 'B') || "
+    f"to_tsvector({CONFIG}, {REST})"
+)
 POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "DO $$ BEGIN "
@@ -48,7 +57,7 @@ POSTGRESQL = [
     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple; "
     "END IF; END $$",
     "ALTER TABLE employee ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-    f"(to_tsvector('peerapp_search'::regconfig, {DOCUMENT})) STORED",
+    f"({VECTOR}) STORED",
     "CREATE INDEX ix_employee_search_vector ON employee USING gin (search_vector)",
 ]
 

@@ -34,6 +34,8 @@ SEARCHED_COLUMNS = (
 )
 FTS_TABLE = "employee_search"
 PG_CONFIG = "peerapp_search"
+# PostgreSQL's weights for the columns best match looks in by themselves.
+WEIGHTED = {"skills": "A", "learning_goals": "B"}
 
 
 def _sqlite_insert_trigger() -> str:
@@ -63,8 +65,21 @@ def _sqlite() -> list[str]:
     ]
 
 
+def pg_vector() -> str:
+    """The generated vector: skills weighted A, learning goals B (best match asks for
+    those columns alone), everything else D."""
+    config = f"'{PG_CONFIG}'::regconfig"
+    rest = " || ' ' || ".join(
+        f"coalesce({name}, '')" for name in SEARCHED_COLUMNS if name not in WEIGHTED
+    )
+    weighted = " || ".join(
+        f"setweight(to_tsvector({config}, coalesce({name}, '')), '{weight}')"
+        for name, weight in WEIGHTED.items()
+    )
+    return f"{weighted} || to_tsvector({config}, {rest})"
+
+
 def _postgresql() -> list[str]:
-    document = " || ' ' || ".join(f"coalesce({name}, '')" for name in SEARCHED_COLUMNS)
     return [
         "CREATE EXTENSION IF NOT EXISTS unaccent",
         "DO $$ BEGIN "
@@ -74,7 +89,7 @@ def _postgresql() -> list[str]:
         "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple; "
         "END IF; END $$",
         "ALTER TABLE employee ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-        f"(to_tsvector('{PG_CONFIG}'::regconfig, {document})) STORED",
+        f"({pg_vector()}) STORED",
         "CREATE INDEX ix_employee_search_vector ON employee USING gin (search_vector)",
     ]
 

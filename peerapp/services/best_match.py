@@ -40,10 +40,10 @@ def page(
     filters, words = search
     pool: dict[int, sa.Row[Any]] = {}
     start = matching.rotation_start(me.id, _highest_id(db))
-    tags = search_index.words_of(" ".join(me.words()))
-    for any_of in ((tags,) if tags else ()) + ((),):
+    wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
+    for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
         for since, until in ((start, None), (0, start)):
-            _gather(db, pool, filters, (words, any_of), (since, until))
+            _gather(db, pool, filters, (words, relating), (since, until))
     cards = {card.id: card for card in entries(db, program_id, list(pool.values()))}
     ranked = matching.ranked(me, (_candidate(card) for card in cards.values()))
     page_count = max(1, -(-len(ranked) // page_size))
@@ -64,27 +64,27 @@ def _gather(
     db: Session,
     pool: dict[int, sa.Row[Any]],
     filters: sa.ColumnElement[bool],
-    words: tuple[tuple[str, ...], tuple[str, ...]],
+    words: tuple[tuple[str, ...], search_index.Wanted],
     span: tuple[int, int | None],
 ) -> None:
     """Add to ``pool``, in id order from ``span[0]`` (up to ``span[1]``), members who
-    pass the filters and have the words: a bounded run of the full-text index's
-    ids, or, with no words at all, the filters' own walk.
+    pass the filters, have the words and relate as wanted: a bounded run of the
+    full-text index's ids, or, with neither, the filters' own walk.
     """
-    all_of, any_of = words
+    all_of, relating = words
     since, until = span
-    wanted = POOL - len(pool)
-    if wanted <= 0:
+    room = POOL - len(pool)
+    if room <= 0:
         return
     walk = members(*CARD).where(filters, col(Employee.id) >= since)
     if until is not None:
         walk = walk.where(col(Employee.id) < until)
-    if all_of or any_of:
-        ids = search_index.first_matches(db, all_of, SCANNED, since=since, any_of=any_of)
+    if all_of or relating:
+        ids = search_index.first_matches(db, all_of, SCANNED, since=since, wanted=relating)
         walk = walk.where(search_index.among(db, ids))
     if pool:
         walk = walk.where(col(Employee.id).not_in(list(pool)))
-    for row in db.execute(walk.order_by(col(Employee.id)).limit(wanted)).all():
+    for row in db.execute(walk.order_by(col(Employee.id)).limit(room)).all():
         pool[row[0]] = row
 
 

@@ -41,10 +41,6 @@ class Seeker:
     themes: frozenset[str]
     department: str
 
-    def words(self) -> tuple[str, ...]:
-        """Every tag of theirs, for finding colleagues who relate to any of them."""
-        return (*self.goals.values(), *self.skills.values())
-
 
 @dataclass(frozen=True)
 class Candidate:

@@ -10,8 +10,9 @@ error nor change the meaning. Every word must match (any column, any order).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,21 +41,52 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(found[:MOST_WORDS])
 
 
-def _fts5_query(all_of: tuple[str, ...], any_of: tuple[str, ...] = ()) -> str:
-    # A quoted string is one term (or phrase) to FTS5 whatever it holds; words
-    # hold no quote, and * outside the quotes makes a typed word a prefix.
-    # ``any_of`` are whole words (a profile's tags), matched exactly.
+@dataclass(frozen=True)
+class Wanted:
+    """People who relate to someone: whose skills hold one of ``goals``, or whose
+    learning goals hold one of ``skills`` (each a phrase: a tag's words)."""
+
+    goals: tuple[tuple[str, ...], ...] = ()
+    skills: tuple[tuple[str, ...], ...] = ()
+
+    @classmethod
+    def of(cls, goals: Iterable[str], skills: Iterable[str]) -> Wanted:
+        """From tags as written (their words; a tag with none is left out)."""
+        return cls(
+            goals=tuple(words for tag in goals if (words := words_of(tag))),
+            skills=tuple(words for tag in skills if (words := words_of(tag))),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.goals or self.skills)
+
+
+def _fts5_query(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> str:
+    # A quoted string is one term or phrase to FTS5 whatever it holds; words hold
+    # no quote, and * outside the quotes makes a typed word a prefix. A tag is a
+    # phrase, looked for in one column only.
     parts = [f'"{word}"*' for word in all_of]
-    if any_of:
-        parts.append("(" + " OR ".join(f'"{word}"' for word in any_of) + ")")
+    alternatives = [
+        f"{{{column}}} : (" + " OR ".join('"' + " ".join(tag) + '"' for tag in tags) + ")"
+        for column, tags in (("skills", wanted.goals), ("learning_goals", wanted.skills))
+        if tags
+    ]
+    if alternatives:
+        parts.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts)
 
 
-def _tsquery(all_of: tuple[str, ...], any_of: tuple[str, ...] = ()) -> str:
-    # Words are letters and digits only, so none is tsquery syntax.
+def _tsquery(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> str:
+    # Words are letters and digits only, so none is tsquery syntax. A tag is a
+    # phrase of lexemes of one weight: skills are A, learning goals B.
     parts = [f"{word}:*" for word in all_of]
-    if any_of:
-        parts.append("(" + " | ".join(any_of) + ")")
+    alternatives = [
+        "(" + " <-> ".join(f"{word}:{weight}" for word in tag) + ")"
+        for weight, tags in (("A", wanted.goals), ("B", wanted.skills))
+        for tag in tags
+    ]
+    if alternatives:
+        parts.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(parts)
 
 
@@ -68,11 +100,11 @@ def first_matches(
     limit: int,
     *,
     since: int = 0,
-    any_of: tuple[str, ...] = (),
+    wanted: Wanted = Wanted(),
     in_order: bool = True,
 ) -> sa.Select[Any]:
     """SELECT the ids, from ``since`` up and at most ``limit``, of employees whose text
-    has every word of ``words`` and, when given, one of ``any_of``.
+    has every word of ``words`` and who relate to what is ``wanted`` (when given).
 
     The index's own lookup, read in id order and stopped at ``limit``: on SQLite
     the full-text table alone, on PostgreSQL the stored vectors. A subquery for
@@ -81,7 +113,7 @@ def first_matches(
     """
     if _is_sqlite(db):
         index = sa.table(FTS_TABLE, sa.column("rowid"))
-        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words, any_of))
+        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words, wanted))
         return (
             sa.select(index.c.rowid)
             .where(match, index.c.rowid >= since)
@@ -89,7 +121,7 @@ def first_matches(
             .limit(limit)
         )
     found = sa.select(col(Employee.id)).where(
-        _vector_matches(words, any_of), col(Employee.id) >= since
+        _vector_matches(words, wanted), col(Employee.id) >= since
     )
     return (found.order_by(col(Employee.id)) if in_order else found).limit(limit)
 
@@ -111,12 +143,10 @@ def count_matches(db: Session, words: tuple[str, ...], most: int) -> int:
     return int(db.execute(sa.select(sa.func.count()).select_from(first)).scalar_one())
 
 
-def _vector_matches(
-    all_of: tuple[str, ...], any_of: tuple[str, ...] = ()
-) -> sa.ColumnElement[bool]:
+def _vector_matches(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> sa.ColumnElement[bool]:
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
-    return vector.op("@@")(sa.func.to_tsquery(config, _tsquery(all_of, any_of)))
+    return vector.op("@@")(sa.func.to_tsquery(config, _tsquery(all_of, wanted)))
 
 
 @contextmanager

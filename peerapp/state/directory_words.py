@@ -30,7 +30,7 @@ def why(match: Match) -> str:
     if match.learns_from_me:
         reasons.append(f"Wants to learn {_listed(match.learns_from_me)}, which you share")
     if match.shared_themes:
-        reasons.append(f"Would also like to discuss {_listed(match.shared_themes).lower()}")
+        reasons.append(f"Shares your interest in {_listed(match.shared_themes).lower()}")
     if match.other_department:
         reasons.append(f"Works in {match.other_department}")
     if not match.has_room:

@@ -350,3 +350,44 @@ def test_a_card_says_how_quickly_someone_answers_once_there_is_enough(db, progra
     # Waits of 2, 20, 30, 40 and 100 hours: the median, 30 hours, is within 2 days.
     assert responsiveness.answer_days(db, program.id, [mia.id]) == {mia.id: 2}
     assert shown() == 2
+
+
+def test_best_match_draws_people_who_relate_before_anyone_else(db, program, monkeypatch):
+    for number in range(30):
+        make_person(db, program, f"Bystander {number:02d}", bio="Keen on public events")
+    teacher = make_person(db, program, "Tara Teacher", skills="Public speaking, Go")
+    learner = make_person(db, program, "Leo Learner", learning_goals="Rust")
+    viewer = make_person(db, program, "Vic Viewer", skills="Rust", learning_goals="Public speaking")
+    monkeypatch.setattr(best_match, "POOL", 4)
+    page = best(db, program, viewer)
+    # Only two people relate (a tag, as a phrase, in the right column): both are in the
+    # pool of four whatever the viewer's starting point, and they rank first.
+    assert [e.full_name for e in page.entries][:2] in (
+        ["Tara Teacher", "Leo Learner"],
+        ["Leo Learner", "Tara Teacher"],
+    )
+    assert page.matches[teacher.id].teaches_me == ("Public speaking",)
+    assert page.matches[learner.id].learns_from_me == ("Rust",)
+
+
+def test_why_a_colleague_fits_in_words():
+    from peerapp.services.matching import Match
+    from peerapp.state import directory_words
+
+    fits = Match(
+        score=9,
+        teaches_me=("Kubernetes", "Go"),
+        learns_from_me=("Negotiation",),
+        shared_themes=("Discussing shared experiences",),
+        other_department="Sales",
+    )
+    assert directory_words.why(fits) == (
+        "Shares Kubernetes and Go, which you want to learn · Wants to learn Negotiation,"
+        " which you share · Shares your interest in discussing shared experiences"
+        " · Works in Sales"
+    )
+    assert directory_words.why(Match(score=-100, has_room=False)) == "No places left now"
+    assert directory_words.found(1, False) == "1 person"
+    assert directory_words.found(500, True) == "500+ people"
+    assert directory_words.answers_within(1) == "Usually answers within a day"
+    assert directory_words.answers_within(0) == ""
