@@ -131,8 +131,11 @@ class _Rows:
             ]
             for department in departments
         }
+        # A goal everyone has a use for, and a skill of some department: people
+        # want to learn what colleagues elsewhere share (best match finds them).
+        shared = sorted({skill for department in departments for skill in department.skills})
         self.goals = [
-            (", ".join(two), in_sentence(two[0])) for two in itertools.permutations(SHARED_GOALS, 2)
+            (f"{goal}, {skill}", in_sentence(goal)) for goal in SHARED_GOALS for skill in shared
         ]
         self.places = [(place, _whereabouts(place)) for place in LOCATIONS]
         self.themes = ["\n".join(two) for two in itertools.permutations(themes, 2)] or [""]
