@@ -71,6 +71,7 @@ def upgrade() -> None:
         op.execute(
             f"CREATE INDEX ix_employee_{column}_name ON employee ({column}, lower(full_name), id)"
         )
+        op.create_index(f"ix_employee_{column}_id", "employee", [column, "id"])
     op.create_index(
         "ix_membership_program_joined", "membership", ["program_id", "joined_at", "employee_id"]
     )
@@ -78,8 +79,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_membership_program_joined", table_name="membership")
-    for name in ("ix_employee_location_name", "ix_employee_department_name"):
-        op.drop_index(name, table_name="employee")
+    for column in ("location", "department"):
+        op.drop_index(f"ix_employee_{column}_id", table_name="employee")
+        op.drop_index(f"ix_employee_{column}_name", table_name="employee")
     op.drop_index("ix_employee_name_order", table_name="employee")
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("insert", "delete", "update"):

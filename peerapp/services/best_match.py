@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from peerapp.models import Employee
+from peerapp.models import Employee, Membership
 from peerapp.services import matching, search_index
 from peerapp.services.directory_ask import Ask
 from peerapp.services.directory_cards import CARD, DirectoryEntry, DirectoryPage, entries, members
@@ -27,7 +27,7 @@ SCANNED = 150
 def page(
     db: Session,
     program_id: int,
-    search: tuple[sa.ColumnElement[bool], tuple[str, ...]],
+    search: tuple[sa.ColumnElement[bool], tuple[str, ...], bool],
     me: matching.Seeker,
     ask: Ask,
     counted: tuple[int, bool],
@@ -35,15 +35,21 @@ def page(
 ) -> DirectoryPage:
     """The page of the best matches for ``me`` among what the search finds.
 
-    ``search``: its filters (a condition on a member row) and its words.
+    ``search``: its filters (a condition on a member row), its words, and whether
+    they are common (more matches than a count reads).
     """
-    filters, words = search
+    filters, words, common = search
     pool: dict[int, sa.Row[Any]] = {}
     start = matching.rotation_start(me.id, _highest_id(db))
     wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
+    # With a department (or location) chosen, the walk is that index's range from the
+    # viewer's place: people of one department may sit in one stretch of ids.
+    chosen = (col(Employee.department),) if ask.department else ()
+    chosen = chosen or ((col(Employee.location),) if ask.location else ())
+    order = (*chosen, col(Employee.id))
     for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
         for since, until in ((start, None), (0, start)):
-            _gather(db, pool, filters, (words, relating), (since, until))
+            _gather(db, pool, filters, (words, relating), (since, until), (common, order))
     cards = {card.id: card for card in entries(db, program_id, list(pool.values()))}
     ranked = matching.ranked(me, (_candidate(card) for card in cards.values()))
     page_count = max(1, -(-len(ranked) // page_size))
@@ -66,25 +72,35 @@ def _gather(
     filters: sa.ColumnElement[bool],
     words: tuple[tuple[str, ...], search_index.Wanted],
     span: tuple[int, int | None],
+    how: tuple[bool, tuple[Any, ...]],
 ) -> None:
     """Add to ``pool``, in id order from ``span[0]`` (up to ``span[1]``), members who
     pass the filters, have the words and relate as wanted: a bounded run of the
-    full-text index's ids, or, with neither, the filters' own walk.
+    full-text index's ids, or, with neither, the filters' own walk. ``how``: whether
+    the run is the first ids from ``span[0]`` on (otherwise any of them: a search's
+    few matches, which PostgreSQL then reads from its index instead of walking
+    every row from there), and the order of the walk.
     """
     all_of, relating = words
     since, until = span
+    in_order, order = how
     room = POOL - len(pool)
     if room <= 0:
         return
-    walk = members(*CARD).where(filters, col(Employee.id) >= since)
+    # Both sides of the join get the span: a merge join then starts there too.
+    walk = members(*CARD).where(
+        filters, col(Employee.id) >= since, col(Membership.employee_id) >= since
+    )
     if until is not None:
-        walk = walk.where(col(Employee.id) < until)
+        walk = walk.where(col(Employee.id) < until, col(Membership.employee_id) < until)
     if all_of or relating:
-        ids = search_index.first_matches(db, all_of, SCANNED, since=since, wanted=relating)
+        ids = search_index.first_matches(
+            db, all_of, SCANNED, since=since, wanted=relating, in_order=in_order
+        )
         walk = walk.where(search_index.among(db, ids))
     if pool:
         walk = walk.where(col(Employee.id).not_in(list(pool)))
-    for row in db.execute(walk.order_by(col(Employee.id)).limit(room)).all():
+    for row in db.execute(walk.order_by(*order).limit(room)).all():
         pool[row[0]] = row
 
 

@@ -131,9 +131,8 @@ def search(
     ranks = viewer_id is not None and ask.sort == "best" and total > 0
     me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None
     if me is not None:
-        ranked = best_match.page(
-            db, program_id, (scope.filters, scope.words), me, ask, (total, more), page_size
-        )
+        search_by = (scope.filters, scope.words, scope.matches > COUNTED)
+        ranked = best_match.page(db, program_id, search_by, me, ask, (total, more), page_size)
         return replace(ranked, entries=_with_answer_days(db, program_id, ranked.entries))
     page_count = max(1, -(-total // page_size))
     # Any page past the results shows the last one.
