@@ -44,12 +44,13 @@ def page(
     wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
     # With a department (or location) chosen, the walk is that index's range from the
     # viewer's place: people of one department may sit in one stretch of ids.
-    chosen = (col(Employee.department),) if ask.department else ()
-    chosen = chosen or ((col(Employee.location),) if ask.location else ())
-    order = (*chosen, col(Employee.id))
+    # The range is a row comparison on (department, id), which only that index can
+    # start at: given "id >= …", PostgreSQL walked the primary key instead.
+    key = (col(Employee.department), ask.department) if ask.department else None
+    key = key or ((col(Employee.location), ask.location) if ask.location else None)
     for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
         for since, until in ((start, None), (0, start)):
-            _gather(db, pool, filters, (words, relating), (since, until), (common, order))
+            _gather(db, pool, filters, (words, relating), (since, until), (common, key))
     cards = {card.id: card for card in entries(db, program_id, list(pool.values()))}
     ranked = matching.ranked(me, (_candidate(card) for card in cards.values()))
     page_count = max(1, -(-len(ranked) // page_size))
@@ -72,27 +73,31 @@ def _gather(
     filters: sa.ColumnElement[bool],
     words: tuple[tuple[str, ...], search_index.Wanted],
     span: tuple[int, int | None],
-    how: tuple[bool, tuple[Any, ...]],
+    how: tuple[bool, tuple[Any, str] | None],
 ) -> None:
     """Add to ``pool``, in id order from ``span[0]`` (up to ``span[1]``), members who
     pass the filters, have the words and relate as wanted: a bounded run of the
     full-text index's ids, or, with neither, the filters' own walk. ``how``: whether
     the run is the first ids from ``span[0]`` on (otherwise any of them: a search's
     few matches, which PostgreSQL then reads from its index instead of walking
-    every row from there), and the order of the walk.
+    every row from there), and the chosen filter whose index the walk ranges over.
     """
     all_of, relating = words
     since, until = span
-    in_order, order = how
+    in_order, key = how
     room = POOL - len(pool)
     if room <= 0:
         return
+    place: Any = col(Employee.id)
+    order: tuple[Any, ...] = (place,)
+    if key is not None:
+        place, order = sa.tuple_(key[0], place), (key[0], place)
     # Both sides of the join get the span: a merge join then starts there too.
     walk = members(*CARD).where(
-        filters, col(Employee.id) >= since, col(Membership.employee_id) >= since
+        filters, place >= _at(key, since), col(Membership.employee_id) >= since
     )
     if until is not None:
-        walk = walk.where(col(Employee.id) < until, col(Membership.employee_id) < until)
+        walk = walk.where(place < _at(key, until), col(Membership.employee_id) < until)
     if all_of or relating:
         ids = search_index.first_matches(
             db, all_of, SCANNED, since=since, wanted=relating, in_order=in_order
@@ -102,6 +107,10 @@ def _gather(
         walk = walk.where(col(Employee.id).not_in(list(pool)))
     for row in db.execute(walk.order_by(*order).limit(room)).all():
         pool[row[0]] = row
+
+
+def _at(key: tuple[Any, str] | None, person_id: int) -> Any:
+    return person_id if key is None else sa.tuple_(sa.literal(key[1]), sa.literal(person_id))
 
 
 def _highest_id(db: Session) -> int:

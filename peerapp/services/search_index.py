@@ -114,15 +114,14 @@ def first_matches(
     if _is_sqlite(db):
         index = sa.table(FTS_TABLE, sa.column("rowid"))
         match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words, wanted))
-        return (
-            sa.select(index.c.rowid)
-            .where(match, index.c.rowid >= since)
-            .order_by(index.c.rowid)
-            .limit(limit)
-        )
-    found = sa.select(col(Employee.id)).where(
-        _vector_matches(words, wanted), col(Employee.id) >= since
-    )
+        rows = sa.select(index.c.rowid).where(match)
+        if since:
+            rows = rows.where(index.c.rowid >= since)
+        return rows.order_by(index.c.rowid).limit(limit)
+    found = sa.select(col(Employee.id)).where(_vector_matches(words, wanted))
+    if since:
+        # Only with a place to start from: "id >= 0" made PostgreSQL walk the key.
+        found = found.where(col(Employee.id) >= since)
     return (found.order_by(col(Employee.id)) if in_order else found).limit(limit)
 
 
