@@ -83,7 +83,7 @@ def hidden_people_section() -> rx.Component:
             empty_state(
                 "You haven't hidden anyone. Use Hide on a person's card in the directory "
                 "to leave them out of your results.",
-                rx.link("Go to the directory", href=routes.DIRECTORY, size="2"),
+                rx.link("Find colleagues", href=routes.DIRECTORY, size="2"),
                 icon="eye",
             ),
         ),

@@ -150,8 +150,13 @@ class DirectorySearch(rx.State, mixin=True):
             self.loading = False
             if not history:
                 return None
-            url = json.dumps(search_url(asked))
-            return rx.call_script(f"window.history.{history}State(null, '', {url})")
+            # Only while the tab still shows the directory: an answer that arrives
+            # after the person moved on must not rewrite the next page's address.
+            url, here = json.dumps(search_url(asked)), json.dumps(routes.DIRECTORY)
+            return rx.call_script(
+                f"if (window.location.pathname.replace(/\\/$/, '') === {here}) "
+                f"window.history.{history}State(null, '', {url})"
+            )
 
         return act(self, work, refused=self._stopped, reads=True)
 

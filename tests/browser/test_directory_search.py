@@ -127,3 +127,15 @@ def test_phone_filters_open_behind_one_button(app_server, new_context):
         "aria-expanded", "true"
     )
     expect(page.get_by_label("Department")).to_be_visible()
+
+
+def test_a_late_search_answer_does_not_rewrite_the_next_pages_address(app_server, new_context):
+    page = sign_in(new_context(), app_server, "bob")
+    page.get_by_label("Search peers").fill("carol")
+    # Away before the debounced search has answered: its URL must stay out of /profile.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    expect(page.get_by_label("Short bio")).to_be_visible()
+    page.wait_for_timeout(1_000)
+    expect(page).to_have_url(re.compile(r"/profile/?$"))
+    page.reload()
+    expect(page.get_by_label("Short bio")).to_be_visible()

@@ -38,6 +38,18 @@ def _hidden_by(app_server, viewer: str) -> set[int]:
     return set(rows)
 
 
+@pytest.fixture(autouse=True)
+def nobody_hidden_after(app_server):
+    """The app is shared by every browser test: leave nobody hidden from anyone."""
+    yield
+    from peerapp.models import HiddenPerson
+    from peerapp.services.unit import unit_of_work
+
+    with app_server.db() as db, unit_of_work(db):
+        for row in db.exec(select(HiddenPerson)).all():
+            db.delete(row)
+
+
 def _section(page):
     return page.get_by_role("heading", name="Hidden from your results", level=2).locator("xpath=..")
 
@@ -63,7 +75,7 @@ def test_hidden_people_are_listed_and_shown_again(app_server, new_context):
 
     section.get_by_role("button", name="Show again: Lee Lund").click()
     expect(section.get_by_text("You haven't hidden anyone.")).to_be_visible()
-    expect(section.get_by_role("link", name="Go to the directory")).to_be_visible()
+    expect(section.get_by_role("link", name="Find colleagues")).to_be_visible()
     assert _hidden_by(app_server, "mia") == set()
     assert _hidden_by(app_server, "hana") == {app_server.person_id("ivan")}
 

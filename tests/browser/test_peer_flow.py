@@ -161,8 +161,10 @@ def test_settings_page_is_for_admins_only(app_server, new_context):
 
 def test_members_who_are_not_peers_and_yourself_have_no_request_button(app_server, new_context):
     alice = sign_in(new_context(), app_server, "alice")
+    search_directory(alice, "Erin Evans")
     expect(alice.get_by_role("heading", name="Erin Evans")).to_be_visible()
     expect(alice.get_by_role("button", name="Request Erin Evans")).to_have_count(0)
+    search_directory(alice, "Alice Adams")
     expect(alice.get_by_role("heading", name="Alice Adams")).to_be_visible()
     expect(alice.get_by_role("button", name="Request Alice Adams")).to_have_count(0)
 

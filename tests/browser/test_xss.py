@@ -303,6 +303,8 @@ def test_directory_shows_hostile_profiles_as_text(app_server, scene, new_context
     context = new_context()
     watch = Watch(context)
     page = open_as(context, app_server, scene.recipient)
+    # Name order pages through everyone (Best match ranks a bounded pool).
+    page.goto(f"{app_server.url}/directory?sort=name")
     expect(page.get_by_role("status").filter(has_text="people")).to_be_visible()
     seen: dict[str, str] = {}
     while True:
@@ -471,7 +473,7 @@ def test_profile_page_shows_hostile_values_as_typed(app_server, scene, new_conte
             expect(page.locator(f"#{field}")).to_have_value(payload)
         expect(page.get_by_text(f"Signed in as {scene.typist}")).to_be_visible()
         assert_inert(page, watch)
-        page.get_by_role("link", name="Directory").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
         page.get_by_label("Search peers").fill(payload)
         expect(page.locator(".person-card").filter(has_text=payload).first).to_be_visible()
         assert_inert(page, watch)
