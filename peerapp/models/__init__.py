@@ -4,7 +4,8 @@ Every rule that the database can hold on its own is declared as a constraint
 or an index, so that two server processes cannot break it even if both pass
 the checks in the service layer at the same moment. ``mentoring`` holds the
 programs, people, requests and pairings; ``access`` what lets people in;
-``hiding`` whom each person keeps out of their own directory results.
+``hiding`` whom each person keeps out of their own directory results;
+``notices`` what people are told, in the app and by email.
 """
 
 from peerapp.models.access import ServerSecret, SignInAttempt, SsoTicket, UserSession
@@ -16,6 +17,7 @@ from peerapp.models.mentoring import (
     DEFAULT_EXPIRY_DAYS,
     DEFAULT_MENTEE_CAPACITY,
     DEFAULT_OPEN_REQUEST_LIMIT,
+    DEFAULT_REMINDER_DAYS,
     DEFAULT_THEMES,
     DESCRIPTION_MAX,
     EMAIL_MAX,
@@ -43,6 +45,19 @@ from peerapp.models.mentoring import (
     append_only_ddl,
     one_per_pair_while,
 )
+from peerapp.models.notices import (
+    CATEGORY_OF,
+    DEFAULT_DELIVERY,
+    DEFAULT_DIGEST_HOUR,
+    Delivery,
+    DigestSchedule,
+    Notice,
+    NoticeCategory,
+    NoticeKind,
+    NoticePreference,
+    OutboxMessage,
+    OutboxStatus,
+)
 from peerapp.models.search import SEARCHED_COLUMNS, search_index_ddl
 
 __all__ = [
@@ -54,6 +69,18 @@ __all__ = [
     "DEFAULT_EXPIRY_DAYS",
     "DEFAULT_MENTEE_CAPACITY",
     "DEFAULT_OPEN_REQUEST_LIMIT",
+    "DEFAULT_REMINDER_DAYS",
+    "CATEGORY_OF",
+    "DEFAULT_DELIVERY",
+    "DEFAULT_DIGEST_HOUR",
+    "Delivery",
+    "DigestSchedule",
+    "Notice",
+    "NoticeCategory",
+    "NoticeKind",
+    "NoticePreference",
+    "OutboxMessage",
+    "OutboxStatus",
     "DEFAULT_THEMES",
     "DESCRIPTION_MAX",
     "EMAIL_MAX",

@@ -21,6 +21,8 @@ REASON_MAX = 300
 FEEDBACK_MAX = 1000
 DEFAULT_OPEN_REQUEST_LIMIT = 5
 DEFAULT_EXPIRY_DAYS = 14
+# A pending request's recipient is reminded this many days before it expires.
+DEFAULT_REMINDER_DAYS = 3
 DEFAULT_CAPACITY = 3
 DEFAULT_MENTEE_CAPACITY = 2
 # Most places of one kind a member may offer.
@@ -97,6 +99,7 @@ class Program(SQLModel, table=True):
     themes: str = Field(default="\n".join(DEFAULT_THEMES), max_length=THEMES_TEXT_MAX)
     open_request_limit: int = Field(default=DEFAULT_OPEN_REQUEST_LIMIT)
     request_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS)
+    reminder_days: int = Field(default=DEFAULT_REMINDER_DAYS)
     created_at: datetime = Field(default_factory=utcnow)
     archived_at: datetime | None = None
     # When a cohort's end was applied (its pairings completed): done once.
@@ -112,6 +115,7 @@ class Program(SQLModel, table=True):
         ),
         sa.CheckConstraint("open_request_limit >= 1", name="ck_program_open_request_limit"),
         sa.CheckConstraint("request_expiry_days >= 1", name="ck_program_expiry_days"),
+        sa.CheckConstraint("reminder_days >= 1", name="ck_program_reminder_days"),
     )
 
 
