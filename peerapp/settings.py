@@ -55,6 +55,9 @@ SESSION_DAYS = int(os.environ.get("PEERAPP_SESSION_DAYS", "30"))
 
 # How often the running app closes overdue requests (tests shorten it).
 EXPIRY_INTERVAL_SECONDS = _number("PEERAPP_EXPIRY_INTERVAL_SECONDS", 60, minimum=0.1)
+# How long a worker shows the directory's department and location lists as it
+# last read them (every page load shows them; they change only when people move).
+FILTER_LISTS_SECONDS = _number("PEERAPP_FILTER_LISTS_SECONDS", 60, minimum=0)
 
 
 # Single sign-on with OpenID Connect (optional) ---------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from peerapp import settings
 from peerapp.models import Employee, Membership
 from peerapp.services import best_match, matching, places, responsiveness, search_index
 from peerapp.services.conflicts import not_in_reporting_line
@@ -38,10 +39,6 @@ WINDOW = 500
 COUNTED = 2_000
 # Name and recently joined order at most this many matches of a common word.
 SORTED = 20_000
-# Every directory page load shows the department and location lists. They change
-# only when someone joins, leaves or moves, so a list up to this old is shown
-# (per process) instead of walking the index again for each of a thousand tabs.
-FACET_SECONDS = 60.0
 
 __all__ = ["PAGE_SIZE", "WINDOW", "Ask", "DirectoryEntry", "DirectoryPage", "read_ask", "search"]
 
@@ -201,12 +198,17 @@ _facets_lock = threading.Lock()
 
 
 def recent_facet(db: Session, *, program_id: int, column: str) -> list[str]:
-    """``facet``, as read at most ``FACET_SECONDS`` ago in this process."""
+    """``facet``, as read at most ``FILTER_LISTS_SECONDS`` ago in this process.
+
+    Every directory page load shows the department and location lists. They
+    change only when someone joins, leaves or moves, so a recent list is shown
+    instead of walking the index again for each of a thousand tabs.
+    """
     key = (program_id, column)
     now = time.monotonic()
     with _facets_lock:
         known = _facets.get(key)
-    if known is not None and now - known[0] < FACET_SECONDS:
+    if known is not None and now - known[0] < settings.FILTER_LISTS_SECONDS:
         return list(known[1])
     values = facet(db, program_id=program_id, column=column)
     with _facets_lock:

@@ -108,7 +108,7 @@ def _finished(work: Work, db: Session, viewer: Viewer) -> Any:
         return result
     finally:
         if not inspect.isawaitable(result):
-            db.rollback()
+            end_reads(db)
 
 
 class _Busy:

@@ -141,6 +141,8 @@ def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
         # followed by one or two sync events): a tab may send five times the
         # default. A flood of a thousand at once is still mostly dropped.
         PEERAPP_EVENTS_PER_SECOND_PER_TAB="100",
+        # Tests change departments and look for them at once in the filter lists.
+        PEERAPP_FILTER_LISTS_SECONDS="0",
         PEERAPP_EVENT_BURST_PER_TAB="300",
     )
     migrate(env)
