@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
+from peerapp.components.buttons import working_button
 from peerapp.components.sections import empty_state, section_card
 from peerapp.state.hidden import HiddenPeopleState, HiddenRow
 
@@ -17,15 +18,15 @@ def hide_action(
     The toast that follows offers Undo. ``busy``: whether this person is being
     hidden right now; inside a memo card pass it as a prop
     (``HiddenPeopleState.busy_ids.contains(entry.id)``), so that one hide
-    re-renders one card. A still label while it works: an animated spinner
-    costs a composited frame every 16 ms without a GPU.
+    re-renders one card.
     """
     hiding = HiddenPeopleState.busy_ids.contains(person_id) if busy is None else busy
-    return rx.button(
+    return working_button(
+        "Hide",
+        "Hiding…",
+        hiding,
         rx.icon("eye-off", size=14, aria_hidden="true"),
-        rx.cond(hiding, "Hiding…", "Hide"),
         on_click=HiddenPeopleState.hide(person_id),
-        disabled=hiding,
         variant="ghost",
         color_scheme="gray",
         size="1",
@@ -46,10 +47,11 @@ def _hidden_person(row: HiddenRow) -> rx.Component:
                 flex="1",
                 min_width="8em",
             ),
-            rx.button(
-                rx.cond(showing, "Showing…", "Show again"),
+            working_button(
+                "Show again",
+                "Showing…",
+                showing,
                 on_click=HiddenPeopleState.show_again(row.id),
-                disabled=showing,
                 variant="soft",
                 size="2",
                 type="button",

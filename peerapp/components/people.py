@@ -8,23 +8,10 @@ import reflex as rx
 
 from peerapp.components.hiding import hide_action
 from peerapp.components.pairing_actions import actions, mentoring_relation, relation
+from peerapp.components.sections import tags
 from peerapp.services.directory import DirectoryEntry
 from peerapp.state.directory import DirectoryState
 from peerapp.state.hidden import HiddenPeopleState
-
-
-def tags(label: str, items, color: str) -> rx.Component:
-    """A labelled row of badges (skills, goals); nothing when the list is empty."""
-    return rx.cond(
-        items.length() > 0,
-        rx.hstack(
-            rx.text(label, size="1", weight="medium", color_scheme="gray"),
-            rx.foreach(items, lambda tag: rx.badge(tag, variant="surface", color_scheme=color)),
-            spacing="1",
-            wrap="wrap",
-            align="center",
-        ),
-    )
 
 
 def person_header(

@@ -12,6 +12,7 @@ import reflex as rx
 from peerapp import models
 from peerapp.components.dialogs import confirm_dialog
 from peerapp.components.forms import text_area_field
+from peerapp.components.sections import tags
 from peerapp.state.requests import RequestActionsState
 from peerapp.state.rows import RequestRow
 
@@ -45,19 +46,7 @@ def _kind(row) -> rx.Component:
     """Which pairing it asks for ("Alex Morgan asks you to be their mentor"), and its themes."""
     return rx.vstack(
         rx.text(row.kind_label, size="2", weight="medium", data_testid="request-kind"),
-        rx.cond(
-            row.themes.length() > 0,
-            rx.hstack(
-                rx.text("Themes", size="1", weight="medium", color_scheme="gray"),
-                rx.foreach(
-                    row.themes,
-                    lambda theme: rx.badge(theme, variant="surface", color_scheme="iris"),
-                ),
-                spacing="1",
-                wrap="wrap",
-                align="center",
-            ),
-        ),
+        tags("Themes", row.themes, "iris"),
         spacing="1",
     )
 

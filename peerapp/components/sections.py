@@ -1,4 +1,4 @@
-"""Parts of a page's content: section cards, the loading spinner, the empty state.
+"""Parts of a page's content: section cards, the loading spinner, the empty state, tags.
 
 Each page composes these, so a section, a wait or an empty list looks the
 same on every page.
@@ -48,3 +48,17 @@ def section_card(
 ) -> rx.Component:
     """A ``card_stack`` under its own heading (one level below the page's)."""
     return card_stack(rx.heading(title, size="4", as_="h2"), *children, spacing=spacing)
+
+
+def tags(label: str, items, color: str) -> rx.Component:
+    """A labelled row of badges (skills, goals, themes); nothing when the list is empty."""
+    return rx.cond(
+        items.length() > 0,
+        rx.hstack(
+            rx.text(label, size="1", weight="medium", color_scheme="gray"),
+            rx.foreach(items, lambda tag: rx.badge(tag, variant="surface", color_scheme=color)),
+            spacing="1",
+            wrap="wrap",
+            align="center",
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -15,8 +16,13 @@ from peerapp.services.directory_ask import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
 
+def _controls(*controls: rx.Component, **props: Any) -> rx.Component:
+    """A row of labelled controls, bottoms aligned, that wraps on a narrow screen."""
+    return rx.flex(*controls, spacing="3", width="100%", wrap="wrap", align="end", **props)
+
+
 def _search_box() -> rx.Component:
-    return rx.flex(
+    return _controls(
         rx.box(
             labelled_field(
                 "Search peers",
@@ -44,10 +50,6 @@ def _search_box() -> rx.Component:
             on_change=DirectoryState.set_sort,
             min_width="170px",
         ),
-        spacing="3",
-        width="100%",
-        wrap="wrap",
-        align="end",
     )
 
 
@@ -61,7 +63,7 @@ def _choices(values: rx.Var[list[str]]) -> rx.Component:
 
 
 def _filters() -> rx.Component:
-    return rx.flex(
+    return _controls(
         labelled_select(
             "Show",
             "show-filter",
@@ -130,10 +132,6 @@ def _filters() -> rx.Component:
         class_name=rx.cond(
             DirectoryState.filters_open, "directory-filters open", "directory-filters"
         ),
-        spacing="3",
-        width="100%",
-        wrap="wrap",
-        align="end",
     )
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from peerapp.models import Employee, Membership
 from peerapp.services import conflicts, demo_names, demo_org, programs, requests, search_index
 from peerapp.services.demo_data import BY_NAME
-from peerapp.services.demo_people import FixedPerson, employee_id, write_people
+from peerapp.services.demo_people import FixedPerson, PeopleRows, employee_id, write_people
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
 from peerapp.services.unit import unit_of_work
@@ -101,7 +101,8 @@ def seed(
     fixed = _place_logins(org, PasswordHash.recommended().hash(DEMO_PASSWORD))
     taken = {login.full_name for login in DEMO_LOGINS}
     names = demo_names.pick_names(rng, len(org) - len(fixed), taken)
-    _bulk_people(db, rng, org, names, fixed, program_id, themes, progress)
+    rows = PeopleRows(rng, org, names, fixed, program_id=program_id, themes=themes)
+    _bulk_people(db, rows, progress)
     demo_ids = [employee_id(position) for position in fixed]
     pool = _request_pool(rng, len(org), demo_ids)
     _seed_requests(db, rng, program_id, pool)
@@ -110,20 +111,11 @@ def seed(
 
 
 def _bulk_people(
-    db: Session,
-    rng: random.Random,
-    org: demo_org.Org,
-    names: list[int],
-    fixed: dict[int, FixedPerson],
-    program_id: int,
-    themes: list[str],
-    progress: Callable[[int, int], None] | None,
+    db: Session, rows: PeopleRows, progress: Callable[[int, int], None] | None
 ) -> None:
     """Every employee and membership, in bulk; the directory's index is built once after."""
     with unit_of_work(db), search_index.built_after_bulk_load(db):
-        write_people(
-            db, rng, org, names, fixed, program_id=program_id, themes=themes, progress=progress
-        )
+        write_people(db, rows, progress)
 
 
 def _place_logins(org: demo_org.Org, password_hash: str) -> dict[int, FixedPerson]:

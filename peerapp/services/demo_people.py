@@ -76,23 +76,14 @@ def employee_id(position: int) -> int:
 
 
 def write_people(
-    db: Session,
-    rng: random.Random,
-    org: Org,
-    names: list[int],
-    fixed: dict[int, FixedPerson],
-    *,
-    program_id: int,
-    themes: list[str],
-    progress: Callable[[int, int], None] | None = None,
+    db: Session, rows: PeopleRows, progress: Callable[[int, int], None] | None = None
 ) -> None:
-    """Write everyone in ``org`` in one transaction: named from ``names``, except ``fixed``.
+    """Write everyone in ``rows.org`` in one transaction.
 
-    ``names`` holds a name number (demo_names) for each position not in ``fixed``.
     One transaction: a load that fails half-way leaves the database empty, and
     ``seed-demo --if-empty`` can simply be run again.
     """
-    rows = _Rows(rng, org, names, fixed, program_id, themes)
+    org = rows.org
     employee_table = Employee.__table__  # type: ignore[attr-defined]
     membership_table = Membership.__table__  # type: ignore[attr-defined]
     with unit_of_work(db), demo_bulk.bulk_load(db, (employee_table, membership_table)):
@@ -107,8 +98,12 @@ def write_people(
         demo_bulk.follow_explicit_ids(db, employee_table)
 
 
-class _Rows:
-    """Each position's rows, drawn from pieces prepared once (a million people add up)."""
+class PeopleRows:
+    """Each position's rows, drawn from pieces prepared once (a million people add up).
+
+    Everyone in ``org`` is named from ``names`` (a name number from demo_names
+    for each position not in ``fixed``), except the ``fixed`` people.
+    """
 
     def __init__(
         self,
@@ -116,6 +111,7 @@ class _Rows:
         org: Org,
         names: list[int],
         fixed: dict[int, FixedPerson],
+        *,
         program_id: int,
         themes: list[str],
     ) -> None:

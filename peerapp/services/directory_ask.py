@@ -74,23 +74,12 @@ def page_number(value: object) -> int:
 
 def showing(value: object) -> str:
     """Which people: "" (everyone), "peers", "mentors" or "mentees"."""
-    if not isinstance(value, str) or value not in SHOWING:
-        raise Refused("Show everyone, peers, mentors or mentees.")
-    return value
+    return validation.one_of(value, SHOWING, "Show everyone, peers, mentors or mentees.")
 
 
 def sort_order(value: object) -> str:
     """Best match, name or recently joined."""
-    if not isinstance(value, str) or value not in SORTS:
-        raise Refused("Sort by best match, name or recently joined.")
-    return value
-
-
-def flag(value: object, label: str) -> bool:
-    """A yes/no filter: only true or false."""
-    if not isinstance(value, bool):
-        raise Refused(f"{label} is either on or off.")
-    return value
+    return validation.one_of(value, SORTS, "Sort by best match, name or recently joined.")
 
 
 def theme_filter(db: Session, program_id: int, value: object) -> str:
@@ -121,7 +110,7 @@ def read_ask(
         location=location_filter(location),
         show=showing(show),
         theme=theme_filter(db, program_id, theme),
-        has_places=flag(has_places, "Has places left"),
+        has_places=validation.flag(has_places, "Has places left"),
         sort=sort_order(sort),
         page=page_number(page),
     )

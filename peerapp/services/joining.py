@@ -139,9 +139,7 @@ def join_program(
     )
     with unit_of_work(db):
         program = programs.get_program(db, program_id)
-        reason = programs.closed_because(program)
-        if reason is not None:
-            raise Refused(reason)
+        programs.require_open(program)
         if not wanted:
             raise Refused("Choose at least one role: mentor, mentee or peer.")
         unavailable = sorted(wanted - set(offered_roles(program)))

@@ -77,11 +77,16 @@ def closed_because(program: Program) -> str | None:
     return None
 
 
-def refuse_requests_unless_running(program: Program) -> None:
-    """Requests are possible in an open program, and in a cohort only between its dates."""
+def require_open(program: Program) -> None:
+    """Refuse, saying why, unless the program takes new requests and members now."""
     reason = closed_because(program)
     if reason is not None:
         raise Refused(reason)
+
+
+def refuse_requests_unless_running(program: Program) -> None:
+    """Requests are possible in an open program, and in a cohort only between its dates."""
+    require_open(program)
     if program.starts_on is not None and today() < program.starts_on:
         raise Refused(
             f"{program.name} starts on {program.starts_on:%-d %B %Y}: requests open then."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date, datetime
 
 from peerapp.services.errors import Refused
@@ -201,6 +202,13 @@ def flag(value: object, label: str) -> bool:
     """A real boolean; "false" strings and numbers are refused."""
     if not isinstance(value, bool):
         raise Refused(f"{label} must be on or off.")
+    return value
+
+
+def one_of(value: object, allowed: Collection[str], refusal: str) -> str:
+    """``value`` if it is one of ``allowed`` (a choice sent from a list); else ``refusal``."""
+    if not isinstance(value, str) or value not in allowed:
+        raise Refused(refusal)
     return value
 
 

@@ -17,9 +17,8 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.services import directory as directory_service
-from peerapp.services import directory_ask, programs
+from peerapp.services import directory_ask, programs, validation
 from peerapp.services.directory import DirectoryEntry
-from peerapp.services.errors import Refused
 from peerapp.state import directory_words
 from peerapp.state.actions import act
 
@@ -217,9 +216,9 @@ class DirectorySearch(rx.State, mixin=True):
         """
 
         def changes() -> dict:
-            if not isinstance(part, str) or part not in FILTERS:
-                raise Refused("Filter by department, location, who to show or theme.")
-            return {part: "" if value == "all" else value, "page": 1}
+            refusal = "Filter by department, location, who to show or theme."
+            chosen = validation.one_of(part, FILTERS, refusal)
+            return {chosen: "" if value == "all" else value, "page": 1}
 
         async for update in self._search(changes, history="push"):
             yield update

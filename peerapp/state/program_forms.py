@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from peerapp import models
 from peerapp.models import ProgramKind
-from peerapp.services import Refused, admin, joining, programs
+from peerapp.services import admin, joining, programs
 from peerapp.state import program_wording
 from peerapp.state.actions import act
 from peerapp.state.identity import Viewer
@@ -118,9 +118,7 @@ class JoinProgramState(rx.State):
 
         def work(db: Session, viewer: Viewer) -> None:
             program = programs.get_program(db, program_id)
-            reason = programs.closed_because(program)
-            if reason is not None:
-                raise Refused(reason)
+            programs.require_open(program)
             offered = joining.offered_roles(program)
             self.program_id = program.id or 0
             self.program_name = program.name
