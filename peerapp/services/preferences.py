@@ -36,16 +36,13 @@ class Schedule:
 
 def category(value: object) -> str:
     """A category name from outside (a form, a link), or a refusal."""
-    if not isinstance(value, str) or value not in CATEGORIES:
-        raise Refused("That is not a kind of notification peerapp sends.")
-    return value
+    return validation.one_of(value, CATEGORIES, "That is not a kind of notification peerapp sends.")
 
 
 def delivery(value: object) -> str:
     """A delivery choice from outside, or a refusal."""
-    if not isinstance(value, str) or value not in DELIVERIES:
-        raise Refused("Choose email at once, the daily digest, or in the app only.")
-    return value
+    refusal = "Choose email at once, the daily digest, or in the app only."
+    return validation.one_of(value, DELIVERIES, refusal)
 
 
 def time_zone(value: object) -> str:
