@@ -7,6 +7,7 @@ import reflex as rx
 from peerapp import log_limits, oidc, reflex_compat, routes
 from peerapp.components.live import connection_status
 from peerapp.expiry_task import expire_requests_periodically
+from peerapp.mail_task import send_mail_periodically
 from peerapp.models.search import skipped_in_schema_checks
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
@@ -45,6 +46,7 @@ app = rx.App(
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
 reflex_compat.replace_connection_overlay(app, connection_status)
 app.register_lifespan_task(expire_requests_periodically)
+app.register_lifespan_task(send_mail_periodically)
 
 
 def _index() -> rx.Component:

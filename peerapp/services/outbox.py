@@ -49,6 +49,7 @@ from peerapp.models.notices import ERROR_MAX
 from peerapp.services import programs
 from peerapp.services.errors import Refused
 from peerapp.services.mailer import Letter, MailFailure, Transport
+from peerapp.services.sql import rows_changed
 from peerapp.services.unit import end_reads, unit_of_work
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ class _Tally:
 
 def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
     """How long to wait after the ``attempts``-th attempt failed for a temporary reason."""
-    nominal = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    nominal: timedelta = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
     return nominal * (1 - JITTER * rng())
 
 
@@ -194,20 +195,21 @@ def _claim(db: Session, batch: int, now: datetime) -> tuple[datetime, list[_Clai
             col(OutboxMessage.lease_until) == lease,
         )
         # Only a sender that died mid-send every time gets here past the limit.
-        given_up = db.execute(
+        given_up = rows_changed(
+            db,
             sa.update(OutboxMessage)
             .where(ours, col(OutboxMessage.attempts) > MAX_ATTEMPTS)
             .values(
                 status=OutboxStatus.FAILED.value, lease_until=None, last_error=DIED_WHILE_SENDING
-            )
-        ).rowcount
+            ),
+        )
         rows = db.execute(
             sa.select(
-                OutboxMessage.id,
-                OutboxMessage.message_id,
-                OutboxMessage.to_address,
-                OutboxMessage.content,
-                OutboxMessage.attempts,
+                col(OutboxMessage.id),
+                col(OutboxMessage.message_id),
+                col(OutboxMessage.to_address),
+                col(OutboxMessage.content),
+                col(OutboxMessage.attempts),
             )
             .where(ours)
             .order_by(col(OutboxMessage.id))
@@ -230,10 +232,11 @@ def _ours(item: _Claimed, lease: datetime) -> sa.ColumnElement[bool]:
 def _finish(db: Session, item: _Claimed, lease: datetime, **values: object) -> bool:
     """Record an outcome if the message is still ours; whether it was."""
     with unit_of_work(db):
-        result = db.execute(
-            sa.update(OutboxMessage).where(_ours(item, lease)).values(lease_until=None, **values)
+        changed = rows_changed(
+            db,
+            sa.update(OutboxMessage).where(_ours(item, lease)).values(lease_until=None, **values),
         )
-    return bool(result.rowcount)
+    return changed == 1
 
 
 def _record_failure(

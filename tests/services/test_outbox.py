@@ -14,6 +14,7 @@ from peerapp.services import outbox
 from peerapp.services.errors import Refused
 from peerapp.services.mailer import SmtpServer, SmtpTransport
 from peerapp.services.outbox import Delivered
+from peerapp.services.unit import unit_of_work
 from tests.launch import free_port
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -218,3 +219,20 @@ def test_batches_are_bounded_and_drained_in_order(db, sink, port):
         assert first == Delivered(sent=3, more=True)
         assert outbox.deliver_all(db, transport(port), batch=3) == Delivered(sent=4)
     assert sink.message_ids() == ids
+
+
+def test_a_message_whose_sender_always_dies_is_given_up_on(db, sink, port):
+    with frozen_at(T0):
+        row = queue(db)
+        with unit_of_work(db):
+            db.add(row)
+            row.status = OutboxStatus.SENDING.value
+            row.attempts = outbox.MAX_ATTEMPTS
+    with frozen_at(T0 + outbox.LEASE):
+        assert outbox.deliver_due(db, transport(port)) == Delivered(failed=1)
+    (stored,) = rows(db)
+    assert (stored.status, stored.last_error) == (
+        OutboxStatus.FAILED.value,
+        outbox.DIED_WHILE_SENDING,
+    )
+    assert sink.received == []
