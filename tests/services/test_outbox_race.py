@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-import sqlalchemy as sa
 from mail_helpers import SENDER, Sink, queue_many, smtp_server
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, func, select
 
-from peerapp.db import make_engine
 from peerapp.models import OutboxMessage, OutboxStatus
 from peerapp.services import outbox
 from peerapp.services.mailer import SmtpServer, SmtpTransport
 
 MESSAGES = 400
 SENDERS = 2
-
-
-@pytest.fixture
-def shared_engine(engine: sa.Engine, tmp_path):
-    """The test database, or for SQLite a file both threads can open (memory is per thread)."""
-    if engine.dialect.name != "sqlite":
-        yield engine
-        return
-    on_disk = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
-    SQLModel.metadata.create_all(on_disk)
-    yield on_disk
-    on_disk.dispose()
 
 
 def test_two_senders_deliver_every_message_exactly_once(shared_engine):
