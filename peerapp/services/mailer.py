@@ -123,31 +123,29 @@ def parse_smtp_url(url: str) -> SmtpServer:
     )
 
 
-def _classify(error: Exception) -> MailFailure:
-    """Temporary or permanent, by what went wrong (RFC 5321: 4xx may pass later, 5xx not)."""
+def _classify(error: smtplib.SMTPException | OSError) -> MailFailure:
+    """Temporary or permanent, by the server's answer (RFC 5321: 4xx may pass later, 5xx not)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        answers = "; ".join(
-            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
-        )
+        answers = list(error.recipients.values())
+        said = "; ".join(f"{code} {text.decode(errors='replace')}" for code, text in answers)
         return MailFailure(
-            f"recipient refused: {answers}", temporary=any(code < 500 for code in codes)
+            f"recipient refused: {said}", temporary=any(code < 500 for code, _ in answers)
         )
-    if isinstance(error, smtplib.SMTPAuthenticationError | smtplib.SMTPHeloError):
-        # Our login or greeting: a setting to fix, not something wrong with the letter.
-        return MailFailure(_answer(error), temporary=True, connection=True)
     if isinstance(error, smtplib.SMTPResponseException):
-        return MailFailure(_answer(error), temporary=error.smtp_code < 500)
-    if isinstance(error, smtplib.SMTPException | OSError):
-        # Refused, timed out, dropped, TLS failed, host unknown: the server, not the letter.
-        return MailFailure(f"{type(error).__name__}: {error}", temporary=True, connection=True)
-    raise error
+        return MailFailure(_describe(error), temporary=error.smtp_code < 500)
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        # This letter needs what the server lacks (an address that is not ASCII).
+        return MailFailure(_describe(error), temporary=False)
+    # Dropped, timed out, reset: the server, not the letter.
+    return MailFailure(_describe(error), temporary=True, connection=True)
 
 
-def _answer(error: smtplib.SMTPResponseException) -> str:
-    text = error.smtp_error
-    said = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    return f"{error.smtp_code} {said}".strip()
+def _describe(error: smtplib.SMTPException | OSError) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        said = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return f"{error.smtp_code} {said}".strip()
+    return f"{type(error).__name__}: {error}"
 
 
 class SmtpTransport:
@@ -182,9 +180,13 @@ class SmtpTransport:
 
     def send(self, letter: Letter) -> None:
         """Deliver over the open connection (opening it first); classify any failure."""
-        try:
-            if self._smtp is None:
+        if self._smtp is None:
+            try:
                 self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as error:
+                # Greeting, TLS, login: the server or our settings, whatever the letter.
+                raise MailFailure(_describe(error), temporary=True, connection=True) from error
+        try:
             data = letter.content.encode("utf-8")
             # Text a person wrote may be 8-bit; say so when the server allows it.
             options = (
@@ -193,7 +195,7 @@ class SmtpTransport:
                 else []
             )
             self._smtp.sendmail(self.envelope_from, [letter.to_address], data, options)
-        except Exception as error:
+        except (smtplib.SMTPException, OSError) as error:
             failure = _classify(error)
             if failure.connection:
                 self.close()

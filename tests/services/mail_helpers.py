@@ -43,11 +43,13 @@ class Sink:
     """An aiosmtpd handler that keeps what it accepts and answers as told.
 
     ``refuse`` maps a recipient to the reply its RCPT gets (``"550 no such
-    user"``); ``busy_times`` makes the next N RCPT commands answer 451.
+    user"``), ``refuse_data`` to the reply its DATA gets; ``busy_times`` makes
+    the next N RCPT commands answer 451.
     """
 
     received: list[Received] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)
+    refuse_data: dict[str, str] = field(default_factory=dict)
     busy_times: int = 0
     rcpt_calls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -64,6 +66,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        refused = [self.refuse_data[to] for to in envelope.rcpt_tos if to in self.refuse_data]
+        if refused:
+            return refused[0]
         with self.lock:
             self.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
@@ -77,10 +82,13 @@ class Sink:
 
 
 @contextlib.contextmanager
-def smtp_server(sink: Sink, port: int | None = None) -> Iterator[int]:
-    """Run an SMTP server with ``sink`` on ``port`` (a free one by default); yields the port."""
+def smtp_server(sink: Sink, port: int | None = None, **options: object) -> Iterator[int]:
+    """Run an SMTP server with ``sink`` on ``port`` (a free one by default); yields the port.
+
+    ``options`` go to aiosmtpd's ``Controller`` (an authenticator, for one).
+    """
     port = port or free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = Controller(sink, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield port

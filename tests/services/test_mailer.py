@@ -6,10 +6,19 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
-from mail_helpers import email_text, queue_many
+from aiosmtpd.smtp import AuthResult
+from mail_helpers import SENDER, Sink, email_text, queue, queue_many, smtp_server
+from sqlmodel import select
 
+from peerapp.models import OutboxMessage
 from peerapp.services import mailer, outbox
-from peerapp.services.mailer import FileTransport, Letter, SmtpServer, parse_smtp_url
+from peerapp.services.mailer import (
+    FileTransport,
+    Letter,
+    SmtpServer,
+    SmtpTransport,
+    parse_smtp_url,
+)
 from peerapp.services.outbox import Delivered
 
 
@@ -96,3 +105,35 @@ def test_a_folder_that_cannot_be_written_is_a_temporary_failure(tmp_path):
         FileTransport(blocked).send(letter)
     assert failure.value.temporary
     assert list(tmp_path.iterdir()) == [blocked]
+
+
+def test_a_rejected_message_fails_for_good_and_the_next_one_still_goes(db):
+    sink = Sink()
+    sink.refuse_data["spam@example.com"] = "554 5.7.1 message content rejected"
+    queue(db, "spam@example.com")
+    queue(db, "bob@example.com")
+    with smtp_server(sink) as port:
+        smtp = SmtpTransport(SmtpServer("127.0.0.1", port, timeout=5), SENDER)
+        assert outbox.deliver_due(db, smtp) == Delivered(sent=1, failed=1)
+    assert [item.rcpt_tos for item in sink.received] == [["bob@example.com"]]
+
+
+# A test server on the loopback interface: no TLS needed to try a login.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_refused_login_is_a_setting_to_fix_so_every_message_waits(db):
+    def refuse_everyone(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=False, handled=False)
+
+    sink = Sink()
+    queue_many(db, 3)
+    with smtp_server(
+        sink, authenticator=refuse_everyone, auth_require_tls=False, auth_required=True
+    ) as port:
+        server = SmtpServer("127.0.0.1", port, username="peerapp", password="wrong", timeout=5)
+        assert outbox.deliver_due(db, SmtpTransport(server, SENDER)) == Delivered(retried=3)
+    assert sink.received == []
+    db.expire_all()
+    errors = {row.last_error for row in db.exec(select(OutboxMessage)).all()}
+    db.rollback()
+    (error,) = errors
+    assert error.startswith("535")
