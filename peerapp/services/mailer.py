@@ -148,6 +148,10 @@ def _describe(error: smtplib.SMTPException | OSError) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _one_line(address: str) -> bool:
+    return bool(address.strip()) and not any(char in address for char in "\r\n\0")
+
+
 class SmtpTransport:
     """Sends over one SMTP connection, opened at the first letter and kept for the next ones."""
 
@@ -180,6 +184,9 @@ class SmtpTransport:
 
     def send(self, letter: Letter) -> None:
         """Deliver over the open connection (opening it first); classify any failure."""
+        if not _one_line(letter.to_address):
+            # smtplib would refuse it mid-conversation; say why and never retry.
+            raise MailFailure(f"not a deliverable address: {letter.to_address!r}", temporary=False)
         if self._smtp is None:
             try:
                 self._smtp = self._connect()

@@ -20,6 +20,7 @@ from peerapp.services.mailer import (
     parse_smtp_url,
 )
 from peerapp.services.outbox import Delivered
+from peerapp.services.unit import unit_of_work
 
 
 def test_an_smtp_url_gives_host_port_tls_and_decoded_credentials():
@@ -137,3 +138,16 @@ def test_a_refused_login_is_a_setting_to_fix_so_every_message_waits(db):
     db.rollback()
     (error,) = errors
     assert error.startswith("535")
+
+
+def test_an_address_that_would_break_the_smtp_command_is_failed_not_sent(db):
+    sink = Sink()
+    hostile = queue(db, "bob@example.com")
+    with unit_of_work(db):
+        db.add(hostile)
+        hostile.to_address = "bob@example.com>\r\nRCPT TO:<mallory@example.com"
+    queue(db, "carol@example.com")
+    with smtp_server(sink) as port:
+        smtp = SmtpTransport(SmtpServer("127.0.0.1", port, timeout=5), SENDER)
+        assert outbox.deliver_due(db, smtp) == Delivered(sent=1, failed=1)
+    assert [item.rcpt_tos for item in sink.received] == [["carol@example.com"]]
