@@ -44,8 +44,7 @@ def run_round(
     for job in jobs:
         try:
             result = job(db)
-        except Exception:  # the next round runs it again
-            db.rollback()
+        except Exception:  # the next round runs it again; delivery ends what it left open
             logger.exception("Mail job %s failed", getattr(job, "__qualname__", job))
             continue
         told |= getattr(result, "told", frozenset())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from mail_helpers import Sink, queue, queue_many, smtp_server
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from peerapp import cli
 from peerapp.db import make_engine
+from peerapp.models import OutboxMessage
 from peerapp.services import mail_round
 from peerapp.services.mailer import FileTransport
 from peerapp.services.outbox import Delivered
@@ -27,8 +28,9 @@ def cli_database(tmp_path, monkeypatch) -> str:
 def test_a_round_runs_its_jobs_in_order_then_delivers_what_they_wrote(db, tmp_path):
     ran: list[str] = []
 
-    def broken(_db: Session) -> None:
+    def broken(session: Session) -> None:
         ran.append("broken")
+        session.exec(select(OutboxMessage)).all()  # leaves a transaction open
         raise RuntimeError("a bug in one job")
 
     def reminders(session: Session) -> Change:
