@@ -13,8 +13,18 @@ from sqlmodel import Session
 
 from peerapp.db import make_engine
 from peerapp.models import Employee
-from peerapp.services import Refused, accounts, closing, cohorts, conflicts, demo, programs
-from peerapp.settings import console_password, database_url
+from peerapp.services import (
+    Refused,
+    accounts,
+    closing,
+    cohorts,
+    conflicts,
+    demo,
+    mail_round,
+    mailer,
+    programs,
+)
+from peerapp.settings import MAIL_INTERVAL_SECONDS, console_password, database_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
         "expire-requests",
         help="expire overdue requests and close ended cohorts (idempotent; for cron)",
     )
+    mail = commands.add_parser(
+        "send-mail",
+        help="deliver the email outbox once (for cron; safe beside the app's own sender)",
+    )
+    mail.add_argument(
+        "--loop",
+        action="store_true",
+        help="keep delivering every PEERAPP_MAIL_INTERVAL_SECONDS until stopped",
+    )
     return parser
 
 
@@ -98,6 +117,32 @@ def _manager_line(db: Session, person: Employee) -> str:
     return (
         f"{person.full_name} <{person.email}> now reports to {manager.full_name} <{manager.email}>."
     )
+
+
+def _send_mail(db: Session, loop: bool) -> int:
+    """Deliver the outbox once, or round after round with ``loop``; print what happened."""
+    try:
+        transport = mailer.configured_transport()
+    except RuntimeError as wrong:
+        print(f"peerapp: {wrong}", file=sys.stderr)
+        return 2
+    if isinstance(transport, mailer.FileTransport):
+        print(f"No PEERAPP_SMTP_URL: email is written to {transport.folder}.")
+    if loop:
+        print(f"Delivering every {MAIL_INTERVAL_SECONDS:g} s; Ctrl-C stops.", flush=True)
+    try:
+        while True:
+            done = mail_round.run_round(db, transport).delivered
+            if not loop or done.sent or done.retried or done.failed:
+                print(
+                    f"Sent {done.sent}, to retry later {done.retried}, failed {done.failed}.",
+                    flush=True,
+                )
+            if not loop:
+                return 0
+            time.sleep(MAIL_INTERVAL_SECONDS)
+    except KeyboardInterrupt:
+        return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Expired requests concerning {len(affected)} people.")
                 ended = cohorts.close_ended_cohorts(db).told
                 print(f"Closed ended cohorts concerning {len(ended)} people.")
+            elif args.command == "send-mail":
+                return _send_mail(db, args.loop)
             elif args.command == "seed-demo":
                 if args.if_empty and not demo.is_empty(db):
                     print("The database already has people; demo data not added.")

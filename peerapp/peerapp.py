@@ -4,9 +4,10 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from peerapp import log_limits, oidc, reflex_compat, routes
+from peerapp import log_limits, oidc, reflex_compat, routes, unsubscribe_api
 from peerapp.components.live import connection_status
 from peerapp.expiry_task import expire_requests_periodically
+from peerapp.mail_task import send_mail_periodically
 from peerapp.models.search import skipped_in_schema_checks
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
@@ -37,14 +38,16 @@ log_limits.install()
 app = rx.App(
     stylesheets=["/styles.css"],
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
-    # /auth/oidc/* (single sign-on) in front of the Reflex backend, then CSP,
-    # nosniff, no-referrer and DENY framing on every HTTP response, pages included,
-    # then (outermost) the per-tab and per-address limits of the event WebSocket.
-    api_transformer=[oidc.api(), SecurityHeaders, EventLimits],
+    # /auth/oidc/* (single sign-on) and /api/unsubscribe (one-click unsubscribe
+    # from an email) in front of the Reflex backend, then CSP, nosniff,
+    # no-referrer and DENY framing on every HTTP response, pages included, then
+    # (outermost) the per-tab and per-address limits of the event WebSocket.
+    api_transformer=[oidc.api(), unsubscribe_api.api(), SecurityHeaders, EventLimits],
 )
 # Reflex's default overlay names the socket URL when offline; say it in people's words.
 reflex_compat.replace_connection_overlay(app, connection_status)
 app.register_lifespan_task(expire_requests_periodically)
+app.register_lifespan_task(send_mail_periodically)
 
 
 def _index() -> rx.Component:

@@ -24,3 +24,8 @@ def signed_in_page(path: str) -> str:
     """The signed-in page ``path`` names, or the directory (a path a browser sent is untrusted)."""
     path = path.rstrip("/") or HOME
     return path if path in SIGNED_IN_PAGES else DIRECTORY
+
+
+# RFC 8058 one-click unsubscribe, posted by mail clients: a backend route
+# (peerapp/unsubscribe_api.py), not a page.
+UNSUBSCRIBE_API = "/api/unsubscribe"

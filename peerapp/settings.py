@@ -195,3 +195,26 @@ SOCKETS_PER_ADDRESS = int(_number("PEERAPP_SOCKETS_PER_ADDRESS", 500, minimum=1)
 # Reverse proxies / load balancers in front of the app that append the client's
 # address to X-Forwarded-For. 0: the connection's own address is the client's.
 TRUSTED_PROXY_HOPS = int(_number("PEERAPP_TRUSTED_PROXY_HOPS", 0))
+
+
+# Email --------------------------------------------------------------------------
+
+
+def smtp_url() -> str | None:
+    """PEERAPP_SMTP_URL (``smtp://user:pass@host:587?starttls=1``); unset: ``.eml`` files."""
+    return os.environ.get("PEERAPP_SMTP_URL", "").strip() or None
+
+
+def mail_from() -> str:
+    """PEERAPP_MAIL_FROM: the From address of every email (also its envelope sender)."""
+    return os.environ.get("PEERAPP_MAIL_FROM", "").strip() or "peerapp <peerapp@localhost>"
+
+
+def mail_dir() -> Path:
+    """PEERAPP_MAIL_DIR: where email goes as ``.eml`` files without SMTP (data/mail)."""
+    configured = os.environ.get("PEERAPP_MAIL_DIR", "").strip()
+    return Path(configured) if configured else ROOT / "data" / "mail"
+
+
+# How often the running app delivers the outbox (and runs the jobs that fill it).
+MAIL_INTERVAL_SECONDS = _number("PEERAPP_MAIL_INTERVAL_SECONDS", 5, minimum=0.1)

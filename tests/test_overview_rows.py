@@ -53,3 +53,30 @@ def test_a_program_without_peers_or_answers_says_so_instead_of_dividing_by_zero(
     assert now["Peers with a partner"] == ("0", "no peers yet")
     assert recent["Accepted"] == ("—", "no answers yet")
     assert recent["Pairings started"] == ("0", "0 pairings ended")
+
+
+def test_email_delivery_is_summed_up_with_the_latest_failures():
+    from datetime import UTC, datetime
+
+    from peerapp.services.outbox import FailedMail, Failures
+    from peerapp.state.overview import mail_rows, mail_summary
+
+    assert mail_summary(Failures(0, [])) == "Every email has been delivered or is on its way."
+    failed = FailedMail(
+        "bob@example.com",
+        "A reminder",
+        "550 5.1.1 no such user",
+        1,
+        datetime(2026, 3, 2, 9, 5, tzinfo=UTC),
+    )
+    seen = Failures(3, [failed])
+    assert mail_summary(seen) == "3 emails could not be delivered."
+    assert mail_summary(Failures(1, [failed])) == "1 email could not be delivered."
+    (row,) = mail_rows(seen)
+    assert (row.recipient, row.subject, row.error, row.attempts, row.queued) == (
+        "bob@example.com",
+        "A reminder",
+        "550 5.1.1 no such user",
+        "1",
+        "02 Mar 2026, 09:05 UTC",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp.components.sections import card_stack
-from peerapp.state.overview import FigureRow, ProgramOverviewState
+from peerapp.state.overview import FailedMailRow, FigureRow, ProgramOverviewState
 
 
 def _figure(row: FigureRow) -> rx.Component:
@@ -25,6 +25,49 @@ def _group(title: rx.Var | str, rows, test_id: str) -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="3", as_="h3"),
         rx.el.dl(rx.foreach(rows, _figure), class_name="figures", data_testid=test_id),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _failed_mail(row: FailedMailRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row.recipient),
+        rx.table.cell(row.subject),
+        rx.table.cell(row.error, class_name="mail-error"),
+        rx.table.cell(row.attempts),
+        rx.table.cell(row.queued),
+    )
+
+
+def _mail_delivery() -> rx.Component:
+    # What the sender gave up on, so an admin can tell people or fix the mail settings.
+    return rx.vstack(
+        rx.heading("Email", size="3", as_="h3"),
+        rx.text(ProgramOverviewState.mail_summary, size="2", data_testid="mail-summary"),
+        rx.cond(
+            ProgramOverviewState.mail_failures.length() > 0,
+            rx.box(
+                rx.table.root(
+                    # A caption names the table itself (Radix puts props on a wrapper div).
+                    rx.el.caption(
+                        "Latest emails that could not be delivered", class_name="sr-only"
+                    ),
+                    rx.table.header(
+                        rx.table.row(
+                            *(
+                                rx.table.column_header_cell(title)
+                                for title in ("To", "Subject", "Why", "Attempts", "Queued")
+                            )
+                        )
+                    ),
+                    rx.table.body(rx.foreach(ProgramOverviewState.mail_failures, _failed_mail)),
+                    size="1",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+        ),
         spacing="2",
         width="100%",
     )
@@ -62,6 +105,7 @@ def program_overview() -> rx.Component:
                     ProgramOverviewState.recent,
                     "figures-recent",
                 ),
+                _mail_delivery(),
                 spacing="4",
                 width="100%",
             ),

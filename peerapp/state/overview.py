@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from peerapp.clock import utcnow
+from peerapp.services import outbox
 from peerapp.services import overview as overview_service
 from peerapp.state import wording
 from peerapp.state.actions import act
@@ -31,12 +32,46 @@ def recent_rows(seen: overview_service.Overview) -> list[FigureRow]:
     return [FigureRow(*figure) for figure in wording.figures_recent(seen)]
 
 
+@dataclass
+class FailedMailRow:
+    """One email the sender gave up on, as the page shows it."""
+
+    recipient: str = ""
+    subject: str = ""
+    error: str = ""
+    attempts: str = ""
+    queued: str = ""
+
+
+def mail_summary(seen: outbox.Failures) -> str:
+    """One line on email delivery: all delivered, or how many could not be."""
+    if not seen.count:
+        return "Every email has been delivered or is on its way."
+    return f"{wording.plural(seen.count, 'email', 'emails')} could not be delivered."
+
+
+def mail_rows(seen: outbox.Failures) -> list[FailedMailRow]:
+    """The latest failures, newest first."""
+    return [
+        FailedMailRow(
+            failed.to_address,
+            failed.subject,
+            failed.error,
+            str(failed.attempts),
+            wording.when(failed.created_at),
+        )
+        for failed in seen.latest
+    ]
+
+
 class ProgramOverviewState(rx.State):
     """The figures an admin watches; empty for everyone else."""
 
     now: list[FigureRow] = []
     recent: list[FigureRow] = []
     window_days: int = overview_service.WINDOW_DAYS
+    mail_summary: str = ""
+    mail_failures: list[FailedMailRow] = []
     as_of: str = ""
     loaded: bool = False
     refreshing: bool = False
@@ -53,6 +88,9 @@ class ProgramOverviewState(rx.State):
             self.now = now_rows(seen)
             self.recent = recent_rows(seen)
             self.window_days = seen.window_days
+            undelivered = outbox.failures(db, actor_id=viewer.employee_id)
+            self.mail_summary = mail_summary(undelivered)
+            self.mail_failures = mail_rows(undelivered)
             self.as_of = wording.clock_time(utcnow())
             self.loaded = True
 
@@ -61,6 +99,7 @@ class ProgramOverviewState(rx.State):
     def _show_nothing(self, _message: str) -> None:
         # Not an admin any more (since this tab signed in): show nothing old.
         self.now, self.recent, self.loaded = [], [], True
+        self.mail_summary, self.mail_failures = "", []
 
     @rx.event
     async def load(self):

@@ -59,6 +59,8 @@ class RunningApp:
     url: str
     database_url: str
     log_path: Path
+    # Where the app writes its email as .eml files (no SMTP server is configured).
+    mail_dir: Path
     # Byte ranges of the server log whose errors a test has already checked and
     # accepted (forged events that Reflex itself rejects with a logged error).
     accepted_log_spans: list[tuple[int, int]] = field(default_factory=list)
@@ -144,13 +146,20 @@ def app_server(tmp_path_factory, oidc_provider) -> Iterator[RunningApp]:
         # Tests change departments and look for them at once in the filter lists.
         PEERAPP_FILTER_LISTS_SECONDS="0",
         PEERAPP_EVENT_BURST_PER_TAB="300",
+        PEERAPP_MAIL_DIR=str(workdir / "mail"),
+        PEERAPP_MAIL_INTERVAL_SECONDS="0.5",
     )
     migrate(env)
     _seed(database_url)
     server = AppProcess(env, port, workdir / "server.log")
     try:
         server.start(pytest.fail)
-        app = RunningApp(url=server.url, database_url=database_url, log_path=server.log_path)
+        app = RunningApp(
+            url=server.url,
+            database_url=database_url,
+            log_path=server.log_path,
+            mail_dir=workdir / "mail",
+        )
         yield app
     finally:
         server.stop()

@@ -119,6 +119,7 @@ def cluster(tmp_path_factory, postgres_database, redis_client) -> Iterator[Clust
         PEERAPP_REDIS_URL=REDIS_URL,
         PEERAPP_PUBLIC_URL=public_url,
         GRANIAN_WORKERS="1",
+        PEERAPP_MAIL_DIR=str(workdir / "mail"),
     )
     migrate(env)
     _seed(postgres_database)
@@ -133,6 +134,7 @@ def cluster(tmp_path_factory, postgres_database, redis_client) -> Iterator[Clust
                 url=public_url,
                 database_url=postgres_database,
                 log_path=workers["one"].log_path,
+                mail_dir=workdir / "mail",
             ),
             workers=workers,
             redis=redis_client,

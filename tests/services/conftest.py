@@ -85,3 +85,19 @@ def people(db, program):
     found = {name.split()[0].lower(): make_person(db, program, name) for name in names}
     found["admin"] = make_person(db, program, "Ann Admin", roles=(), admin=True)
     return found
+
+
+@pytest.fixture
+def shared_engine(engine: sa.Engine, tmp_path) -> Iterator[sa.Engine]:
+    """``engine``, but one that other threads see too: for SQLite a file, not memory.
+
+    An in-memory SQLite database exists once per thread (SQLAlchemy's pool
+    gives each thread its own connection), so a test with threads uses a file.
+    """
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    on_disk = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    SQLModel.metadata.create_all(on_disk)
+    yield on_disk
+    on_disk.dispose()
