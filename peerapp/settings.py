@@ -192,3 +192,19 @@ SOCKETS_PER_ADDRESS = int(_number("PEERAPP_SOCKETS_PER_ADDRESS", 500, minimum=1)
 # Reverse proxies / load balancers in front of the app that append the client's
 # address to X-Forwarded-For. 0: the connection's own address is the client's.
 TRUSTED_PROXY_HOPS = int(_number("PEERAPP_TRUSTED_PROXY_HOPS", 0))
+
+
+# Email ----------------------------------------------------------------------------
+
+DEFAULT_MAIL_FROM = "peerapp <peerapp@localhost>"
+DEFAULT_PUBLIC_URL = "http://localhost:3000"
+
+
+def mail_from() -> str:
+    """PEERAPP_MAIL_FROM: the From header of every email peerapp sends."""
+    return os.environ.get("PEERAPP_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM
+
+
+def link_base() -> str:
+    """The address links in emails start with: PEERAPP_PUBLIC_URL, else the local app."""
+    return public_url() or DEFAULT_PUBLIC_URL

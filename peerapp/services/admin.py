@@ -9,7 +9,7 @@ from sqlmodel import Session
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import Employee, PairingKind, Program, ProgramKind
-from peerapp.services import closing, programs, sessions, validation
+from peerapp.services import announce, closing, programs, sessions, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
 from peerapp.services.unit import Change, unit_of_work
@@ -97,13 +97,17 @@ def update_program_settings(
             else:
                 program.mentoring_enabled = enabled
             if not enabled:
-                affected |= closing.cancel_pending(
+                cancelled = closing.cancel_pending(
                     db,
                     program_id=id_of(program),
                     actor_id=actor_id,
                     kind=kind,
                     reason=TURNED_OFF[kind],
+                    tell=False,
                 )
+                # One notice a person saying what the switch did, not one per request.
+                announce.pairing_type_off(db, id_of(program), cancelled, actor_id, TURNED_OFF[kind])
+                affected |= cancelled
         db.add(program)
     db.refresh(program)
     return SettingsChange(program=program, told=frozenset(affected))
@@ -184,7 +188,10 @@ def set_employee_active(
         raise Refused("You cannot deactivate your own account.")
     affected: set[int] = set()
     with unit_of_work(db):
-        if employee.is_active and not active:
+        was_active = employee.is_active
+        # Set first: the people whose requests this cancels are told, the deactivated one is not emailed.
+        employee.is_active = active
+        if was_active and not active:
             for membership in programs.memberships_of(db, employee_id):
                 affected |= closing.cancel_pending(
                     db,
@@ -195,6 +202,5 @@ def set_employee_active(
                 )
         if not active:
             sessions.revoke_sessions(db, employee_id)
-        employee.is_active = active
         db.add(employee)
     return Change(told=frozenset(affected))
