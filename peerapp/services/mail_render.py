@@ -124,7 +124,8 @@ def _plain(letter: Letter) -> str:
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text as HTML: escaped, its line breaks kept."""
+    return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
 
 
 def _html(letter: Letter) -> str:
@@ -145,5 +146,5 @@ def _html(letter: Letter) -> str:
     body.append(f' <a href="{_e(letter.settings_url)}">All your settings</a>.</small></p>')
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_e(letter.subject)}</title></head><body>{''.join(body)}</body></html>\n"
+        f"<title>{_e(header_text(letter.subject))}</title></head><body>{''.join(body)}</body></html>\n"
     )
