@@ -52,6 +52,7 @@ def update_program_settings(
     open_request_limit: object | None = None,
     request_expiry_days: object | None = None,
     themes: object | None = None,
+    reminder_days: object | None = None,
 ) -> SettingsChange:
     """Change a program's settings (``None`` keeps a setting as it is).
 
@@ -78,6 +79,11 @@ def update_program_settings(
         else _in_range(request_expiry_days, "Days before a request expires", EXPIRY_DAYS_RANGE)
     )
     theme_text = None if themes is None else program_themes(themes)
+    remind = (
+        None
+        if reminder_days is None
+        else _in_range(reminder_days, "Days before expiry to remind", EXPIRY_DAYS_RANGE)
+    )
     affected: set[int] = set()
     with unit_of_work(db):
         program = programs.get_program(db, program_id)
@@ -89,6 +95,10 @@ def update_program_settings(
             program.request_expiry_days = days
         if theme_text is not None:
             program.themes = theme_text
+        if remind is not None:
+            program.reminder_days = remind
+            # Only when set: a shorter deadline alone leaves just the last-day reminder.
+            _refuse_late_reminders(program)
         for kind, enabled in switches.items():
             if programs.pairing_enabled(program, kind) == enabled:
                 continue
@@ -111,6 +121,16 @@ def update_program_settings(
         db.add(program)
     db.refresh(program)
     return SettingsChange(program=program, told=frozenset(affected))
+
+
+def _refuse_late_reminders(program: Program) -> None:
+    """The first reminder must come before the last day (a one-day deadline has no reminders)."""
+    most = max(1, program.request_expiry_days - 1)
+    if program.reminder_days > most:
+        raise Refused(
+            f"Reminders go out before a request expires: with {program.request_expiry_days} "
+            f"days to answer, remind at most {most} days before, or allow more days to answer."
+        )
 
 
 def program_themes(value: object) -> str:
