@@ -1,4 +1,4 @@
-"""The app's lifespan task that closes overdue requests and ended cohorts (every minute).
+"""The app's lifespan task: closes overdue requests and ended cohorts, reminds, sends digests.
 
 Not a state: ``peerapp.py`` registers it with ``app.register_lifespan_task``.
 ``peerapp expire-requests`` does the same from cron; both are idempotent, so
@@ -12,7 +12,7 @@ import logging
 
 import reflex as rx
 
-from peerapp.services import closing, cohorts
+from peerapp.services import closing, cohorts, digest, reminders
 from peerapp.settings import EXPIRY_INTERVAL_SECONDS
 from peerapp.state.live import refresh_inboxes
 
@@ -20,11 +20,16 @@ logger = logging.getLogger(__name__)
 
 
 async def expire_requests_periodically(app: rx.App) -> None:
-    """Expire due requests, close ended cohorts, then refresh the inboxes of everyone concerned."""
+    """Expire due requests, close ended cohorts, remind, then refresh everyone concerned.
+
+    The daily digests are written to the outbox here too (its sender delivers them).
+    """
     while True:
         try:
             with rx.session() as db:
                 affected = closing.expire_due(db).told | cohorts.close_ended_cohorts(db).told
+                affected |= reminders.remind_due(db).told
+                digest.send_due_digests(db)
             if affected:
                 await refresh_inboxes(affected, app=app)
         except Exception:  # keep the loop alive; the next round retries
