@@ -25,5 +25,6 @@ def signed_in_page(path: str) -> str:
     path = path.rstrip("/") or HOME
     return path if path in SIGNED_IN_PAGES else DIRECTORY
 
+
 # One-click unsubscribe (RFC 8058): the List-Unsubscribe header of every email POSTs here.
 UNSUBSCRIBE_ONE_CLICK = "/api/unsubscribe"

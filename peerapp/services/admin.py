@@ -209,7 +209,7 @@ def set_employee_active(
     affected: set[int] = set()
     with unit_of_work(db):
         was_active = employee.is_active
-        # Set first: the people whose requests this cancels are told, the deactivated one is not emailed.
+        # Set first: those whose requests this cancels are told; the deactivated are not emailed.
         employee.is_active = active
         if was_active and not active:
             for membership in programs.memberships_of(db, employee_id):

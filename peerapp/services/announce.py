@@ -105,7 +105,9 @@ def pairing_type_off(
     tell_many(
         db,
         [
-            Tell(person, NoticeKind.PAIRING_TYPE_OFF.value, program_id, None, None, actor_id, reason)
+            Tell(
+                person, NoticeKind.PAIRING_TYPE_OFF.value, program_id, None, None, actor_id, reason
+            )
             for person in sorted(people)
         ],
     )

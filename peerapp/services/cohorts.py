@@ -60,9 +60,7 @@ def _close(db: Session, program_id: int) -> set[int]:
                 col(Pairing.person_high_id),
             )
         ).all()
-        announce.pairings_ended(
-            db, [(row[0], row[1], row[2], row[3]) for row in rows], None, ended
-        )
+        announce.pairings_ended(db, [(row[0], row[1], row[2], row[3]) for row in rows], None, ended)
         program.closed_at = now
         db.add(program)
     return told | {person for row in rows for person in row[2:]}

@@ -37,9 +37,7 @@ BATCH = 200  # digests written per call at most
 SCAN = 500  # people looked at per query
 NOTICES_MAX = 200  # notices in one digest; more wait for the next
 CATEGORY = "digest"
-_WAITING = sa.and_(
-    col(Notice.delivery) == Delivery.DIGEST.value, col(Notice.digested_at).is_(None)
-)
+_WAITING = sa.and_(col(Notice.delivery) == Delivery.DIGEST.value, col(Notice.digested_at).is_(None))
 
 
 def local_date_due(now: datetime, zone: str | None, hour: int | None) -> date | None:

@@ -140,9 +140,8 @@ def _html(letter: Letter) -> str:
     body.append("<hr><p><small>You receive these emails because of your peerapp ")
     body.append("notification settings.")
     for section in letter.sections:
-        body.append(
-            f' <a href="{_e(section.unsubscribe)}">Stop emails about {_e(section.title.lower())}</a>.'
-        )
+        what = _e(section.title.lower())
+        body.append(f' <a href="{_e(section.unsubscribe)}">Stop emails about {what}</a>.')
     body.append(f' <a href="{_e(letter.settings_url)}">All your settings</a>.</small></p>')
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from peerapp.models import Employee, NoticeKind, Pairing, PeerRequest, Program
 from peerapp.services import places
@@ -52,10 +52,9 @@ def rows_by_id(db: Session, model: type[Row], ids: Iterable[int | None]) -> dict
             found[row_id] = held
         else:
             missing.append(row_id)
-    table: type[SQLModel] = model
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
-        for row in db.exec(select(model).where(col(getattr(table, "id")).in_(chunk))).all():
+        for row in db.exec(select(model).where(col(model.id).in_(chunk))).all():
             if row.id is not None:
                 found[row.id] = row
     return found

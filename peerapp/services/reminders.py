@@ -61,8 +61,8 @@ def remind_due(db: Session, *, batch: int = BATCH) -> Change:
     longest = db.exec(select(sa.func.max(col(Program.reminder_days)))).one() or 1
     after, told = 0, set()
     while True:
-        rows = db.exec(
-            select(
+        rows = db.execute(
+            sa.select(
                 col(PeerRequest.id),
                 col(PeerRequest.program_id),
                 col(PeerRequest.recipient_id),

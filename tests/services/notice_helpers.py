@@ -1,4 +1,4 @@
-"""Reading what people were told: notices and the outbox's messages, parsed as a mail client would."""
+"""What people were told: notices, and the outbox's messages parsed as a mail client would."""
 
 from __future__ import annotations
 

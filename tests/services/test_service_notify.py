@@ -18,13 +18,12 @@ from notice_helpers import bodies, count, mails, notice_rows, notices
 from service_helpers import make_person, send
 from sqlmodel import select
 
-from tests.browser.xss_payloads import PAYLOADS
-
 from peerapp.clock import frozen_at
 from peerapp.models import Employee, Notice, OutboxMessage, Pairing, PeerRequest
 from peerapp.models.mentoring import MESSAGE_MAX, NAME_MAX, REASON_MAX
 from peerapp.services import Refused, admin, mail_render, notify, pairings, preferences, requests
 from peerapp.services.unit import unit_of_work
+from tests.browser.xss_payloads import PAYLOADS
 
 RECEIVED, ACCEPTED, DECLINED = "request_received", "request_accepted", "request_declined"
 EXPIRED, CANCELLED, REMINDER = "request_expired", "request_cancelled", "reminder"
@@ -108,7 +107,10 @@ def test_accepting_tells_the_sender_at_once_and_both_of_the_pairing_in_the_diges
         (bob.id, STARTED, DIGEST),
     ]
     subjects = [message["Subject"] for message in mails(db)]
-    assert subjects == ["Alice Archer asks you to be peers", "Bob Baker accepted your request to be peers"]
+    assert subjects == [
+        "Alice Archer asks you to be peers",
+        "Bob Baker accepted your request to be peers",
+    ]
     assert f"https://peers.example.com/peers?program={program.id}" in bodies(mails(db)[1])[0]
 
 
@@ -218,9 +220,7 @@ def test_a_change_that_rolls_back_leaves_neither_notice_nor_mail(db, program, pe
     assert count(db, Notice) == 0 and count(db, OutboxMessage) == 0
 
 
-def test_telling_a_request_twice_is_a_no_op_that_keeps_the_callers_transaction(
-    db, program, people
-):
+def test_telling_a_request_twice_is_a_no_op_that_keeps_the_callers_transaction(db, program, people):
     bob = people["bob"]
     request = send(db, program, people["alice"], bob)
     with unit_of_work(db):
@@ -258,7 +258,10 @@ def test_cancelling_many_requests_costs_the_same_queries_as_cancelling_a_few(db,
         sa.event.listen(db.get_bind(), "before_cursor_execute", listen)
         try:
             admin.update_program_settings(
-                db, actor_id=people["admin"].id, program_id=program.id, peer_mentorship_enabled=False
+                db,
+                actor_id=people["admin"].id,
+                program_id=program.id,
+                peer_mentorship_enabled=False,
             )
         finally:
             sa.event.remove(db.get_bind(), "before_cursor_execute", listen)
@@ -304,7 +307,19 @@ def test_hostile_names_notes_and_reasons_stay_text(db, program, people, payload)
     for message in (received, declined):
         plain, rich = bodies(message)
         markup = _markup(rich)
-        assert markup.tags <= {"html", "head", "meta", "title", "body", "p", "h3", "a", "hr", "small", "br"}
+        assert markup.tags <= {
+            "html",
+            "head",
+            "meta",
+            "title",
+            "body",
+            "p",
+            "h3",
+            "a",
+            "hr",
+            "small",
+            "br",
+        }
         assert {name for name, _ in markup.attributes} <= {"lang", "charset", "href"}
         hrefs = [value or "" for name, value in markup.attributes if name == "href"]
         assert all(href.startswith("https://peers.example.com/") for href in hrefs)

@@ -71,7 +71,9 @@ def test_a_one_day_request_gets_no_reminder(db, program, people):
     with frozen_at(T0):
         request = send(db, program, people["alice"], people["bob"])
     db.execute(
-        sa.update(PeerRequest).where(PeerRequest.id == request.id).values(expires_at=T0 + timedelta(days=1))
+        sa.update(PeerRequest)
+        .where(PeerRequest.id == request.id)
+        .values(expires_at=T0 + timedelta(days=1))
     )
     db.commit()
     for hours in (0, 1, 12, 23):
