@@ -358,3 +358,20 @@ def test_a_hostile_display_name_cannot_add_headers_or_break_the_change(db, progr
     assert message["Subject"].endswith("asks you to be peers")
     if "=?" not in name:  # a reader decodes what looks like an encoded word: display only
         assert message["To"].addresses[0].display_name == mail_render.header_text(name)
+
+
+def test_an_unsubscribe_key_made_in_a_change_that_rolls_back_is_not_kept(db, program, people):
+    from urllib.parse import parse_qs, urlsplit
+
+    from peerapp.services import channels, unsubscribe
+
+    channels.forget_cached_keys()
+    bob = people["bob"]
+    with pytest.raises(RuntimeError), unit_of_work(db):
+        notify.tell(db, employee_id=bob.id, kind=RECEIVED, program_id=program.id)
+        raise RuntimeError("the change failed after its email was written")
+    send(db, program, people["alice"], bob)
+    channels.forget_cached_keys()  # another worker: it knows only what the database holds
+    link = mails(db)[0]["List-Unsubscribe"].strip("<>")
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    assert unsubscribe.read(db, token).employee_id == bob.id
