@@ -23,6 +23,8 @@ TURNED_OFF = {
 }
 OPEN_REQUEST_LIMIT_RANGE = (1, 50)
 EXPIRY_DAYS_RANGE = (1, 90)
+# The first reminder comes before the last day, so before a deadline of at most 90 days.
+REMINDER_DAYS_RANGE = (1, EXPIRY_DAYS_RANGE[1] - 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +84,7 @@ def update_program_settings(
     remind = (
         None
         if reminder_days is None
-        else _in_range(reminder_days, "Days before expiry to remind", EXPIRY_DAYS_RANGE)
+        else _in_range(reminder_days, "Days before expiry to remind", REMINDER_DAYS_RANGE)
     )
     affected: set[int] = set()
     with unit_of_work(db):
