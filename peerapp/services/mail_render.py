@@ -11,17 +11,32 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
-from email.headerregistry import Address, BaseHeader, HeaderRegistry
+from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, Policy
 from email.utils import make_msgid, parseaddr
 
 from peerapp.services.mail_words import Words
 
 HEADER_TEXT_MAX = 150
 _SPACES = re.compile(r"\s+")
+
+
+class _AddressList(UnstructuredHeader):
+    """``List-Unsubscribe``: written as set, on one line.
+
+    Its value is ``<url>``, longer than a folded line, with nowhere to fold;
+    the standard folder would turn it into RFC 2047 encoded words, which mail
+    clients do not read as an address. The value is ours (ASCII, no line
+    breaks: the policy refuses those when it is set), and one line is far
+    below the 998 characters RFC 5322 allows.
+    """
+
+    def fold(self, *, policy: Policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -34,6 +49,7 @@ class _HeaderClasses(HeaderRegistry):
 
     def __init__(self) -> None:
         super().__init__()
+        self.map_to_type("list-unsubscribe", _AddressList)
         self._made: dict[str, type[BaseHeader]] = {}
 
     def __getitem__(self, name: str) -> type[BaseHeader]:
@@ -105,6 +121,9 @@ def compose(letter: Letter, *, mail_from: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(_plain(letter))
     message.add_alternative(_html(letter), subtype="html")
+    # Random and unguessable, so no typed text can contain it; chosen here, the
+    # generator does not search the parts for a free one (a regex compiled per message).
+    message.set_boundary(f"=_peerapp_{secrets.token_hex(16)}")
     return message
 
 

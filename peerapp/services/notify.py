@@ -70,7 +70,10 @@ def tell(
 
 def tell_many(db: Session, tells: Iterable[Tell]) -> int:
     """Tell many people (a bulk cancel, the reminder job); returns how many notices were new."""
-    batch = list({t.key: t for t in reversed(list(tells))}.values())[::-1]
+    unique: dict[tuple[int, str, int | None, int | None, int | None], Tell] = {}
+    for t in tells:
+        unique.setdefault(t.key, t)  # the same notice twice in one batch is written once
+    batch = list(unique.values())
     if not batch:
         return 0
     written = _insert_notices(db, batch)

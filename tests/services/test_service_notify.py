@@ -56,6 +56,10 @@ def test_a_new_request_tells_the_recipient_by_email_at_once(db, program, people)
     assert message["Message-ID"].endswith("@example.com>")
     row = db.exec(select(OutboxMessage)).one()
     assert (row.status, row.category, row.to_address) == ("queued", "requests_for_me", bob.email)
+    # As written on the wire: one line a mail client reads as an address, no encoded words.
+    (line,) = [x for x in row.content.splitlines() if x.startswith("List-Unsubscribe:")]
+    assert line.startswith("List-Unsubscribe: <https://peers.example.com/api/unsubscribe?token=")
+    assert line.endswith(">") and "=?" not in line
     assert row.message_id == message["Message-ID"]
     assert notice_rows(db)[0].request_id == request.id
 
