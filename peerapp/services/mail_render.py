@@ -18,6 +18,7 @@ from email.headerregistry import Address, BaseHeader, HeaderRegistry, Unstructur
 from email.message import EmailMessage
 from email.policy import SMTP, Policy
 from email.utils import make_msgid, parseaddr
+from typing import cast
 
 from peerapp.services.mail_words import Words
 
@@ -35,6 +36,9 @@ class _AddressList(UnstructuredHeader):
     below the 998 characters RFC 5322 allows.
     """
 
+    # Given by BaseHeader, which the registry mixes in with this class.
+    name: str
+
     def fold(self, *, policy: Policy) -> str:
         return f"{self.name}: {self}{policy.linesep}"
 
@@ -49,7 +53,7 @@ class _HeaderClasses(HeaderRegistry):
 
     def __init__(self) -> None:
         super().__init__()
-        self.map_to_type("list-unsubscribe", _AddressList)
+        self.map_to_type("list-unsubscribe", cast(type[BaseHeader], _AddressList))
         self._made: dict[str, type[BaseHeader]] = {}
 
     def __getitem__(self, name: str) -> type[BaseHeader]:
