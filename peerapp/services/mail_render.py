@@ -9,6 +9,7 @@ CRLF line ends, RFC 2047 words for non-ASCII names).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import secrets
@@ -66,6 +67,12 @@ class _HeaderClasses(HeaderRegistry):
 POLICY = SMTP.clone(header_factory=_HeaderClasses())
 
 
+@functools.lru_cache(maxsize=16)
+def _same_every_time(name: str, value: str) -> BaseHeader:
+    """A header whose value never changes, parsed once (header objects are immutable)."""
+    return cast(BaseHeader, POLICY.header_factory(name, value))
+
+
 def header_text(value: str, limit: int = HEADER_TEXT_MAX) -> str:
     """``value`` safe for one header line: no control or separator characters, one line."""
     kept = "".join(
@@ -114,15 +121,17 @@ def domain_of(mail_from: str) -> str:
 def compose(letter: Letter, *, mail_from: str) -> EmailMessage:
     """The message: headers, a plain-text part and an HTML alternative."""
     message = EmailMessage(policy=POLICY)
-    message["From"] = mail_from
+    message["From"] = _same_every_time("From", mail_from)
     message["To"] = Address(
         display_name=header_text(letter.to_name), addr_spec=letter.to_address.strip()
     )
     message["Subject"] = header_text(letter.subject)
     message["Message-ID"] = make_msgid(domain=domain_of(mail_from))
     message["List-Unsubscribe"] = f"<{letter.unsubscribe_post}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Auto-Submitted"] = "auto-generated"
+    message["List-Unsubscribe-Post"] = _same_every_time(
+        "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"
+    )
+    message["Auto-Submitted"] = _same_every_time("Auto-Submitted", "auto-generated")
     message.set_content(_plain(letter))
     message.add_alternative(_html(letter), subtype="html")
     # Random and unguessable, so no typed text can contain it; chosen here, the
