@@ -26,12 +26,18 @@ async def expire_requests_periodically(app: rx.App) -> None:
     """
     while True:
         try:
-            with rx.session() as db:
-                affected = closing.expire_due(db).told | cohorts.close_ended_cohorts(db).told
-                affected |= reminders.remind_due(db).told
-                digest.send_due_digests(db)
+            # The statements wait for the database: in a thread, never on the loop.
+            affected = await asyncio.to_thread(_close_due)
             if affected:
                 await refresh_inboxes(affected, app=app)
         except Exception:  # keep the loop alive; the next round retries
             logger.exception("Expiring requests failed")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
+
+
+def _close_due() -> frozenset[int]:
+    with rx.session() as db:
+        affected = closing.expire_due(db).told | cohorts.close_ended_cohorts(db).told
+        affected |= reminders.remind_due(db).told
+        digest.send_due_digests(db)
+        return affected

@@ -23,3 +23,33 @@ def test_hashing_threads_run_at_the_lowest_priority_the_loop_does_not():
     loop_priority, pool_priority = asyncio.run(both())
     assert pool_priority == offload.HASHING_NICENESS
     assert loop_priority < pool_priority
+
+
+def test_work_off_the_loop_lets_other_tabs_go_on_and_can_start_loop_tasks():
+    """A blocking database wait in one event must not hold up another tab's event."""
+    release = threading.Event()
+    started_on: list[int] = []
+
+    def slow_work() -> str:
+        # Stands in for a statement waiting on PostgreSQL; meanwhile it starts a
+        # live push, which must run as a task of the loop.
+        offload.on_the_loop(lambda: started_on.append(threading.get_ident()))
+        assert release.wait(5), "the loop never got to the other tab"
+        return "searched"
+
+    async def other_tab() -> None:
+        await asyncio.sleep(0)
+        release.set()
+
+    async def both() -> tuple[str, int]:
+        searched, _ = await asyncio.gather(offload.off_the_loop(slow_work), other_tab())
+        return searched, threading.get_ident()
+
+    searched, loop_thread = asyncio.run(both())
+    assert searched == "searched"
+    assert started_on == [loop_thread]
+
+
+def test_on_the_loop_outside_any_event_says_so():
+    with pytest.raises(RuntimeError, match="outside"):
+        offload.on_the_loop(lambda: None)

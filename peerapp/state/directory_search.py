@@ -165,7 +165,7 @@ class DirectorySearch(rx.State, mixin=True):
         program_id = viewer.program_id
         program = programs.get_program(db, program_id)
         member = programs.membership(db, program_id, viewer.employee_id)
-        facet = directory_service.facet
+        facet = directory_service.recent_facet
         for name, value in (
             ("my_roles", programs.roles_of(member)),
             ("themes", programs.themes_of(program)),

@@ -26,6 +26,7 @@ from peerapp.models import Program
 from peerapp.services import inbox as inbox_service
 from peerapp.services import requests as request_service
 from peerapp.state.inbox import InboxState, channel_of, load_inbox, load_program
+from peerapp.state.offload import on_the_loop
 from peerapp.state.rows import RequestRow
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,12 @@ async def _push_program(program_id: int) -> None:
 
 def _spawn(coroutine) -> None:
     # Run after the current event releases its state locks: the actor's own
-    # inbox may be linked into the event being processed.
+    # inbox may be linked into the event being processed. An action's work runs
+    # in a thread (state/offload.py): the task starts on the loop all the same.
+    on_the_loop(lambda: _start(coroutine))
+
+
+def _start(coroutine) -> None:
     task = asyncio.create_task(coroutine)
     _background.add(task)
 

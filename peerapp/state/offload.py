@@ -1,6 +1,11 @@
 """Run slow, blocking service calls off the event loop.
 
-Every event of every tab on a worker runs on one event loop. A password hash
+Every event of every tab on a worker runs on one event loop. A database
+statement waits for its server (on PostgreSQL a network round trip, while the
+server itself competes for the same cores): run on the loop, a search of ten
+statements kept every other tab of that worker waiting that long.
+``off_the_loop`` runs such work in a thread, and ``on_the_loop`` lets that work
+start the live pushes, which are tasks of the loop. A password hash
 (argon2) takes tens of milliseconds of CPU by design: hashed on the loop, 30
 sign-ins at once made another person's no-op event wait seconds. Calls that
 may hash go to this small pool instead (``PEERAPP_PASSWORD_HASH_THREADS``,
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import os
 import threading
@@ -48,3 +54,36 @@ async def with_password_pool(function: Callable[P, T], *args: P.args, **kwargs: 
     """``function(*args, **kwargs)`` on the password pool; its result or its exception."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_password_pool, functools.partial(function, *args, **kwargs))
+
+
+# The loop whose event started the work now running in a thread (to_thread copies
+# the context, so the thread sees the value set by the event it runs for).
+_EVENT_LOOP: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
+    "peerapp_event_loop", default=None
+)
+
+
+async def off_the_loop(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``function(*args, **kwargs)`` in a thread, so the loop serves other tabs meanwhile.
+
+    The caller waits, so ``function`` may read and change the calling state as
+    if it ran on the loop: Reflex handles one event of a state at a time.
+    """
+    token = _EVENT_LOOP.set(asyncio.get_running_loop())
+    try:
+        return await asyncio.to_thread(function, *args, **kwargs)
+    finally:
+        _EVENT_LOOP.reset(token)
+
+
+def on_the_loop(callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the event loop: at once on the loop's own thread, else soon."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        loop = _EVENT_LOOP.get()
+        if loop is None:
+            raise RuntimeError("on_the_loop outside an event and outside off_the_loop") from None
+        loop.call_soon_threadsafe(callback)
+    else:
+        callback()

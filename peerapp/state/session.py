@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from peerapp import reflex_compat, routes
 from peerapp.services import Refused, sessions
+from peerapp.services.unit import end_reads
 from peerapp.state.identity import Viewer, check_sign_in, resolve_viewer
-from peerapp.state.offload import with_password_pool
+from peerapp.state.offload import off_the_loop, with_password_pool
 
 
 class SessionState(rx.State):
@@ -85,11 +86,11 @@ class SessionState(rx.State):
         if key is None:
             await self._leave()
             return None
+        # A few statements that wait for the database: off the event loop.
         if db is None:
-            with rx.session() as own:
-                viewer = resolve_viewer(own, key)
+            viewer = await off_the_loop(_resolve_in_own_session, key)
         else:
-            viewer = resolve_viewer(db, key)
+            viewer = await off_the_loop(_resolve_then_end_reads, db, key)
         if viewer is None:
             await self._leave()
             return None
@@ -274,6 +275,21 @@ class SessionState(rx.State):
             rx.redirect(routes.LOGIN),
             rx.toast.success("You are signed out on every device and browser."),
         ]
+
+
+def _resolve_then_end_reads(db: Session, key: sessions.SessionDigest) -> Viewer | None:
+    # The check's transaction ends in the thread: on SQLite it holds the write
+    # lock, which must never be held across the hop back to the event loop (the
+    # loop's own database work would wait for it while the holder waits for the loop).
+    try:
+        return resolve_viewer(db, key)
+    finally:
+        end_reads(db)
+
+
+def _resolve_in_own_session(key: sessions.SessionDigest) -> Viewer | None:
+    with rx.session() as db:
+        return resolve_viewer(db, key)
 
 
 def _session_is_live(key: sessions.SessionDigest) -> bool:

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.browser
 
 PAGES = {
     "/directory": "Directory",
+    # The same page with a search, three filters and their chips showing.
+    "/directory?q=a&department=Engineering&show=peers&places=1": "Directory",
     "/inbox": "Inbox",
     "/profile": "Your profile",
     "/admin/settings": "Program settings",
@@ -39,6 +41,8 @@ def test_no_serious_accessibility_violations(app_server, new_context, scheme):
     for path, heading in PAGES.items():
         page.goto(f"{app_server.url}{path}")
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        if "department=" in path:
+            expect(page.get_by_role("button", name="Remove filter: Engineering")).to_be_visible()
         page.wait_for_load_state("networkidle")
         found[path] = _serious(page)
     assert found == {path: [] for path in found}

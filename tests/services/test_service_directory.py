@@ -250,3 +250,20 @@ def test_the_typed_search_is_kept_as_typed_or_refused(db, program):
     for value in ("x" * (directory_ask.QUERY_MAX + 1), ["x"], {"x": 1}, 5, "<reflex.Var>"):
         with pytest.raises(Refused):
             directory_ask.typed_query(value)
+
+
+def test_filter_lists_are_remembered_for_a_minute(db, program, people, monkeypatch):
+    directory.forget_recent_facets()
+    clock = iter([1000.0, 1030.0, 1061.0, 1061.0])
+    monkeypatch.setattr(directory.time, "monotonic", lambda: next(clock))
+    program_id = program.id
+    before = directory.recent_facet(db, program_id=program_id, column="department")
+    assert "Research" not in before
+    make_person(db, program, "Rita Research", department="Research")
+    # Thirty seconds later the list is the one read before (no index walk).
+    assert directory.recent_facet(db, program_id=program_id, column="department") == before
+    # Past a minute it is read again, and shows the new department.
+    after = directory.recent_facet(db, program_id=program_id, column="department")
+    assert "Research" in after
+    assert after == directory.facet(db, program_id=program_id, column="department")
+    directory.forget_recent_facets()
