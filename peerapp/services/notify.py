@@ -178,6 +178,9 @@ def unsubscribe_links(db: Session, employee_id: int, category: str) -> tuple[str
     )
 
 
+_OUTBOX_INSERT = sa.insert(_table("outboxmessage"))
+
+
 def write_mail(db: Session, tells: Sequence[Tell]) -> int:
     """One email each into the outbox, for those who are active and have an address."""
     loaded = notice_facts.Loaded(db, tells)
@@ -207,7 +210,7 @@ def write_mail(db: Session, tells: Sequence[Tell]) -> int:
         if row is not None:
             rows.append(row)
     if rows:
-        db.execute(sa.insert(_table("outboxmessage")), rows)
+        db.execute(_OUTBOX_INSERT, rows[0] if len(rows) == 1 else rows)
     return len(rows)
 
 
