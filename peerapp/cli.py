@@ -23,6 +23,7 @@ from peerapp.services import (
     mail_round,
     mailer,
     programs,
+    reminders,
 )
 from peerapp.settings import MAIL_INTERVAL_SECONDS, console_password, database_url
 
@@ -71,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "expire-requests",
-        help="expire overdue requests and close ended cohorts (idempotent; for cron)",
+        help="expire overdue requests, close ended cohorts, remind (idempotent; for cron)",
     )
     mail = commands.add_parser(
         "send-mail",
@@ -201,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Expired requests concerning {len(affected)} people.")
                 ended = cohorts.close_ended_cohorts(db).told
                 print(f"Closed ended cohorts concerning {len(ended)} people.")
+                reminded = reminders.remind_due(db).told
+                print(f"Reminded {len(reminded)} people of requests about to expire.")
             elif args.command == "send-mail":
                 return _send_mail(db, args.loop)
             elif args.command == "seed-demo":

@@ -1,4 +1,4 @@
-"""The app's lifespan task that closes overdue requests and ended cohorts (every minute).
+"""The app's lifespan task: closes overdue requests and ended cohorts, and reminds.
 
 Not a state: ``peerapp.py`` registers it with ``app.register_lifespan_task``.
 ``peerapp expire-requests`` does the same from cron; both are idempotent, so
@@ -12,7 +12,7 @@ import logging
 
 import reflex as rx
 
-from peerapp.services import closing, cohorts
+from peerapp.services import closing, cohorts, reminders
 from peerapp.settings import EXPIRY_INTERVAL_SECONDS
 from peerapp.state.live import refresh_inboxes
 
@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 
 
 async def expire_requests_periodically(app: rx.App) -> None:
-    """Expire due requests, close ended cohorts, then refresh the inboxes of everyone concerned."""
+    """Expire due requests, close ended cohorts, remind, then refresh everyone concerned.
+
+    Daily digests are written by the mail sender's round (services/mail_round.py).
+    """
     while True:
         try:
             # The statements wait for the database: in a thread, never on the loop.
@@ -34,4 +37,5 @@ async def expire_requests_periodically(app: rx.App) -> None:
 
 def _close_due() -> frozenset[int]:
     with rx.session() as db:
-        return closing.expire_due(db).told | cohorts.close_ended_cohorts(db).told
+        affected = closing.expire_due(db).told | cohorts.close_ended_cohorts(db).told
+        return affected | reminders.remind_due(db).told

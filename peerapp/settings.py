@@ -199,6 +199,9 @@ TRUSTED_PROXY_HOPS = int(_number("PEERAPP_TRUSTED_PROXY_HOPS", 0))
 
 # Email --------------------------------------------------------------------------
 
+DEFAULT_MAIL_FROM = "peerapp <peerapp@localhost>"
+DEFAULT_PUBLIC_URL = "http://localhost:3000"
+
 
 def smtp_url() -> str | None:
     """PEERAPP_SMTP_URL (``smtp://user:pass@host:587?starttls=1``); unset: ``.eml`` files."""
@@ -207,7 +210,12 @@ def smtp_url() -> str | None:
 
 def mail_from() -> str:
     """PEERAPP_MAIL_FROM: the From address of every email (also its envelope sender)."""
-    return os.environ.get("PEERAPP_MAIL_FROM", "").strip() or "peerapp <peerapp@localhost>"
+    return os.environ.get("PEERAPP_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM
+
+
+def link_base() -> str:
+    """The address links in emails start with: PEERAPP_PUBLIC_URL, else the local app."""
+    return public_url() or DEFAULT_PUBLIC_URL
 
 
 def mail_dir() -> Path:

@@ -96,6 +96,15 @@ def _limits() -> rx.Component:
             value=ProgramSettingsState.request_expiry_days,
             on_change=ProgramSettingsState.set_request_expiry_days,
         ),
+        number_field(
+            "Days before expiry to remind",
+            "reminder-days",
+            admin.REMINDER_DAYS_RANGE,
+            "The person asked is reminded this many days before a request expires, and "
+            "once more the day before. Fewer than the days before a request expires.",
+            value=ProgramSettingsState.reminder_days,
+            on_change=ProgramSettingsState.set_reminder_days,
+        ),
     )
 
 

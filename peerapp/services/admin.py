@@ -9,7 +9,7 @@ from sqlmodel import Session
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import Employee, PairingKind, Program, ProgramKind
-from peerapp.services import closing, programs, sessions, validation
+from peerapp.services import announce, closing, programs, sessions, validation
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of
 from peerapp.services.unit import Change, unit_of_work
@@ -23,6 +23,8 @@ TURNED_OFF = {
 }
 OPEN_REQUEST_LIMIT_RANGE = (1, 50)
 EXPIRY_DAYS_RANGE = (1, 90)
+# The first reminder comes before the last day, so before a deadline of at most 90 days.
+REMINDER_DAYS_RANGE = (1, EXPIRY_DAYS_RANGE[1] - 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +54,7 @@ def update_program_settings(
     open_request_limit: object | None = None,
     request_expiry_days: object | None = None,
     themes: object | None = None,
+    reminder_days: object | None = None,
 ) -> SettingsChange:
     """Change a program's settings (``None`` keeps a setting as it is).
 
@@ -78,6 +81,11 @@ def update_program_settings(
         else _in_range(request_expiry_days, "Days before a request expires", EXPIRY_DAYS_RANGE)
     )
     theme_text = None if themes is None else program_themes(themes)
+    remind = (
+        None
+        if reminder_days is None
+        else _in_range(reminder_days, "Days before expiry to remind", REMINDER_DAYS_RANGE)
+    )
     affected: set[int] = set()
     with unit_of_work(db):
         program = programs.get_program(db, program_id)
@@ -89,6 +97,10 @@ def update_program_settings(
             program.request_expiry_days = days
         if theme_text is not None:
             program.themes = theme_text
+        if remind is not None:
+            program.reminder_days = remind
+            # Only when set: a shorter deadline alone leaves just the last-day reminder.
+            _refuse_late_reminders(program)
         for kind, enabled in switches.items():
             if programs.pairing_enabled(program, kind) == enabled:
                 continue
@@ -97,16 +109,30 @@ def update_program_settings(
             else:
                 program.mentoring_enabled = enabled
             if not enabled:
-                affected |= closing.cancel_pending(
+                cancelled = closing.cancel_pending(
                     db,
                     program_id=id_of(program),
                     actor_id=actor_id,
                     kind=kind,
                     reason=TURNED_OFF[kind],
+                    tell=False,
                 )
+                # One notice a person saying what the switch did, not one per request.
+                announce.pairing_type_off(db, id_of(program), cancelled, actor_id, TURNED_OFF[kind])
+                affected |= cancelled
         db.add(program)
     db.refresh(program)
     return SettingsChange(program=program, told=frozenset(affected))
+
+
+def _refuse_late_reminders(program: Program) -> None:
+    """The first reminder must come before the last day (a one-day deadline has no reminders)."""
+    most = max(1, program.request_expiry_days - 1)
+    if program.reminder_days > most:
+        raise Refused(
+            f"Reminders go out before a request expires: with {program.request_expiry_days} "
+            f"days to answer, remind at most {most} days before, or allow more days to answer."
+        )
 
 
 def program_themes(value: object) -> str:
@@ -184,7 +210,10 @@ def set_employee_active(
         raise Refused("You cannot deactivate your own account.")
     affected: set[int] = set()
     with unit_of_work(db):
-        if employee.is_active and not active:
+        was_active = employee.is_active
+        # Set first: those whose requests this cancels are told; the deactivated are not emailed.
+        employee.is_active = active
+        if was_active and not active:
             for membership in programs.memberships_of(db, employee_id):
                 affected |= closing.cancel_pending(
                     db,
@@ -195,6 +224,5 @@ def set_employee_active(
                 )
         if not active:
             sessions.revoke_sessions(db, employee_id)
-        employee.is_active = active
         db.add(employee)
     return Change(told=frozenset(affected))

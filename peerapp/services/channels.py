@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from peerapp.models import ServerSecret
-from peerapp.services.unit import unit_of_work
+from peerapp.services.unit import inside_unit, unit_of_work
 
 PURPOSE = "live-channels"
 PREFIX = "inbox"
@@ -30,22 +30,28 @@ _cached: dict[str, bytes] = {}
 _lock = threading.Lock()
 
 
-def _load_or_create(db: Session, purpose: str) -> bytes:
+def _load_or_create(db: Session, purpose: str) -> tuple[bytes, bool]:
+    """The key, and whether it is committed (safe to keep for the life of the process)."""
     found = db.exec(
         select(col(ServerSecret.value)).where(col(ServerSecret.purpose) == purpose)
     ).first()
-    if found is None:
-        # Two workers may get here at once: the unique purpose lets one insert win,
-        # and both then read the winner's key.
+    if found is not None:
+        return bytes.fromhex(found), True
+    # Inside a caller's unit (an email written with a change) the new key commits
+    # with that change, or rolls back with it: it is kept only once committed.
+    committed = not inside_unit(db)
+    with unit_of_work(db):
         try:
-            with unit_of_work(db):
+            # Two workers may get here at once: the unique purpose lets one insert win;
+            # the savepoint undoes only the loser's insert, never the caller's work.
+            with db.begin_nested():
                 db.add(ServerSecret(purpose=purpose, value=secrets.token_hex(32)))
         except sa.exc.IntegrityError:
-            pass  # the unit rolled back; the winner's key is read below
-        found = db.exec(
-            select(col(ServerSecret.value)).where(col(ServerSecret.purpose) == purpose)
-        ).one()
-    return bytes.fromhex(found)
+            pass  # the winner's key is read below
+    found = db.exec(
+        select(col(ServerSecret.value)).where(col(ServerSecret.purpose) == purpose)
+    ).one()
+    return bytes.fromhex(found), committed
 
 
 def server_key(db: Session, purpose: str = PURPOSE) -> bytes:
@@ -55,7 +61,9 @@ def server_key(db: Session, purpose: str = PURPOSE) -> bytes:
         with _lock:
             key = _cached.get(purpose)
             if key is None:
-                key = _cached[purpose] = _load_or_create(db, purpose)
+                key, committed = _load_or_create(db, purpose)
+                if committed:
+                    _cached[purpose] = key
     return key
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import PeerRequest, RequestStatus
-from peerapp.services import history, places
+from peerapp.services import announce, history, places
 from peerapp.services.unit import Change, unit_of_work
 
 PENDING = RequestStatus.PENDING.value
@@ -42,14 +42,24 @@ def close_many(
     status: RequestStatus,
     actor_id: int | None,
     reason: str,
+    tell: bool = True,
 ) -> set[int]:
-    """Close every pending request matching ``condition``; history included."""
+    """Close every pending request matching ``condition``; history and notices included.
+
+    ``tell=False``: the caller tells people itself (a program switch sends one
+    notice a person instead of one a request).
+    """
     lock_pending(db, condition)
     rows = db.execute(
         sa.update(PeerRequest)
         .where(condition, col(PeerRequest.status) == PENDING)
         .values(status=status.value, closed_at=utcnow(), closed_by_id=actor_id, close_reason=reason)
-        .returning(col(PeerRequest.id), col(PeerRequest.sender_id), col(PeerRequest.recipient_id))
+        .returning(
+            col(PeerRequest.id),
+            col(PeerRequest.sender_id),
+            col(PeerRequest.recipient_id),
+            col(PeerRequest.program_id),
+        )
     ).all()
     history.record_many(
         db,
@@ -59,7 +69,10 @@ def close_many(
         actor_id=actor_id,
         reason=reason,
     )
-    return {person for row in rows for person in row[1:]}
+    if tell:
+        closed = [(row[0], row[3], row[1], row[2]) for row in rows]
+        announce.requests_closed(db, closed, status.value, actor_id, reason)
+    return {person for row in rows for person in row[1:3]}
 
 
 def cancel_pending(
@@ -71,6 +84,7 @@ def cancel_pending(
     person_id: int | None = None,
     side: str | None = None,
     kind: str | None = None,
+    tell: bool = True,
 ) -> set[int]:
     """Cancel pending requests of a program; returns who is affected.
 
@@ -92,7 +106,7 @@ def cancel_pending(
             ),
         )
     return close_many(
-        db, condition, status=RequestStatus.CANCELLED, actor_id=actor_id, reason=reason
+        db, condition, status=RequestStatus.CANCELLED, actor_id=actor_id, reason=reason, tell=tell
     )
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from peerapp.clock import utcnow
 from peerapp.models import Pairing, PairingOutcome, PairingStatus, Program, ProgramKind
-from peerapp.services import closing, programs
+from peerapp.services import announce, closing, programs
 from peerapp.services.sql import id_of
 from peerapp.services.unit import Change, unit_of_work
 
@@ -53,8 +53,14 @@ def _close(db: Session, program_id: int) -> set[int]:
                 ended_at=now,
                 end_outcome=PairingOutcome.COMPLETED.value,
             )
-            .returning(col(Pairing.person_low_id), col(Pairing.person_high_id))
+            .returning(
+                col(Pairing.id),
+                col(Pairing.program_id),
+                col(Pairing.person_low_id),
+                col(Pairing.person_high_id),
+            )
         ).all()
+        announce.pairings_ended(db, [(row[0], row[1], row[2], row[3]) for row in rows], None, ended)
         program.closed_at = now
         db.add(program)
-    return told | {person for row in rows for person in row}
+    return told | {person for row in rows for person in row[2:]}

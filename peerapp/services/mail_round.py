@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from peerapp.services import outbox
+from peerapp.services import digest, outbox
 from peerapp.services.mailer import Transport
 from peerapp.services.outbox import Delivered
 
@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 Job = Callable[[Session], object]
 
 # Jobs that write notices and outbox rows, run in this order before each delivery.
-JOBS_BEFORE_DELIVERY: tuple[Job, ...] = ()
+# (Reminders run with the request expiry: they concern the same requests.)
+JOBS_BEFORE_DELIVERY: tuple[Job, ...] = (digest.send_due_digests,)
 
 
 @dataclass(frozen=True)

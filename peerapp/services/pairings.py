@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import Employee, Pairing, PairingOutcome, PairingStatus
-from peerapp.services import places, validation
+from peerapp.services import announce, places, validation
 from peerapp.services.errors import Refused
-from peerapp.services.sql import id_of, rows_changed
+from peerapp.services.sql import id_of
 from peerapp.services.unit import Change, unit_of_work
 
 PEERS_LIMIT = 100
@@ -97,8 +97,7 @@ def end_pairing(
 
 
 def _end(db: Session, pairing_id: int, actor_id: int, outcome: str, text: str) -> None:
-    changed = rows_changed(
-        db,
+    ended = db.execute(
         sa.update(Pairing)
         .where(
             col(Pairing.id) == pairing_id,
@@ -111,10 +110,18 @@ def _end(db: Session, pairing_id: int, actor_id: int, outcome: str, text: str) -
             ended_by_id=actor_id,
             end_outcome=outcome,
             end_feedback=text,
-        ),
-    )
-    if changed != 1:
+        )
+        .returning(
+            col(Pairing.id),
+            col(Pairing.program_id),
+            col(Pairing.person_low_id),
+            col(Pairing.person_high_id),
+        )
+    ).all()
+    if len(ended) != 1:
         pairing = db.get(Pairing, pairing_id)
         if pairing is None or actor_id not in (pairing.person_low_id, pairing.person_high_id):
             raise Refused("That pairing does not exist.")
         raise Refused("This pairing has already ended.")
+    row = ended[0]
+    announce.pairings_ended(db, [(row[0], row[1], row[2], row[3])], actor_id)

@@ -19,6 +19,7 @@ from peerapp import models
 from peerapp.clock import utcnow
 from peerapp.models import PairingKind, PeerRequest, RequestStatus
 from peerapp.services import (
+    announce,
     conflicts,
     history,
     inbox,
@@ -181,6 +182,7 @@ def _new_request(
     history.record(
         db, id_of(request), from_status=None, to_status=PENDING, actor_id=sender_id, at=now
     )
+    announce.request_sent(db, request)
     return request
 
 
@@ -259,6 +261,7 @@ def cancel_request(db: Session, *, request_id: object, actor_id: int, reason: ob
             actor_id=actor_id,
             reason=text,
         )
-    request = fresh(db, request_id)
-    assert request is not None
+        request = fresh(db, request_id)
+        assert request is not None
+        announce.request_closed(db, request, actor_id)
     return outcome(db, request)

@@ -27,7 +27,7 @@ from peerapp.models import (
     Program,
     RequestStatus,
 )
-from peerapp.services import conflicts, history, inbox, places, programs
+from peerapp.services import announce, conflicts, history, inbox, places, programs
 from peerapp.services.closing import cancel_pending, close_many, expiry_reason, lock_pending
 from peerapp.services.errors import Refused
 from peerapp.services.sql import id_of, rows_changed
@@ -161,6 +161,7 @@ def close(
     )
     request = fresh(db, request_id)
     assert request is not None
+    announce.request_closed(db, request, actor_id)
     return request
 
 
@@ -252,6 +253,7 @@ def accept_locked(
         db.flush()
     except IntegrityError:
         raise Refused(taken) from None
+    announce.pairing_started(db, pairing, actor_id)
     affected: set[int] = set()
     for person in people:
         side = sides[person]

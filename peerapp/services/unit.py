@@ -63,6 +63,11 @@ def unit_of_work(db: Session, *, keep_loaded: bool = False) -> Iterator[Session]
         db.info[_DEPTH] = depth
 
 
+def inside_unit(db: Session) -> bool:
+    """Whether a unit of work is open on ``db`` (its writes are not committed yet)."""
+    return bool(db.info.get(_DEPTH, 0))
+
+
 def end_reads(db: Session) -> None:
     """End a transaction that only read, before slow work (a password hash).
 

@@ -31,6 +31,7 @@ class ProgramSettingsState(rx.State):
     mentoring_enabled: bool = True
     open_request_limit: str = ""
     request_expiry_days: str = ""
+    reminder_days: str = ""
     themes: str = ""
     allowed: bool = False
     loaded: bool = False
@@ -63,6 +64,7 @@ class ProgramSettingsState(rx.State):
         self.mentoring_enabled = program.mentoring_enabled
         self.open_request_limit = str(program.open_request_limit)
         self.request_expiry_days = str(program.request_expiry_days)
+        self.reminder_days = str(program.reminder_days)
         self.themes = program.themes
 
     def _draft(self, value: object, longest: int = DRAFT_MAX) -> bool:
@@ -84,6 +86,12 @@ class ProgramSettingsState(rx.State):
         """Keep the typed number of days (read by the service on save)."""
         if self._draft(value):
             self.request_expiry_days = value
+
+    @rx.event
+    def set_reminder_days(self, value: str):
+        """Keep the typed number of days before expiry to remind (read by the service on save)."""
+        if self._draft(value):
+            self.reminder_days = value
 
     @rx.event
     def set_themes(self, value: str):
@@ -143,6 +151,7 @@ class ProgramSettingsState(rx.State):
                 # As typed: the service reads them once it knows the actor is an admin.
                 open_request_limit=self.open_request_limit,
                 request_expiry_days=self.request_expiry_days,
+                reminder_days=self.reminder_days,
                 themes=self.themes,
             )
             self._show(change.program)

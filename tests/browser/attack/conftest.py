@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -78,7 +79,7 @@ class Scene:
 
 def _build_scene(app: RunningApp) -> Scene:
     from peerapp.models import Pairing, PeerRequest
-    from peerapp.services import accounts, pairings, programs, requests, sessions
+    from peerapp.services import accounts, digest, pairings, programs, requests, sessions
 
     with app.db() as db:
         program = programs.default_program(db)
@@ -143,6 +144,10 @@ def _build_scene(app: RunningApp) -> Scene:
             outcome="not_a_fit",
             feedback=f"{SECRET} walt's private feedback on tara",
         )
+        # The app's periodic task writes the daily digests (pairing news waits for them):
+        # write them now, dated tomorrow, so none is written between a case's snapshots.
+        tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+        digest.send_due_digests(db, datetime.combine(tomorrow, time(23), UTC))
         oscar_token = sessions.start_session(db, ids["oscar"], days=1)
         victim_tokens = {
             key: sessions.start_session(db, ids[key], days=1)
