@@ -98,7 +98,9 @@ class Notice(SQLModel, table=True):
     """One thing one person should know about, as facts (the words are made when shown).
 
     ``delivery`` is how the person wanted this category when it happened;
-    ``digested_at`` is set once a daily digest has carried it. A request's
+    ``digested_at`` is set once a daily digest has carried it, ``mailed_at``
+    once the mail sender has written its own email (delivery at once): the
+    notice itself, committed with the change, is the promise of that email. A request's
     notice of one kind exists at most once per person (the unique index), so
     a reminder job running in two workers at once tells nobody twice.
     """
@@ -117,6 +119,8 @@ class Notice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
     digested_at: datetime | None = None
+    # When the mail sender wrote this notice's email (delivery at once).
+    mailed_at: datetime | None = None
 
     __table_args__ = (
         sa.CheckConstraint(_one_of("kind", NoticeKind), name="ck_notice_kind"),
@@ -138,6 +142,13 @@ class Notice(SQLModel, table=True):
             "id",
             sqlite_where=sa.text("delivery = 'digest' AND digested_at IS NULL"),
             postgresql_where=sa.text("delivery = 'digest' AND digested_at IS NULL"),
+        ),
+        # The mail sender's next emails: notices to send at once, not yet written.
+        sa.Index(
+            "ix_notice_mail_waiting",
+            "id",
+            sqlite_where=sa.text("delivery = 'at_once' AND mailed_at IS NULL"),
+            postgresql_where=sa.text("delivery = 'at_once' AND mailed_at IS NULL"),
         ),
         sa.Index(
             "uq_notice_request_person_kind",

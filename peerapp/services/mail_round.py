@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from peerapp.services import digest, outbox
+from peerapp.services import digest, mail_due, outbox
 from peerapp.services.mailer import Transport
 from peerapp.services.outbox import Delivered
 
@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 
 Job = Callable[[Session], object]
 
-# Jobs that write notices and outbox rows, run in this order before each delivery.
-# (Reminders run with the request expiry: they concern the same requests.)
-JOBS_BEFORE_DELIVERY: tuple[Job, ...] = (digest.send_due_digests,)
+# Jobs that write outbox rows, run in this order before each delivery: the emails
+# of notices due at once, then the daily digests. (Reminders run with request
+# expiry: they concern the same requests.)
+JOBS_BEFORE_DELIVERY: tuple[Job, ...] = (mail_due.write_due_mail, digest.send_due_digests)
 
 
 @dataclass(frozen=True)

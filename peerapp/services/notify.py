@@ -24,7 +24,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from peerapp import routes, settings
 from peerapp.clock import utcnow
-from peerapp.models import CATEGORY_OF, DEFAULT_DELIVERY, Delivery, NoticePreference, OutboxStatus
+from peerapp.models import CATEGORY_OF, DEFAULT_DELIVERY, NoticePreference, OutboxStatus
 from peerapp.models.notices import SUBJECT_MAX
 from peerapp.services import mail_render, mail_words, notice_facts, unsubscribe
 from peerapp.services.mail_render import Item, Letter, Section
@@ -76,11 +76,9 @@ def tell_many(db: Session, tells: Iterable[Tell]) -> int:
     batch = list(unique.values())
     if not batch:
         return 0
-    written = _insert_notices(db, batch)
-    at_once = [t for t, delivery in written if delivery == Delivery.AT_ONCE.value]
-    if at_once:
-        write_mail(db, at_once)
-    return len(written)
+    # An email due at once is written later by the mail sender (services/mail_due.py):
+    # the notice committed here is its promise.
+    return len(_insert_notices(db, batch))
 
 
 def _table(name: str) -> sa.Table:
@@ -181,7 +179,7 @@ def unsubscribe_links(db: Session, employee_id: int, category: str) -> tuple[str
 _OUTBOX_INSERT = sa.insert(_table("outboxmessage"))
 
 
-def write_mail(db: Session, tells: Sequence[Tell]) -> int:
+def write_mail(db: Session, tells: Sequence[notice_facts.NoticeLike]) -> int:
     """One email each into the outbox, for those who are active and have an address."""
     loaded = notice_facts.Loaded(db, tells)
     rows: list[dict[str, Any]] = []

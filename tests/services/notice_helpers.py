@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from peerapp.models import Notice, OutboxMessage
+from peerapp.services import mail_due
 
 
 def notices(db: Session) -> list[tuple[int, str, str]]:
@@ -26,7 +27,8 @@ def notice_rows(db: Session) -> list[Notice]:
 
 
 def mails(db: Session) -> list[EmailMessage]:
-    """Every outbox message, parsed from its stored text."""
+    """Every outbox message once the sender's round has written the waiting ones, parsed."""
+    mail_due.write_due_mail(db)
     db.expire_all()
     rows = db.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     return [parse(row.content) for row in rows]
@@ -48,5 +50,7 @@ def bodies(message: EmailMessage) -> tuple[str, ...]:
 
 
 def count(db: Session, model: type) -> int:
-    """Rows of a table."""
+    """Rows of a table (the outbox as the sender's next round leaves it, before delivery)."""
+    if model is OutboxMessage:
+        mail_due.write_due_mail(db)
     return db.exec(select(sa.func.count()).select_from(model)).one()
