@@ -153,6 +153,7 @@ def _build_scene(app: RunningApp) -> Scene:
             key: sessions.start_session(db, ids[key], days=1)
             for key in ("vera", "walt", "tara", "pam")
         }
+    _wait_for_the_mail_round(app)
     return Scene(
         ids=ids,
         oscar_token=oscar_token,
@@ -164,6 +165,38 @@ def _build_scene(app: RunningApp) -> Scene:
         oscar_pairing=oscar_pairing,
         ended_pairing=ended_pairing,
     )
+
+
+def _wait_for_the_mail_round(app: RunningApp) -> None:
+    """Let the app's mail sender write and deliver the scene's email before any snapshot.
+
+    Its rounds run every half second; a round that wrote or sent mail between a
+    case's two snapshots would look like a change the forged event made.
+    """
+    import time as clock
+
+    from peerapp.models import Delivery, Notice, OutboxMessage, OutboxStatus
+
+    unsent = [OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value]
+    deadline = clock.monotonic() + 30
+    while clock.monotonic() < deadline:
+        with app.db() as db:
+            waiting = (
+                db.exec(
+                    sa.select(sa.func.count())
+                    .select_from(Notice)
+                    .where(Notice.delivery == Delivery.AT_ONCE.value, Notice.mailed_at.is_(None))
+                ).one()[0]
+                + db.exec(
+                    sa.select(sa.func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status.in_(unsent))
+                ).one()[0]
+            )
+        if not waiting:
+            return
+        clock.sleep(0.2)
+    raise AssertionError("the app's mail sender left the scene's email undelivered")
 
 
 @pytest.fixture(scope="session")
