@@ -168,7 +168,7 @@ def _build_scene(app: RunningApp) -> Scene:
 
 
 def _wait_for_the_mail_round(app: RunningApp) -> None:
-    """Let the app's mail sender write and deliver the scene's email before any snapshot.
+    """Let the app's mail sender write and deliver what is waiting before a snapshot.
 
     Its rounds run every half second; a round that wrote or sent mail between a
     case's two snapshots would look like a change the forged event made.
@@ -352,6 +352,7 @@ class Attack:
         self.clients: list[ReflexClient] = []
         # (client, whose eyes, first frame checked): what each tab may not see.
         self.watched: list[tuple[ReflexClient, str, int]] = []
+        _wait_for_the_mail_round(app)
         self.before = snapshot(app.database_url)
 
     # clients
@@ -395,6 +396,7 @@ class Attack:
 
     def rebaseline(self) -> None:
         """The attacker's own legitimate step (like signing out) is not the attack."""
+        _wait_for_the_mail_round(self.app)
         self.before = snapshot(self.app.database_url)
 
     def close(self) -> None:
