@@ -50,6 +50,8 @@ class NoticeItem:
     request_id: int | None = None
     pairing_id: int | None = None
     viewer_side: str = PEER
+    # Whether the request it is about was sent by the viewer (their own request).
+    sent_by_viewer: bool = False
     expires_at: datetime | None = None
 
 
@@ -114,6 +116,7 @@ def recent(db: Session, employee_id: int, limit: int = RECENT_LIMIT) -> list[Not
                 request_id=notice.request_id,
                 pairing_id=notice.pairing_id,
                 viewer_side=side_in(about, employee_id) if about is not None else PEER,
+                sent_by_viewer=request is not None and request.sender_id == employee_id,
                 expires_at=_aware(request.expires_at) if request is not None else None,
             )
         )
