@@ -22,7 +22,7 @@ K = NoticeKind
 
 
 def _reason(item: NoticeItem) -> str:
-    return f": {item.detail.strip().rstrip('.')}" if item.detail.strip() else ""
+    return f": {item.detail.strip()}" if item.detail.strip() else ""
 
 
 def _someone(item: NoticeItem) -> str:
@@ -108,7 +108,9 @@ _ICONS = {
 def headline(item: NoticeItem) -> str:
     """What happened, in one sentence for the person it is for."""
     phrase = _HEADLINES.get(item.kind)
-    return (phrase(item) if phrase else "Something changed in peerapp") + "."
+    text = phrase(item) if phrase else "Something changed in peerapp"
+    # A reason typed with its own ending ("sorry!") keeps it.
+    return text if text.endswith(("!", "?", ".", "…")) else text + "."
 
 
 def link(item: NoticeItem) -> str:
