@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.conftest import search_directory, sign_in
+from tests.browser.conftest import assert_not_reloaded, mark_page, search_directory, sign_in
 from tests.browser.test_accessibility import _serious
 
 pytestmark = pytest.mark.browser
@@ -88,9 +88,11 @@ def test_bell_counts_a_request_live_and_mark_all_read_clears_every_tab(
     gwen = sign_in(gwen_context, app_server, "gwen")
     expected = "Notifications" if before == 0 else f"Notifications, {before} unread"
     expect(_bell(gwen)).to_have_accessible_name(expected)
+    # Her second tab has the list open already: it offers the news without a reload.
     second_tab = gwen_context.new_page()
-    second_tab.goto(f"{app_server.url}/inbox")
-    expect(second_tab.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
+    second_tab.goto(f"{app_server.url}/notifications")
+    expect(second_tab.get_by_role("heading", name="Recent", level=2)).to_be_visible()
+    mark_page(second_tab)
 
     jo = sign_in(new_context(), app_server, "jo")
     expect_notice_from_send(app_server, "gwen", "jo")
@@ -103,6 +105,12 @@ def test_bell_counts_a_request_live_and_mark_all_read_clears_every_tab(
     expect(_bell(gwen)).to_have_accessible_name(name, timeout=LIVE)
     expect(_bell(second_tab)).to_have_accessible_name(name, timeout=LIVE)
     expect(_bell(gwen).get_by_test_id("bell-count")).to_have_text(str(before + 1))
+    second_tab.get_by_role("button", name="Show them").click()
+    expect(second_tab.get_by_role("list", name="Recent notifications")).to_contain_text(
+        "New peer request from Jo Jones."
+    )
+    expect(second_tab.get_by_role("button", name="Show them")).to_have_count(0)
+    assert_not_reloaded(second_tab)
 
     _bell(gwen).click()
     gwen.wait_for_url("**/notifications")
@@ -221,6 +229,35 @@ def test_notification_settings_save_and_come_back(app_server, new_context, hana_
             "program_news": "digest",
         }
         assert preferences.schedule(db, hana) == preferences.Schedule("Europe/Lisbon", 18)
+
+
+def test_settings_and_the_list_work_with_the_keyboard_alone(
+    app_server, new_context, hana_defaults_after
+):
+    page = sign_in(new_context(), app_server, "hana")
+    _bell(page).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/notifications")
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+
+    page.goto(f"{app_server.url}/profile")
+    reminders = _settings(page).get_by_role("radiogroup", name="Reminders")
+    reminders.get_by_role("radio", name="Email at once").focus()
+    # Arrow keys move within the group; Space chooses. (Radix checks on an arrow key
+    # only while it is still held when focus arrives: a person's key, not a script's.)
+    page.keyboard.press("ArrowRight")
+    expect(reminders.get_by_role("radio", name="Daily digest")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(reminders.get_by_role("radio", name="Daily digest")).to_be_checked()
+    _settings(page).get_by_label("Hour").focus()
+    page.keyboard.press("ArrowDown")  # 08:00 -> 09:00
+    _settings(page).get_by_label("Time zone").focus()
+    page.keyboard.press("Enter")  # Enter in a field sends the form, as everywhere
+    expect(page.get_by_text("Notification settings saved.")).to_be_visible()
+    page.reload()
+    reminders = _settings(page).get_by_role("radiogroup", name="Reminders")
+    expect(reminders.get_by_role("radio", name="Daily digest")).to_be_checked()
+    expect(_settings(page).get_by_label("Hour")).to_have_value("9")
 
 
 @pytest.fixture
