@@ -24,7 +24,7 @@ from peerapp.state.rows import PeerRow, RequestRow, UsageRow
 
 
 class InboxState(rx.SharedState):
-    """One person's requests and peers, shared by all their open tabs."""
+    """One person's requests, peers and unread notices (the bell), shared by all their open tabs."""
 
     incoming: list[RequestRow] = []
     outgoing: list[RequestRow] = []

@@ -141,11 +141,14 @@ async def _deliver(
     app: rx.App, program_id: int, employee_id: int, item: inbox_service.RequestItem
 ) -> None:
     token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
-    # The bell follows the notice the send wrote: one short indexed count, off the loop.
-    unread = await asyncio.to_thread(unread_of, employee_id)
+    # The recipient's bell follows the notice the send wrote: one short indexed
+    # count, off the loop (the sender is told nothing new).
+    incoming = item.direction == "incoming"
+    unread = await asyncio.to_thread(unread_of, employee_id) if incoming else None
     async with app.modify_state(token) as root:
         inbox = await root.get_state(InboxState)
-        inbox._set_unread(unread)
+        if unread is not None:
+            inbox._set_unread(unread)
         # A channel nobody has loaded has no tab to show it: the first tab
         # that links it reads everything from the database.
         # A channel showing another program leaves the row for when it comes back.
