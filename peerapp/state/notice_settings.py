@@ -15,6 +15,7 @@ import reflex as rx
 from peerapp.services import Refused, notice_settings, unsubscribe
 from peerapp.state import notice_words
 from peerapp.state.actions import act
+from peerapp.state.offload import off_the_loop
 
 FIELD_PREFIX = "delivery-"
 ZONE_FIELD = "digest_zone"
@@ -102,31 +103,41 @@ class UnsubscribeState(rx.State):
     _token: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load: read the link's token (reading never changes anything)."""
         token = self.router.url.query_parameters.get("token", "")
         self._token = token if isinstance(token, str) else ""
         self.question = self.message = ""
         try:
-            with rx.session() as db:
-                wanted = unsubscribe.read(db, self._token)
+            wanted = await off_the_loop(_read, self._token)
         except Refused as refusal:
             self.phase, self.message = "refused", refusal.message
             return
         self.phase, self.question = "ask", notice_words.stop_question(wanted.category)
 
     @rx.event
-    def confirm(self):
+    async def confirm(self):
         """The button: turn off that one category's emails (only what the link says)."""
         if self.working:
             return
         self.working = True
+        yield  # the button says "Stopping…" meanwhile
         try:
-            with rx.session() as db:
-                done = unsubscribe.apply(db, self._token)
+            done = await off_the_loop(_apply, self._token)
         except Refused as refusal:
             self.phase, self.message = "refused", refusal.message
         else:
             self.phase, self.message = "done", notice_words.stopped(done.category)
         finally:
             self.working = False
+
+
+# In a thread (``off_the_loop``): their statements wait for the database.
+def _read(token: str) -> unsubscribe.Unsubscribe:
+    with rx.session() as db:
+        return unsubscribe.read(db, token)
+
+
+def _apply(token: str) -> unsubscribe.Unsubscribe:
+    with rx.session() as db:
+        return unsubscribe.apply(db, token)
