@@ -77,6 +77,11 @@ def item(kind: NoticeKind, **facts) -> NoticeItem:
         (NoticeKind.PAIRING_STARTED, {"viewer_side": "mentee"}, "Alex Morgan now mentors you."),
         (NoticeKind.PAIRING_STARTED, {}, "You and Alex Morgan are now peers."),
         (NoticeKind.PAIRING_ENDED, {}, "Your pairing with Alex Morgan ended."),
+        (
+            NoticeKind.PAIRING_ENDED,
+            {"detail": "Leadership ended on 3 March 2026."},
+            "Your pairing with Alex Morgan ended: Leadership ended on 3 March 2026.",
+        ),
         (NoticeKind.PAIRING_TYPE_OFF, {}, "Evergreen changed which pairings it offers."),
     ],
 )

@@ -83,7 +83,8 @@ _HEADLINES: dict[str, Callable[[NoticeItem], str]] = {
     K.REMINDER.value: _reminder,
     K.LAST_REMINDER.value: _reminder,
     K.PAIRING_STARTED.value: _pairing_started,
-    K.PAIRING_ENDED.value: lambda item: f"Your pairing with {_someone(item)} ended",
+    # Its detail is a public reason (a cohort's end), never the private end feedback.
+    K.PAIRING_ENDED.value: lambda item: f"Your pairing with {_someone(item)} ended{_reason(item)}",
     K.PAIRING_TYPE_OFF.value: _program_news,
 }
 

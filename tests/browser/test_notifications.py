@@ -58,6 +58,18 @@ def _unread(app_server, key: str) -> int:
         return notices.unread_count(db, employee_id)
 
 
+def forget_notices(app_server, key: str) -> None:
+    """Start a person with no notices (other tests' requests leave them some)."""
+    from sqlmodel import delete
+
+    from peerapp.models import Notice
+
+    employee_id = app_server.person_id(key)
+    with app_server.db() as db:
+        db.exec(delete(Notice).where(Notice.employee_id == employee_id))
+        db.commit()
+
+
 def _bell(page):
     return page.get_by_test_id("bell")
 
@@ -132,6 +144,7 @@ def test_bell_counts_a_request_live_and_mark_all_read_clears_every_tab(
 def test_opening_a_notice_marks_it_read_and_follows_its_link(app_server, new_context):
     from peerapp.models import CATEGORY_OF, Delivery, Notice, NoticeKind
 
+    forget_notices(app_server, "lee")
     kind = NoticeKind.PAIRING_TYPE_OFF.value
     lee = app_server.person_id("lee")
     with app_server.db() as db:
@@ -157,6 +170,7 @@ def test_opening_a_notice_marks_it_read_and_follows_its_link(app_server, new_con
 
 
 def test_empty_notifications_say_so(app_server, new_context):
+    forget_notices(app_server, "mia")
     page = sign_in(new_context(), app_server, "mia")
     _bell(page).click()
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()

@@ -54,7 +54,33 @@ def vera_has_news(app_server, scene) -> int:
         db.add(row)
         db.commit()
         unsubscribe.token_for(db, scene.ids["vera"], "answers")
-        return row.id
+        notice_id = row.id
+    _outbox_settled(app_server)
+    return notice_id
+
+
+def _outbox_settled(app_server, seconds: float = 30) -> None:
+    """Wait until the app's mail sender has delivered what the scene queued.
+
+    It runs every few seconds in the app and changes the outbox's rows: a round
+    between a case's two snapshots would read as the attack's doing.
+    """
+    import time
+
+    from sqlmodel import func, select
+
+    from peerapp.models import OutboxMessage
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with app_server.db() as db:
+            waiting = db.exec(
+                select(func.count()).where(OutboxMessage.status.in_(("queued", "sending")))
+            ).one()
+        if not waiting:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the app's mail sender left {waiting} messages waiting")
 
 
 def _refusals(tab, state: str, method: str, payload: dict) -> list[str]:
