@@ -388,13 +388,16 @@ def test_declined_askers_see_hostile_reasons_as_text(app_server, scene, new_cont
 
 
 def _decline_notices(app_server, asker: str, people: list[Hostile]) -> None:
-    """The askers' notices of those declines, newest last (no request id: the producer's own
-    notices of the same requests may exist too)."""
+    """The asker's notices of those declines, written here so the list holds exactly these."""
+    from sqlmodel import delete
+
     from peerapp.models import CATEGORY_OF, Delivery, Notice, NoticeKind
 
     kind = NoticeKind.REQUEST_DECLINED.value
     with app_server.db() as db:
         ids = dict(db.exec(select(Employee.email, Employee.id)).all())
+        # Only these on the list (the producer's own notices of the declines aside).
+        db.exec(delete(Notice).where(Notice.employee_id == ids[asker]))
         for person in people:
             db.add(
                 Notice(
