@@ -12,14 +12,18 @@ from peerapp.models.search import skipped_in_schema_checks
 from peerapp.pages.directory import directory_page
 from peerapp.pages.inbox import inbox_page
 from peerapp.pages.login import login_page
+from peerapp.pages.notifications import notifications_page
 from peerapp.pages.peers import peers_page
 from peerapp.pages.profile import profile_page
 from peerapp.pages.program_settings import program_settings_page
 from peerapp.pages.programs import programs_page
 from peerapp.pages.sso import sso_landing_page
+from peerapp.pages.unsubscribe import unsubscribe_page
 from peerapp.security_headers import SecurityHeaders
 from peerapp.state.directory import DirectoryState
 from peerapp.state.hidden import HiddenPeopleState, refresh_after_hiding
+from peerapp.state.notice_settings import NoticeSettingsState, UnsubscribeState
+from peerapp.state.notifications import NotificationsState
 from peerapp.state.overview import ProgramOverviewState
 from peerapp.state.profile import ProfileState
 from peerapp.state.program_settings import ProgramSettingsState
@@ -85,6 +89,7 @@ _signed_in_page(
     "Your profile · peerapp",
     ProfileState.load,
     HiddenPeopleState.load,
+    NoticeSettingsState.load,
 )
 _signed_in_page(
     program_settings_page,
@@ -94,5 +99,15 @@ _signed_in_page(
     ProgramOverviewState.load,
 )
 _signed_in_page(programs_page, routes.PROGRAMS, "Programs · peerapp", ProgramsState.load)
+_signed_in_page(
+    notifications_page, routes.NOTIFICATIONS, "Notifications · peerapp", NotificationsState.load
+)
+# Opened from an email, signed in or not: the signed token in its address is its authority.
+app.add_page(
+    unsubscribe_page,
+    route=routes.UNSUBSCRIBE,
+    title="Email settings · peerapp",
+    on_load=UnsubscribeState.load,
+)
 
 refresh_after_hiding(DirectoryState.refresh)

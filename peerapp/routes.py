@@ -9,9 +9,12 @@ PROGRAMS = "/programs"
 SETTINGS = "/admin/settings"
 PEERS = "/peers"
 LOGIN_SSO = "/login/sso"
+NOTIFICATIONS = "/notifications"
+# The one-click unsubscribe page of every email (services/unsubscribe.py builds the links).
+UNSUBSCRIBE = "/unsubscribe"
 
 # Pages for signed-in people; any of them takes ``?program=<id>`` to work in that program.
-SIGNED_IN_PAGES = (DIRECTORY, INBOX, PEERS, PROFILE, PROGRAMS, SETTINGS)
+SIGNED_IN_PAGES = (DIRECTORY, INBOX, PEERS, PROFILE, PROGRAMS, SETTINGS, NOTIFICATIONS)
 PROGRAM_QUERY = "program"
 
 # Single sign-on: backend routes (peerapp/oidc.py), not pages.
@@ -29,3 +32,8 @@ def signed_in_page(path: str) -> str:
 # RFC 8058 one-click unsubscribe, posted by mail clients: a backend route
 # (peerapp/unsubscribe_api.py), not a page.
 UNSUBSCRIBE_API = "/api/unsubscribe"
+
+
+def in_program(path: str, program_id: int | None) -> str:
+    """``path`` opened in one program (``?program=<id>``), or as it is without one."""
+    return f"{path}?{PROGRAM_QUERY}={program_id}" if program_id else path

@@ -53,3 +53,22 @@ def test_work_off_the_loop_lets_other_tabs_go_on_and_can_start_loop_tasks():
 def test_on_the_loop_outside_any_event_says_so():
     with pytest.raises(RuntimeError, match="outside"):
         offload.on_the_loop(lambda: None)
+
+
+def test_a_cancelled_event_waits_for_its_thread_before_it_ends():
+    """Closing a tab cancels its event; the session the thread uses must outlive the thread."""
+    finished = threading.Event()
+
+    def slow() -> None:
+        threading.Event().wait(0.2)
+        finished.set()
+
+    async def scenario() -> None:
+        task = asyncio.ensure_future(offload.off_the_loop(slow))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert finished.is_set(), "the cancelled event ended while its thread still ran"
+
+    asyncio.run(scenario())

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from peerapp import routes
+from peerapp.components.bell import bell, bell_label
 from peerapp.components.live import live_announcements
 from peerapp.components.sections import loading, notice
 from peerapp.components.switcher import program_bar, program_menu_group
@@ -94,6 +95,7 @@ def _narrow_menu() -> rx.Component:
             ),
             rx.menu.content(
                 *_links(_menu_link, _inbox_badge(aria_label=_pending_label())),
+                rx.menu.item(bell_label(), on_select=rx.redirect(routes.NOTIFICATIONS)),
                 program_menu_group(),
                 rx.cond(
                     SessionState.session_ended,
@@ -146,6 +148,7 @@ def navbar() -> rx.Component:
             _wide_nav(),
             rx.spacer(),
             rx.hstack(
+                rx.cond(SessionState.signed_in, bell()),
                 rx.color_mode.button(size="2", variant="ghost", aria_label="Toggle dark mode"),
                 rx.cond(
                     SessionState.session_ended,

@@ -16,9 +16,11 @@ from peerapp.components.forms import (
 )
 from peerapp.components.hiding import hidden_people_section
 from peerapp.components.layout import page_frame
+from peerapp.components.notice_settings import notice_settings_section
 from peerapp.components.sections import section_card, when_loaded
 from peerapp.services import profiles
 from peerapp.state.hidden import HiddenPeopleState
+from peerapp.state.notice_settings import NoticeSettingsState
 from peerapp.state.profile import ProfileState
 
 # The saved profile: what every field of the form starts from.
@@ -187,6 +189,7 @@ def profile_page() -> rx.Component:
         ),
         # Its buttons act at once: outside the profile form, which they would submit.
         rx.cond(HiddenPeopleState.loaded, hidden_people_section()),
+        rx.cond(NoticeSettingsState.loaded, notice_settings_section()),
         # Its own forms, outside the profile form (forms cannot nest).
         rx.cond(ProfileState.loaded, account_security()),
     )

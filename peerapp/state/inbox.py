@@ -17,14 +17,14 @@ import reflex as rx
 from sqlmodel import Session
 
 from peerapp.models import Program
-from peerapp.services import channels, programs, sessions, validation
+from peerapp.services import channels, notices, programs, sessions, validation
 from peerapp.services import inbox as inbox_service
-from peerapp.state import wording
+from peerapp.state import notice_words, wording
 from peerapp.state.rows import PeerRow, RequestRow, UsageRow
 
 
 class InboxState(rx.SharedState):
-    """One person's requests and peers, shared by all their open tabs."""
+    """One person's requests, peers and unread notices (the bell), shared by all their open tabs."""
 
     incoming: list[RequestRow] = []
     outgoing: list[RequestRow] = []
@@ -46,6 +46,9 @@ class InboxState(rx.SharedState):
     mentoring_enabled: bool = True
     # False once the program is archived or its cohort has ended.
     program_open: bool = True
+    # The bell: notices not read yet (capped), and the number as the bell shows it ("99+").
+    unread: int = 0
+    unread_text: str = ""
     announcement: str = ""
     announcement_seq: int = 0
     announced_at: float = 0.0
@@ -79,10 +82,16 @@ class InboxState(rx.SharedState):
             program_open=programs.closed_because(program) is None,
         )
 
-    def _apply(self, box: inbox_service.Inbox, program: Program) -> None:
+    def _set_unread(self, count: int) -> None:
+        """The bell's count, read with every reload of this channel (any program)."""
+        _update(self, unread=count, unread_text=notice_words.count_label(count) if count else "")
+
+    def _apply(self, box: inbox_service.Inbox, program: Program, unread: int | None = None) -> None:
         # Another program than before (the person switched): nothing in it is news.
         same_program = program.id == self.program_id
         self._apply_program(program)
+        if unread is not None:
+            self._set_unread(unread)
         before_incoming = {row.id for row in self.incoming}
         before_outgoing = {row.id for row in self.outgoing}
         incoming = [RequestRow.of(item) for item in box.incoming]
@@ -189,14 +198,20 @@ def _announce(state: InboxState, text: str) -> None:
 
 def _read_inbox(
     db: Session, program_id: int, employee_id: int
-) -> tuple[inbox_service.Inbox, Program]:
+) -> tuple[inbox_service.Inbox, Program, int]:
     box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
-    return box, programs.get_program(db, program_id)
+    return box, programs.get_program(db, program_id), notices.unread_count(db, employee_id)
+
+
+def unread_of(employee_id: int) -> int:
+    """A person's unread notices (the bell), for a push that reads nothing else."""
+    with rx.session() as db:
+        return notices.unread_count(db, employee_id)
 
 
 def load_inbox(
     employee_id: int, program_id: int | None = None
-) -> tuple[inbox_service.Inbox, Program]:
+) -> tuple[inbox_service.Inbox, Program, int]:
     """A person's inbox in ``program_id`` (default: their current program)."""
     with rx.session() as db:
         if program_id is None:

@@ -25,7 +25,7 @@ from peerapp import reflex_compat
 from peerapp.models import Program
 from peerapp.services import inbox as inbox_service
 from peerapp.services import requests as request_service
-from peerapp.state.inbox import InboxState, channel_of, load_inbox, load_program
+from peerapp.state.inbox import InboxState, channel_of, load_inbox, load_program, unread_of
 from peerapp.state.offload import on_the_loop
 from peerapp.state.rows import RequestRow
 
@@ -141,8 +141,14 @@ async def _deliver(
     app: rx.App, program_id: int, employee_id: int, item: inbox_service.RequestItem
 ) -> None:
     token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
+    # The recipient's bell follows the notice the send wrote: one short indexed
+    # count, off the loop (the sender is told nothing new).
+    incoming = item.direction == "incoming"
+    unread = await asyncio.to_thread(unread_of, employee_id) if incoming else None
     async with app.modify_state(token) as root:
         inbox = await root.get_state(InboxState)
+        if unread is not None:
+            inbox._set_unread(unread)
         # A channel nobody has loaded has no tab to show it: the first tab
         # that links it reads everything from the database.
         # A channel showing another program leaves the row for when it comes back.
@@ -193,6 +199,21 @@ def push_inboxes(people: Collection[int], actor_id: int | None = None) -> None:
     """Refresh these people's inboxes in every tab they have open (the actor's last)."""
     if people:
         _spawn(refresh_inboxes(set(people), actor_id=actor_id))
+
+
+async def _refresh_unread(people: list[int]) -> None:
+    app = reflex_compat.current_app()
+    for employee_id in people:
+        unread = await asyncio.to_thread(unread_of, employee_id)
+        token = BaseStateToken(ident=channel_of(employee_id), cls=InboxState)
+        async with app.modify_state(token) as root:
+            (await root.get_state(InboxState))._set_unread(unread)
+
+
+def push_unread(people: Collection[int]) -> None:
+    """Re-count these people's unread notices in every tab they have open (the bell only)."""
+    if people:
+        _spawn(_refresh_unread(sorted(people)))
 
 
 def push_program(program_id: int) -> None:

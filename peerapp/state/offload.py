@@ -71,7 +71,18 @@ async def off_the_loop(function: Callable[P, T], *args: P.args, **kwargs: P.kwar
     """
     token = _EVENT_LOOP.set(asyncio.get_running_loop())
     try:
-        return await asyncio.to_thread(function, *args, **kwargs)
+        work = asyncio.ensure_future(asyncio.to_thread(function, *args, **kwargs))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            # The event was cancelled (its tab went away) but a thread cannot be
+            # stopped: the caller closes the database session it passed in only
+            # once the thread is done with it (else SQLAlchemy refuses the close
+            # mid-statement). A second cancel waits the same way.
+            while not work.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait({work})
+            raise
     finally:
         _EVENT_LOOP.reset(token)
 

@@ -17,6 +17,7 @@ PAGES = {
     "/inbox": "Inbox",
     "/profile": "Your profile",
     "/admin/settings": "Program settings",
+    "/notifications": "Notifications",
 }
 
 

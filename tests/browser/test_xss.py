@@ -387,6 +387,50 @@ def test_declined_askers_see_hostile_reasons_as_text(app_server, scene, new_cont
         page.close()
 
 
+def _decline_notices(app_server, asker: str, people: list[Hostile]) -> None:
+    """The asker's notices of those declines, written here so the list holds exactly these."""
+    from sqlmodel import delete
+
+    from peerapp.models import CATEGORY_OF, Delivery, Notice, NoticeKind
+
+    kind = NoticeKind.REQUEST_DECLINED.value
+    with app_server.db() as db:
+        ids = dict(db.exec(select(Employee.email, Employee.id)).all())
+        # Only these on the list (the producer's own notices of the declines aside).
+        db.exec(delete(Notice).where(Notice.employee_id == ids[asker]))
+        for person in people:
+            db.add(
+                Notice(
+                    employee_id=ids[asker],
+                    kind=kind,
+                    category=CATEGORY_OF[kind],
+                    delivery=Delivery.APP_ONLY.value,
+                    actor_id=ids[person.email],
+                    detail=person.reason,
+                )
+            )
+        db.commit()
+
+
+def test_notifications_show_hostile_names_and_reasons_as_text(app_server, scene, new_context):
+    for group, asker in enumerate(scene.askers):
+        people = scene.hostile[group * GROUP : (group + 1) * GROUP]
+        _decline_notices(app_server, asker, people)
+        context = new_context()
+        watch = Watch(context)
+        page = open_as(context, app_server, asker)
+        page.get_by_test_id("bell").click()
+        listed = page.get_by_role("list", name="Recent notifications").get_by_role("listitem")
+        expect(listed).to_have_count(len(people))
+        shown = "\n".join(listed.all_text_contents())
+        assert_inert(page, watch)
+        for person in people:
+            assert_shown(
+                shown, f"{person.full_name} declined your request: {person.reason.strip()}"
+            )
+        page.close()
+
+
 def test_partners_see_hostile_peers_as_text(app_server, scene, new_context):
     for group, partner in enumerate(scene.partners):
         people = scene.hostile[group * GROUP : (group + 1) * GROUP]

@@ -443,6 +443,8 @@ def names():
     from peerapp.state.directory import DirectoryState
     from peerapp.state.hidden import HiddenPeopleState
     from peerapp.state.inbox import InboxState
+    from peerapp.state.notice_settings import NoticeSettingsState, UnsubscribeState
+    from peerapp.state.notifications import NotificationsState
     from peerapp.state.overview import ProgramOverviewState
     from peerapp.state.pairings import PairingActionsState
     from peerapp.state.profile import ProfileState
@@ -467,6 +469,9 @@ def names():
         "new_program": NewProgramState,
         "join": JoinProgramState,
         "switcher": ProgramSwitcherState,
+        "notifications": NotificationsState,
+        "notice_settings": NoticeSettingsState,
+        "unsubscribe": UnsubscribeState,
     }
 
 
