@@ -58,7 +58,7 @@ def test_a_program_without_peers_or_answers_says_so_instead_of_dividing_by_zero(
 def test_email_delivery_is_summed_up_with_the_latest_failures():
     from datetime import UTC, datetime
 
-    from peerapp.services.outbox import FailedMail, Failures
+    from peerapp.services.mail_failures import FailedMail, Failures
     from peerapp.state.overview import mail_rows, mail_summary
 
     assert mail_summary(Failures(0, [])) == "Every email has been delivered or is on its way."

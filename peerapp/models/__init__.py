@@ -3,13 +3,21 @@
 Every rule that the database can hold on its own is declared as a constraint
 or an index, so that two server processes cannot break it even if both pass
 the checks in the service layer at the same moment. ``mentoring`` holds the
-programs, people, requests and pairings; ``access`` what lets people in;
-``hiding`` whom each person keeps out of their own directory results;
+programs, people, requests and pairings (``kinds`` their kinds and statuses);
+``access`` what lets people in; ``hiding`` whom each person keeps out of their
+own directory results;
 ``notices`` what people are told, in the app and by email.
 """
 
 from peerapp.models.access import ServerSecret, SignInAttempt, SsoTicket, UserSession
 from peerapp.models.hiding import HiddenPerson
+from peerapp.models.kinds import (
+    PairingKind,
+    PairingOutcome,
+    PairingStatus,
+    ProgramKind,
+    RequestStatus,
+)
 from peerapp.models.mentoring import (
     BIO_MAX,
     CAPACITY_MAX,
@@ -34,14 +42,9 @@ from peerapp.models.mentoring import (
     Employee,
     Membership,
     Pairing,
-    PairingKind,
-    PairingOutcome,
-    PairingStatus,
     PeerRequest,
     Program,
-    ProgramKind,
     RequestEvent,
-    RequestStatus,
     append_only_ddl,
     one_per_pair_while,
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +9,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from peerapp.clock import utcnow
+from peerapp.models.kinds import (
+    PairingKind,
+    PairingStatus,
+    ProgramKind,
+    RequestStatus,
+)
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -40,45 +45,6 @@ DEFAULT_THEMES = (
     "Learning about other business functions",
     "Functional or soft-skill sharing",
 )
-
-
-class ProgramKind(enum.StrEnum):
-    """Evergreen programs are always open; cohort programs run for a period."""
-
-    EVERGREEN = "evergreen"
-    COHORT = "cohort"
-
-
-class PairingKind(enum.StrEnum):
-    """Peers guide each other; in mentoring one person (``mentor_id``) guides the other."""
-
-    PEER = "peer"
-    MENTORING = "mentoring"
-
-
-class RequestStatus(enum.StrEnum):
-    """Lifecycle of a request; everything except PENDING is final."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-
-
-class PairingStatus(enum.StrEnum):
-    """A pairing is active until one side ends it."""
-
-    ACTIVE = "active"
-    ENDED = "ended"
-
-
-class PairingOutcome(enum.StrEnum):
-    """How the person ending a pairing describes it (kept private)."""
-
-    COMPLETED = "completed"
-    NOT_A_FIT = "not_a_fit"
 
 
 class Program(SQLModel, table=True):

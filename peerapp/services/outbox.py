@@ -29,7 +29,7 @@ Temporary failures (server unreachable, 4xx) are retried with exponential
 backoff (``FIRST_RETRY`` doubling up to ``LONGEST_WAIT``, minus up to a fifth at
 random so retries after an outage spread out); after ``MAX_ATTEMPTS`` attempts,
 or at once for a permanent failure (5xx), the message is ``failed`` and admins
-see it (``failures``).
+see it (``services/mail_failures.py``).
 """
 
 from __future__ import annotations
@@ -46,8 +46,6 @@ from sqlmodel import Session, col, select
 from peerapp.clock import utcnow
 from peerapp.models import OutboxMessage, OutboxStatus
 from peerapp.models.notices import ERROR_MAX
-from peerapp.services import programs
-from peerapp.services.errors import Refused
 from peerapp.services.mailer import Letter, MailFailure, Transport
 from peerapp.services.sql import rows_changed
 from peerapp.services.unit import end_reads, unit_of_work
@@ -63,9 +61,6 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 JITTER = 0.2
-FAILURES_SHOWN = 5
-FAILURES_MAX = 50
-ADMINS_ONLY = "Only program admins can see which emails could not be delivered."
 DIED_WHILE_SENDING = "The sender stopped while sending it, every time it tried."
 
 _WAITING = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
@@ -281,44 +276,3 @@ def _release(db: Session, items: Sequence[_Claimed], lease: datetime, now: datet
                 attempts=col(OutboxMessage.attempts) - 1,
             )
         )
-
-
-# --- what admins see --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FailedMail:
-    """One email given up on: to whom, about what, why, after how many attempts."""
-
-    to_address: str
-    subject: str
-    error: str
-    attempts: int
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class Failures:
-    """How many emails could not be delivered, and the latest of them."""
-
-    count: int
-    latest: list[FailedMail]
-
-
-def failures(db: Session, *, actor_id: int, limit: int = FAILURES_SHOWN) -> Failures:
-    """Emails the sender gave up on, newest first; program admins only."""
-    if not programs.is_admin(db, actor_id):
-        raise Refused(ADMINS_ONLY)
-    failed = col(OutboxMessage.status) == OutboxStatus.FAILED.value
-    count = db.exec(select(sa.func.count()).select_from(OutboxMessage).where(failed)).one()
-    rows = db.exec(
-        select(OutboxMessage)
-        .where(failed)
-        .order_by(col(OutboxMessage.id).desc())
-        .limit(max(1, min(limit, FAILURES_MAX)))
-    ).all()
-    latest = [
-        FailedMail(row.to_address, row.subject, row.last_error, row.attempts, row.created_at)
-        for row in rows
-    ]
-    return Failures(count, latest)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from peerapp.clock import utcnow
-from peerapp.services import outbox
+from peerapp.services import mail_failures
 from peerapp.services import overview as overview_service
 from peerapp.state import wording
 from peerapp.state.actions import act
@@ -43,14 +43,14 @@ class FailedMailRow:
     queued: str = ""
 
 
-def mail_summary(seen: outbox.Failures) -> str:
+def mail_summary(seen: mail_failures.Failures) -> str:
     """One line on email delivery: all delivered, or how many could not be."""
     if not seen.count:
         return "Every email has been delivered or is on its way."
     return f"{wording.plural(seen.count, 'email', 'emails')} could not be delivered."
 
 
-def mail_rows(seen: outbox.Failures) -> list[FailedMailRow]:
+def mail_rows(seen: mail_failures.Failures) -> list[FailedMailRow]:
     """The latest failures, newest first."""
     return [
         FailedMailRow(
@@ -88,7 +88,7 @@ class ProgramOverviewState(rx.State):
             self.now = now_rows(seen)
             self.recent = recent_rows(seen)
             self.window_days = seen.window_days
-            undelivered = outbox.failures(db, actor_id=viewer.employee_id)
+            undelivered = mail_failures.failures(db, actor_id=viewer.employee_id)
             self.mail_summary = mail_summary(undelivered)
             self.mail_failures = mail_rows(undelivered)
             self.as_of = wording.clock_time(utcnow())

@@ -10,8 +10,14 @@ from sqlmodel import Session
 
 from peerapp import reflex_compat, routes
 from peerapp.services import Refused, sessions
-from peerapp.services.unit import end_reads
-from peerapp.state.identity import Viewer, check_sign_in, resolve_viewer
+from peerapp.state.identity import (
+    Viewer,
+    check_sign_in,
+    resolve_in_own_session,
+    resolve_then_end_reads,
+    resolve_viewer,
+    session_is_live,
+)
 from peerapp.state.offload import off_the_loop, with_password_pool
 
 
@@ -88,9 +94,9 @@ class SessionState(rx.State):
             return None
         # A few statements that wait for the database: off the event loop.
         if db is None:
-            viewer = await off_the_loop(_resolve_in_own_session, key)
+            viewer = await off_the_loop(resolve_in_own_session, key)
         else:
-            viewer = await off_the_loop(_resolve_then_end_reads, db, key)
+            viewer = await off_the_loop(resolve_then_end_reads, db, key)
         if viewer is None:
             await self._leave()
             return None
@@ -153,7 +159,7 @@ class SessionState(rx.State):
         key = self._session_key()
         still_valid = False
         if key is not None:
-            still_valid = await asyncio.to_thread(_session_is_live, key)
+            still_valid = await asyncio.to_thread(session_is_live, key)
         if not still_valid:
             await self._leave(ended_elsewhere=True)
         return still_valid
@@ -275,26 +281,6 @@ class SessionState(rx.State):
             rx.redirect(routes.LOGIN),
             rx.toast.success("You are signed out on every device and browser."),
         ]
-
-
-def _resolve_then_end_reads(db: Session, key: sessions.SessionDigest) -> Viewer | None:
-    # The check's transaction ends in the thread: on SQLite it holds the write
-    # lock, which must never be held across the hop back to the event loop (the
-    # loop's own database work would wait for it while the holder waits for the loop).
-    try:
-        return resolve_viewer(db, key)
-    finally:
-        end_reads(db)
-
-
-def _resolve_in_own_session(key: sessions.SessionDigest) -> Viewer | None:
-    with rx.session() as db:
-        return resolve_viewer(db, key)
-
-
-def _session_is_live(key: sessions.SessionDigest) -> bool:
-    with rx.session() as db:
-        return sessions.resolve_session(db, key) is not None
 
 
 def _page_states() -> list[type[rx.State]]:

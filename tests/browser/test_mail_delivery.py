@@ -101,3 +101,60 @@ def test_admins_see_the_emails_that_could_not_be_delivered(app_server, new_conte
     row = failures.get_by_role("row").filter(has_text="left.long.ago@example.com")
     expect(row).to_contain_text("Your request closes tomorrow")
     expect(row).to_contain_text("550 5.1.1 no such user")
+
+
+def test_a_requests_email_arrives_and_its_unsubscribe_link_stops_only_that_kind(
+    app_server, new_context
+):
+    """From a real request to the .eml the app's sender writes, then its link in the browser."""
+    import re
+    import uuid
+
+    from peerapp.models import DEFAULT_DELIVERY
+    from peerapp.services import accounts, programs, requests
+
+    tag = uuid.uuid4().hex[:8]
+    with app_server.db() as db:
+        program_id = programs.default_program(db).id
+        made = [
+            accounts.create_employee(
+                db,
+                email=f"{name.lower()}.{tag}@example.com",
+                full_name=f"{name} Mailtest",
+                password=None,
+                program_id=program_id,
+                roles=frozenset({"peer"}),
+            ).id
+            for name in ("Rosa", "Tomas")
+        ]
+    rosa, tomas = made
+    tomas_email = f"tomas.{tag}@example.com"
+    with app_server.db() as db:
+        requests.send_request(db, program_id=program_id, sender_id=rosa, recipient_id=tomas)
+
+    deadline, found = time.monotonic() + 30, None
+    while found is None and time.monotonic() < deadline:
+        for path in app_server.mail_dir.glob("*.eml"):
+            parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            if tomas_email in str(parsed["To"]):
+                found = parsed
+                break
+        else:
+            time.sleep(0.2)
+    assert found is not None, "the app's sender wrote no email for the request"
+    assert "Rosa Mailtest" in found["Subject"]
+    plain = found.get_body(("plain",)).get_content()
+    link = re.search(r"https?://\S+/unsubscribe\?token=\S+", plain)
+    assert link is not None, plain
+
+    page = new_context().new_page()  # the person reads their mail, not signed in
+    page.goto(link.group(0))
+    expect(page.get_by_text("Stop emails about requests for you?")).to_be_visible()
+    page.get_by_role("button", name="Stop these emails").click()
+    expect(page.get_by_role("status")).to_contain_text("You will no longer get emails about")
+    with app_server.db() as db:
+        assert preferences.deliveries(db, tomas) == {
+            **DEFAULT_DELIVERY,
+            "requests_for_me": "app_only",
+        }
+        assert preferences.deliveries(db, rosa) == DEFAULT_DELIVERY

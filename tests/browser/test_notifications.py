@@ -6,7 +6,6 @@ check that exactly the right preference changed.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -19,35 +18,6 @@ from tests.browser.test_accessibility import _serious
 pytestmark = pytest.mark.browser
 
 LIVE = 3_000  # ms, as in test_peer_flow
-
-# Whether sending a request writes its REQUEST_RECEIVED notice itself (the
-# producer's hooks, peerapp/services/notify.py). Until then the test writes one
-# through the model just before the real send, whose live push then shows it.
-SEND_WRITES_NOTICE = importlib.util.find_spec("peerapp.services.notify") is not None
-
-
-def expect_notice_from_send(app_server, recipient: str, sender: str) -> None:
-    """Make sure the coming request from ``sender`` leaves ``recipient`` one unread notice."""
-    if SEND_WRITES_NOTICE:
-        return
-    from peerapp.models import CATEGORY_OF, Delivery, Notice, NoticeKind
-    from peerapp.services import programs
-
-    kind = NoticeKind.REQUEST_RECEIVED.value
-    # Ids first: on SQLite a second session would wait for this one's write lock.
-    recipient_id, sender_id = app_server.person_id(recipient), app_server.person_id(sender)
-    with app_server.db() as db:
-        db.add(
-            Notice(
-                employee_id=recipient_id,
-                kind=kind,
-                category=CATEGORY_OF[kind],
-                delivery=Delivery.APP_ONLY.value,
-                program_id=programs.default_program(db).id,
-                actor_id=sender_id,
-            )
-        )
-        db.commit()
 
 
 def _unread(app_server, key: str) -> int:
@@ -107,7 +77,6 @@ def test_bell_counts_a_request_live_and_mark_all_read_clears_every_tab(
     mark_page(second_tab)
 
     jo = sign_in(new_context(), app_server, "jo")
-    expect_notice_from_send(app_server, "gwen", "jo")
     search_directory(jo, "Gwen")
     jo.get_by_role("button", name="Request Gwen Gray").click()
     expect(jo.get_by_role("button", name="Requested Gwen Gray")).to_be_disabled()

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from peerapp.clock import frozen_at
 from peerapp.models import OutboxMessage, OutboxStatus
-from peerapp.services import outbox
+from peerapp.services import mail_failures, outbox
 from peerapp.services.errors import Refused
 from peerapp.services.mailer import SmtpServer, SmtpTransport
 from peerapp.services.outbox import Delivered
@@ -115,7 +115,7 @@ def test_a_refused_recipient_fails_at_once_and_admins_see_it(db, sink, port, peo
         queue(db, "bob@example.com")
         assert outbox.deliver_due(db, transport(port)) == Delivered(sent=1, failed=1)
 
-    seen = outbox.failures(db, actor_id=people["admin"].id)
+    seen = mail_failures.failures(db, actor_id=people["admin"].id)
     assert seen.count == 1
     (failed,) = seen.latest
     assert (failed.to_address, failed.subject, failed.attempts) == (
@@ -125,7 +125,7 @@ def test_a_refused_recipient_fails_at_once_and_admins_see_it(db, sink, port, peo
     )
     assert "550" in failed.error and "no such user" in failed.error
     with pytest.raises(Refused):
-        outbox.failures(db, actor_id=people["bob"].id)
+        mail_failures.failures(db, actor_id=people["bob"].id)
     # Failed is final: later rounds leave it alone.
     with frozen_at(T0 + timedelta(days=1)):
         assert outbox.deliver_due(db, transport(port)) == Delivered()
