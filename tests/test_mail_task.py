@@ -31,3 +31,14 @@ def test_rounds_run_in_a_thread_and_a_failed_round_does_not_stop_the_next(monkey
     loop_thread = asyncio.run(run())
     assert len(threads) >= 2
     assert loop_thread not in threads
+
+
+def test_a_throttled_job_runs_at_most_once_per_interval(monkeypatch):
+    from peerapp.services import mail_round
+
+    ran: list[object] = []
+    moments = iter([100.0, 130.0, 161.0])
+    monkeypatch.setattr(mail_round.time, "monotonic", lambda: next(moments))
+    job = mail_round.AtMostEvery(lambda db: ran.append(db) or "done", 60)
+    assert [job("a"), job("b"), job("c")] == ["done", None, "done"]
+    assert ran == ["a", "c"]

@@ -9,7 +9,7 @@ import reflex as rx
 from peerapp import routes
 from peerapp.components.bell import bell, bell_label
 from peerapp.components.live import live_announcements
-from peerapp.components.sections import loading, notice
+from peerapp.components.sections import brand, loading, notice
 from peerapp.components.switcher import program_bar, program_menu_group
 from peerapp.state.inbox import InboxState
 from peerapp.state.session import SessionState
@@ -115,16 +115,6 @@ def _narrow_menu() -> rx.Component:
         ),
         aria_label="Main",
         class_name="nav-narrow",
-    )
-
-
-def brand(icon_size: int = 22, text_size: str = "5") -> rx.Component:
-    """The app's mark, its icon and name: in the navigation, larger on the sign-in card."""
-    return rx.hstack(
-        rx.icon("users", size=icon_size, aria_hidden="true"),
-        rx.text("peerapp", size=text_size, weight="bold"),
-        spacing="2",
-        align="center",
     )
 
 

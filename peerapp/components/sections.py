@@ -62,3 +62,38 @@ def tags(label: str, items, color: str) -> rx.Component:
             align="center",
         ),
     )
+
+
+def signed_out_card(*children: rx.Component, width: str = "420px") -> rx.Component:
+    """A page for someone not signed in (sign-in, unsubscribe): one centred card.
+
+    The card starts with the app's mark; the dark-mode toggle stays in the corner.
+    """
+    return rx.center(
+        rx.el.main(
+            rx.card(
+                rx.vstack(brand(icon_size=28, text_size="6"), *children, spacing="4", width="100%"),
+                size="4",
+                width=f"min({width}, 92vw)",
+            ),
+            id="main",
+        ),
+        rx.box(
+            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+            position="fixed",
+            top="1em",
+            right="1em",
+        ),
+        min_height="100vh",
+        class_name="login-backdrop",
+    )
+
+
+def brand(icon_size: int = 22, text_size: str = "5") -> rx.Component:
+    """The app's mark, its icon and name: in the navigation, larger on the sign-in card."""
+    return rx.hstack(
+        rx.icon("users", size=icon_size, aria_hidden="true"),
+        rx.text("peerapp", size=text_size, weight="bold"),
+        spacing="2",
+        align="center",
+    )

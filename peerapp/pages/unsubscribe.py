@@ -10,8 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.components.layout import brand
-from peerapp.components.sections import loading
+from peerapp.components.sections import loading, signed_out_card
 from peerapp.state.notice_settings import UnsubscribeState
 
 S = UnsubscribeState
@@ -38,19 +37,11 @@ def _ask() -> rx.Component:
     )
 
 
-def _done() -> rx.Component:
+def _outcome(icon: str, scheme: str, role: str, link: str) -> rx.Component:
+    """What the link did (or why it could not), and the way to the profile."""
     return rx.vstack(
-        rx.callout(S.message, icon="circle-check", color_scheme="green", role="status"),
-        rx.link("Change your email settings on your profile", href=routes.PROFILE),
-        spacing="3",
-        width="100%",
-    )
-
-
-def _refused() -> rx.Component:
-    return rx.vstack(
-        rx.callout(S.message, icon="triangle-alert", color_scheme="red", role="alert"),
-        rx.link("Go to your profile", href=routes.PROFILE),
+        rx.callout(S.message, icon=icon, color_scheme=scheme, role=role),
+        rx.link(link, href=routes.PROFILE),
         spacing="3",
         width="100%",
     )
@@ -58,33 +49,19 @@ def _refused() -> rx.Component:
 
 def unsubscribe_page() -> rx.Component:
     """A small centred card, like the sign-in page: works without signing in."""
-    return rx.center(
-        rx.el.main(
-            rx.card(
-                rx.vstack(
-                    brand(icon_size=28, text_size="6"),
-                    rx.heading("Email settings", size="7", as_="h1"),
-                    rx.match(
-                        S.phase,
-                        ("ask", _ask()),
-                        ("done", _done()),
-                        ("refused", _refused()),
-                        loading(rx.text("Reading your link…"), padding="1em", spacing="2"),
-                    ),
-                    spacing="4",
-                    width="100%",
+    return signed_out_card(
+        rx.heading("Email settings", size="7", as_="h1"),
+        rx.match(
+            S.phase,
+            ("ask", _ask()),
+            (
+                "done",
+                _outcome(
+                    "circle-check", "green", "status", "Change your email settings on your profile"
                 ),
-                size="4",
-                width="min(460px, 92vw)",
             ),
-            id="main",
+            ("refused", _outcome("triangle-alert", "red", "alert", "Go to your profile")),
+            loading(rx.text("Reading your link…"), padding="1em", spacing="2"),
         ),
-        rx.box(
-            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
-            position="fixed",
-            top="1em",
-            right="1em",
-        ),
-        min_height="100vh",
-        class_name="login-backdrop",
+        width="460px",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from peerapp.models import NoticeKind, Pairing, PeerRequest, RequestStatus
 from peerapp.services.notify import Tell, tell, tell_many
@@ -19,6 +19,13 @@ from peerapp.services.sql import id_of
 ClosedRow = tuple[int, int, int, int]
 # An ended pairing: (pairing id, program id, one person, the other).
 EndedRow = tuple[int, int, int, int]
+# What an UPDATE that ends pairings returns for ``pairings_ended``, in that order.
+ENDED_COLUMNS = (
+    col(Pairing.id),
+    col(Pairing.program_id),
+    col(Pairing.person_low_id),
+    col(Pairing.person_high_id),
+)
 
 # The sender learns how their request ended; a withdrawal is news for the recipient.
 _SENDER_LEARNS = {

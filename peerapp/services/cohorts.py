@@ -53,14 +53,9 @@ def _close(db: Session, program_id: int) -> set[int]:
                 ended_at=now,
                 end_outcome=PairingOutcome.COMPLETED.value,
             )
-            .returning(
-                col(Pairing.id),
-                col(Pairing.program_id),
-                col(Pairing.person_low_id),
-                col(Pairing.person_high_id),
-            )
+            .returning(*announce.ENDED_COLUMNS)
         ).all()
-        announce.pairings_ended(db, [(row[0], row[1], row[2], row[3]) for row in rows], None, ended)
+        announce.pairings_ended(db, [(r[0], r[1], r[2], r[3]) for r in rows], None, ended)
         program.closed_at = now
         db.add(program)
     return told | {person for row in rows for person in row[2:]}

@@ -11,6 +11,7 @@ takes a session, and may return a ``Change`` saying whose screens to refresh.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,10 +25,31 @@ logger = logging.getLogger(__name__)
 
 Job = Callable[[Session], object]
 
+
+class AtMostEvery:
+    """``job``, run at most once every ``seconds`` in this process (the first call runs)."""
+
+    def __init__(self, job: Job, seconds: float) -> None:
+        self.job, self.seconds = job, seconds
+        self._last = float("-inf")
+        self.__qualname__ = getattr(job, "__qualname__", repr(job))
+
+    def __call__(self, db: Session) -> object:
+        now = time.monotonic()
+        if now - self._last < self.seconds:
+            return None
+        self._last = now
+        return self.job(db)
+
+
 # Jobs that write outbox rows, run in this order before each delivery: the emails
-# of notices due at once, then the daily digests. (Reminders run with request
-# expiry: they concern the same requests.)
-JOBS_BEFORE_DELIVERY: tuple[Job, ...] = (mail_due.write_due_mail, digest.send_due_digests)
+# of notices due at once, then the daily digests. Digest hours are whole hours and
+# each look walks everyone whose digest still waits, so once a minute is enough.
+# (Reminders run with request expiry: they concern the same requests.)
+JOBS_BEFORE_DELIVERY: tuple[Job, ...] = (
+    mail_due.write_due_mail,
+    AtMostEvery(digest.send_due_digests, 60),
+)
 
 
 @dataclass(frozen=True)

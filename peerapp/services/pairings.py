@@ -111,12 +111,7 @@ def _end(db: Session, pairing_id: int, actor_id: int, outcome: str, text: str) -
             end_outcome=outcome,
             end_feedback=text,
         )
-        .returning(
-            col(Pairing.id),
-            col(Pairing.program_id),
-            col(Pairing.person_low_id),
-            col(Pairing.person_high_id),
-        )
+        .returning(*announce.ENDED_COLUMNS)
     ).all()
     if len(ended) != 1:
         pairing = db.get(Pairing, pairing_id)

@@ -32,7 +32,6 @@ from peerapp.db import reads_only
 from peerapp.services import Refused, validation
 from peerapp.services.unit import end_reads
 from peerapp.state.identity import Viewer
-from peerapp.state.offload import off_the_loop
 from peerapp.state.session import current_viewer
 
 Work = Callable[[Session, Viewer], Any]
@@ -65,8 +64,6 @@ async def act(
         # checkout (and, on PostgreSQL, one ping and rollback) fewer per event.
         with reads_only() if reads else contextlib.nullcontext(), rx.session() as db:
             viewer = await current_viewer(state, db)
-            if db.in_transaction():
-                end_reads(db)  # a tab adopted again read its inbox in this session
             if viewer is None:
                 result = rx.redirect(routes.LOGIN)
             elif mark.already():
@@ -78,9 +75,11 @@ async def act(
                     end_reads(db)
                     mark.take()
                     yield
-                # The service's statements wait for the database: in a thread,
-                # so the worker's other tabs go on meanwhile.
-                result = await off_the_loop(_finished, work, db, viewer)
+                # On the loop, not in a thread: the work is mostly Python (building
+                # and reading statements), and a thread fighting the loop for the
+                # interpreter lock cut a worker's throughput several times over
+                # under load (bench/load.py), more than the waits it overlapped.
+                result = work(db, viewer)
                 if inspect.isawaitable(result):
                     result = await result
     except Refused as refusal:
@@ -93,22 +92,6 @@ async def act(
     # start the live pushes, which read the database.
     if result is not None:
         yield result
-
-
-def _finished(work: Work, db: Session, viewer: Viewer) -> Any:
-    """``work`` with its transaction ended before the thread hands back to the loop.
-
-    On SQLite an open transaction holds the write lock; held across the hop back
-    to the loop, it would make any database call on the loop wait for a holder
-    that waits for the loop. (An async ``work`` runs on the loop, as before.)
-    """
-    result = None
-    try:
-        result = work(db, viewer)
-        return result
-    finally:
-        if not inspect.isawaitable(result):
-            end_reads(db)
 
 
 class _Busy:

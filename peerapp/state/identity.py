@@ -8,7 +8,6 @@ import reflex as rx
 from sqlmodel import Session
 
 from peerapp.services import accounts, sessions
-from peerapp.services.unit import end_reads
 from peerapp.settings import SESSION_DAYS
 
 
@@ -29,23 +28,6 @@ def resolve_viewer(db: Session, token: object) -> Viewer | None:
         return None
     employee, program_id = found
     return Viewer(employee.id, program_id, employee.full_name, employee.is_admin)
-
-
-def resolve_then_end_reads(db: Session, key: sessions.SessionDigest) -> Viewer | None:
-    """``resolve_viewer`` in a thread, ending its transaction there."""
-    # The check's transaction ends in the thread: on SQLite it holds the write
-    # lock, which must never be held across the hop back to the event loop (the
-    # loop's own database work would wait for it while the holder waits for the loop).
-    try:
-        return resolve_viewer(db, key)
-    finally:
-        end_reads(db)
-
-
-def resolve_in_own_session(key: sessions.SessionDigest) -> Viewer | None:
-    """``resolve_viewer`` in a database session of its own."""
-    with rx.session() as db:
-        return resolve_viewer(db, key)
 
 
 def session_is_live(key: sessions.SessionDigest) -> bool:

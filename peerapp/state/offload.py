@@ -1,11 +1,12 @@
 """Run slow, blocking service calls off the event loop.
 
-Every event of every tab on a worker runs on one event loop. A database
-statement waits for its server (on PostgreSQL a network round trip, while the
-server itself competes for the same cores): run on the loop, a search of ten
-statements kept every other tab of that worker waiting that long.
-``off_the_loop`` runs such work in a thread, and ``on_the_loop`` lets that work
-start the live pushes, which are tasks of the loop. A password hash
+Every event of every tab on a worker runs on one event loop. ``off_the_loop``
+runs a call in a thread, and ``on_the_loop`` lets such a call start the live
+pushes, which are tasks of the loop. It is for calls that mostly wait (a page
+opened rarely, work that may block): an ordinary handler's database work is
+mostly Python, and run in threads it fought the loop for the interpreter lock,
+which cut a worker's throughput several times over under load
+(bench/load.py), so handlers run on the loop (``state/actions.act``). A password hash
 (argon2) takes tens of milliseconds of CPU by design: hashed on the loop, 30
 sign-ins at once made another person's no-op event wait seconds. Calls that
 may hash go to this small pool instead (``PEERAPP_PASSWORD_HASH_THREADS``,

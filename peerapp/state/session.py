@@ -13,12 +13,10 @@ from peerapp.services import Refused, sessions
 from peerapp.state.identity import (
     Viewer,
     check_sign_in,
-    resolve_in_own_session,
-    resolve_then_end_reads,
     resolve_viewer,
     session_is_live,
 )
-from peerapp.state.offload import off_the_loop, with_password_pool
+from peerapp.state.offload import with_password_pool
 
 
 class SessionState(rx.State):
@@ -92,11 +90,11 @@ class SessionState(rx.State):
         if key is None:
             await self._leave()
             return None
-        # A few statements that wait for the database: off the event loop.
         if db is None:
-            viewer = await off_the_loop(resolve_in_own_session, key)
+            with rx.session() as own:
+                viewer = resolve_viewer(own, key)
         else:
-            viewer = await off_the_loop(resolve_then_end_reads, db, key)
+            viewer = resolve_viewer(db, key)
         if viewer is None:
             await self._leave()
             return None
