@@ -94,9 +94,9 @@ def _prepare(database_url: str, people: int) -> None:
         )
 
 
-def measure(base: str, rounds: int) -> list[float]:
-    """Milliseconds from the search frame leaving the browser to the page settling."""
-    times: list[float] = []
+def measure(base: str, rounds: int) -> list[tuple[str, float]]:
+    """(query, milliseconds from the search frame leaving the browser to the page settling)."""
+    times: list[tuple[str, float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
@@ -117,7 +117,7 @@ def measure(base: str, rounds: int) -> list[float]:
             page.wait_for_function(SETTLED, timeout=30_000)
             elapsed = page.evaluate("window.__lastChange - window.__sentAt")
             if round_number >= 2:  # two warm-up rounds
-                times.append(elapsed)
+                times.append((query, elapsed))
         browser.close()
     return times
 
@@ -140,10 +140,16 @@ def main() -> None:
     server = AppProcess(app_env(database_url), free_port(), folder / "server.log")
     server.start(_fail)
     try:
-        times = measure(server.url, args.rounds)
+        timed = measure(server.url, args.rounds)
     finally:
         server.stop()
+    times = [elapsed for _, elapsed in timed]
     ordered = sorted(times)
+    by_query = {
+        query: round(statistics.median([ms for q, ms in timed if q == query]), 1)
+        for query in QUERIES
+        if any(q == query for q, _ in timed)
+    }
     figures = {
         "setup": f"{sa.make_url(database_url).get_backend_name()}, one backend worker, "
         f"production build, {people:,} people, Chromium",
@@ -153,12 +159,14 @@ def main() -> None:
         "p95_ms": round(percentile(ordered, 0.95), 1),
         "max_ms": round(ordered[-1], 1),
         "quiet_ms": QUIET_MS,
+        "p50_ms_by_query": by_query,
     }
     print(figures["setup"])
     print(
         f"search frame sent -> results rendered: p50 {figures['p50_ms']} ms, "
         f"p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms ({len(times)} rounds)"
     )
+    print("p50 by query: " + ", ".join(f"{q!r} {ms} ms" for q, ms in by_query.items()))
     path = save(f"search_browser-{people}", figures)
     print(f"saved {path.relative_to(ROOT)}")
 
