@@ -120,8 +120,8 @@ async def _push_program(program_id: int) -> None:
 
 def _spawn(coroutine) -> None:
     # Run after the current event releases its state locks: the actor's own
-    # inbox may be linked into the event being processed. An action's work runs
-    # in a thread (state/offload.py): the task starts on the loop all the same.
+    # inbox may be linked into the event being processed. Work running in a
+    # thread (state/offload.py) may ask for a push too: the task starts on the loop.
     on_the_loop(lambda: _start(coroutine))
 
 
