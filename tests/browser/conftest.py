@@ -216,8 +216,15 @@ def sign_in(context: BrowserContext, app: RunningApp, key: str) -> Page:
 
 
 def search_directory(page: Page, text: str) -> None:
-    """Type into the directory search and wait until only one person is listed."""
-    page.get_by_label("Search peers").fill(text)
+    """Type into the directory search and wait until only one person is listed.
+
+    The box is emptied first: coming back to the directory, it may still show
+    the last search until the page's own load empties it, and typing the same
+    words into it again would change nothing (no search would be sent).
+    """
+    box = page.get_by_label("Search peers")
+    box.fill("")
+    box.fill(text)
     # The search is debounced: wait for it to land so the list does not re-render
     # under the next click.
     expect(page.get_by_role("status").filter(has_text="person")).to_have_text("1 person")

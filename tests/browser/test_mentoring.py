@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from peerapp.services import accounts, joining, programs, requests
-from tests.browser.conftest import PASSWORD, assert_not_reloaded, mark_page
+from tests.browser.conftest import PASSWORD, assert_not_reloaded, mark_page, search_directory
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +41,7 @@ def _sign_in(context, app, email: str) -> Page:
 
 
 def _find(page: Page, text: str) -> None:
-    page.get_by_label("Search peers").fill(text)
-    expect(page.get_by_role("status").filter(has_text="person")).to_have_text("1 person")
+    search_directory(page, text)
 
 
 def test_a_mentee_asks_a_mentor_who_sees_it_live_accepts_and_both_see_the_pairing(
