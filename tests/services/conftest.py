@@ -101,3 +101,14 @@ def shared_engine(engine: sa.Engine, tmp_path) -> Iterator[sa.Engine]:
     SQLModel.metadata.create_all(on_disk)
     yield on_disk
     on_disk.dispose()
+
+
+@pytest.fixture
+def cli_database(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite file that the console (``peerapp ...``) uses as its database."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    monkeypatch.setenv("PEERAPP_DATABASE_URL", url)
+    return url

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from mail_helpers import Sink, queue, queue_many, smtp_server
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from peerapp import cli
 from peerapp.db import make_engine
@@ -15,16 +14,6 @@ from peerapp.services import mail_round
 from peerapp.services.mailer import FileTransport
 from peerapp.services.outbox import Delivered
 from peerapp.services.unit import Change
-
-
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    monkeypatch.setenv("PEERAPP_DATABASE_URL", url)
-    return url
 
 
 def test_a_round_runs_its_jobs_in_order_then_delivers_what_they_wrote(db, tmp_path):

@@ -88,16 +88,6 @@ def test_migrations_create_the_schema_the_models_declare(backend, tmp_path):
     assert indexes["uq_request_one_pending_per_pair"]["unique"]
 
 
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    monkeypatch.setenv("PEERAPP_DATABASE_URL", url)
-    return url
-
-
 def test_create_user_makes_an_admin_who_can_sign_in(cli_database, monkeypatch, capsys):
     monkeypatch.setenv("PEERAPP_PASSWORD", "a-long-enough-secret")
     code = cli.main(

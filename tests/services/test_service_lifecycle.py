@@ -28,7 +28,7 @@ from lifecycle_helpers import (
 )
 from service_helpers import make_person, send
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 
 from peerapp import cli, models
 from peerapp.clock import frozen_at
@@ -419,16 +419,6 @@ def test_an_expired_pair_can_start_over(db, program, people):
     assert outcome.mutual is False
     assert status_of(db, first.id) == EXPIRED
     assert status_of(db, again.id) == ACCEPTED
-
-
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    monkeypatch.setenv("PEERAPP_DATABASE_URL", url)
-    return url
 
 
 def test_cli_expire_requests_expires_due_ones_and_is_idempotent(cli_database, capsys):
