@@ -7,16 +7,18 @@ anyone the search finds; each walk starts at a place of the viewer's own
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from peerapp.models import Employee, Membership
 from peerapp.services import matching, search_index
 from peerapp.services.directory_ask import Ask
 from peerapp.services.directory_cards import CARD, DirectoryEntry, DirectoryPage, entries, members
+from peerapp.services.sql import no_id
 
 # How many candidates are scored.
 POOL = 60
@@ -32,25 +34,16 @@ def page(
     ask: Ask,
     counted: tuple[int, bool],
     page_size: int,
+    everyone: Sequence[sa.Row[Any]] | None = None,
 ) -> DirectoryPage:
     """The page of the best matches for ``me`` among what the search finds.
 
     ``search``: its filters (a condition on a member row), its words, and whether
-    they are common (more matches than a count reads).
+    they are common (more matches than a count reads). ``everyone``: every match's
+    card row, when the search already read them all (at most ``POOL``): they are
+    the pool, and nothing is walked.
     """
-    filters, words, common = search
-    pool: dict[int, sa.Row[Any]] = {}
-    start = matching.rotation_start(me.id, _highest_id(db))
-    wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
-    # With a department (or location) chosen, the walk is that index's range from the
-    # viewer's place: people of one department may sit in one stretch of ids.
-    # The range is a row comparison on (department, id), which only that index can
-    # start at: given "id >= …", PostgreSQL walked the primary key instead.
-    key = (col(Employee.department), ask.department) if ask.department else None
-    key = key or ((col(Employee.location), ask.location) if ask.location else None)
-    for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
-        for since, until in ((start, None), (0, start)):
-            _gather(db, pool, filters, (words, relating), (since, until), (common, key))
+    pool = _walk(db, search, me, ask) if everyone is None else {row[0]: row for row in everyone}
     cards = {card.id: card for card in entries(db, program_id, list(pool.values()))}
     ranked = matching.ranked(me, (_candidate(card) for card in cards.values()))
     page_count = max(1, -(-len(ranked) // page_size))
@@ -65,6 +58,29 @@ def page(
         ask=replace(ask, page=number),
         matches={candidate.id: found for candidate, found in shown},
     )
+
+
+def _walk(
+    db: Session,
+    search: tuple[sa.ColumnElement[bool], tuple[str, ...], bool],
+    me: matching.Seeker,
+    ask: Ask,
+) -> dict[int, sa.Row[Any]]:
+    """The pool: up to ``POOL`` members, first those who relate to ``me``, then anyone,
+    each kind walked from the viewer's own place and then from the first id up to it."""
+    filters, words, common = search
+    pool: dict[int, sa.Row[Any]] = {}
+    wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
+    # With a department (or location) chosen, the walk is that index's range from the
+    # viewer's place: people of one department may sit in one stretch of ids.
+    # The range is a row comparison on (department, id), which only that index can
+    # start at: given "id >= …", PostgreSQL walked the primary key instead.
+    key = (col(Employee.department), ask.department) if ask.department else None
+    key = key or ((col(Employee.location), ask.location) if ask.location else None)
+    for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
+        for since, until in ((me.start, None), (0, me.start)):
+            _gather(db, pool, filters, (words, relating), (since, until), (common, key))
+    return pool
 
 
 def _gather(
@@ -104,17 +120,13 @@ def _gather(
         )
         walk = walk.where(search_index.among(db, ids))
     if pool:
-        walk = walk.where(col(Employee.id).not_in(list(pool)))
+        walk = walk.where(no_id(db, col(Employee.id), list(pool)))
     for row in db.execute(walk.order_by(*order).limit(room)).all():
         pool[row[0]] = row
 
 
 def _at(key: tuple[Any, str] | None, person_id: int) -> Any:
     return person_id if key is None else sa.tuple_(sa.literal(key[1]), sa.literal(person_id))
-
-
-def _highest_id(db: Session) -> int:
-    return db.exec(select(sa.func.max(col(Employee.id)))).one() or 1
 
 
 def _candidate(entry: DirectoryEntry) -> matching.Candidate:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -102,6 +103,12 @@ class _Scope:
         first = search_index.first_matches(self.db, self.words, most, in_order=most == SORTED)
         return sa.and_(self.filters, search_index.among(self.db, first))
 
+    def everyone(self) -> list[sa.Row[Any]]:
+        """Every match's card row (for a search known to find few)."""
+        if self.words and not self.matches:
+            return []
+        return list(self.db.execute(members(*CARD).where(self.condition(COUNTED))).all())
+
     def count(self) -> tuple[int, bool]:
         """How many match, up to ``WINDOW``, and whether there are more."""
         if self.words and not self.matches:
@@ -130,12 +137,19 @@ def search(
     if viewer_id is not None:
         filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))
     scope = _Scope(db, filters, search_index.words_of(ask.query))
-    total, more = scope.count()
+    # Best match ranks everyone a search finds when they are few: read at once, for
+    # words that few people have (their count is read already), else after a count.
+    few = ask.sort == "best" and bool(scope.words) and scope.matches <= best_match.POOL
+    everyone = scope.everyone() if few else None
+    total, more = (len(everyone), False) if everyone is not None else scope.count()
+    if ask.sort == "best" and everyone is None and total <= best_match.POOL and not more:
+        everyone = scope.everyone()
     ranks = viewer_id is not None and ask.sort == "best" and total > 0
     me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None
     if me is not None:
         search_by = (scope.filters, scope.words, scope.matches > COUNTED)
-        ranked = best_match.page(db, program_id, search_by, me, ask, (total, more), page_size)
+        counted = (total, more)
+        ranked = best_match.page(db, program_id, search_by, me, ask, counted, page_size, everyone)
         return replace(ranked, entries=_with_answer_days(db, program_id, ranked.entries))
     page_count = max(1, -(-total // page_size))
     # Any page past the results shows the last one.

@@ -17,7 +17,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from peerapp.models import Employee, Membership
 from peerapp.services import validation
@@ -40,6 +41,8 @@ class Seeker:
     goals: dict[str, str]
     themes: frozenset[str]
     department: str
+    # Where this viewer's walk through the candidates starts (fair exposure).
+    start: int = 1
 
 
 @dataclass(frozen=True)
@@ -71,26 +74,33 @@ def _tags(stored: str) -> dict[str, str]:
 
 
 def seeker(db: Session, program_id: int, viewer_id: int) -> Seeker | None:
-    """The viewer's skills, goals, themes and department (None if they are not in the program)."""
-    row = db.exec(
-        select(
+    """The viewer's skills, goals, themes, department and where their walk starts.
+
+    None if they are not in the program. One query: the highest id, which the
+    start is taken within, comes with the rest.
+    """
+    highest = sa.select(sa.func.max(col(Employee.id))).scalar_subquery()
+    row = db.execute(
+        sa.select(
             col(Employee.skills),
             col(Employee.learning_goals),
             col(Employee.department),
             col(Membership.themes),
+            highest,
         )
         .join(Membership, col(Membership.employee_id) == col(Employee.id))
         .where(col(Employee.id) == viewer_id, col(Membership.program_id) == program_id)
     ).first()
     if row is None:
         return None
-    skills, goals, department, themes = row
+    skills, goals, department, themes, highest_id = row
     return Seeker(
         id=viewer_id,
         skills=_tags(skills),
         goals=_tags(goals),
         themes=frozenset(line for line in themes.split("\n") if line),
         department=department,
+        start=rotation_start(viewer_id, highest_id or 1),
     )
 
 

@@ -23,6 +23,7 @@ from peerapp.models import (
     RequestStatus,
 )
 from peerapp.services import send_rate
+from peerapp.services.sql import any_id
 
 
 def lock_members(db: Session, program_id: int, people: Iterable[int]) -> dict[int, Membership]:
@@ -118,7 +119,7 @@ def active_pairings_by_side(
                 column.label("person"),
                 (col(Pairing.kind) == PairingKind.PEER.value).label("peer"),
                 (col(Pairing.mentor_id) == column).label("mentors"),
-            ).where(active, column.in_(people))
+            ).where(active, any_id(db, column, people))
             for column in (col(Pairing.person_low_id), col(Pairing.person_high_id))
         )
     ).subquery()

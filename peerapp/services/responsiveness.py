@@ -15,6 +15,7 @@ from collections import defaultdict
 from sqlmodel import Session, col, select
 
 from peerapp.models import PeerRequest, RequestStatus
+from peerapp.services.sql import any_id
 
 ENOUGH = 5
 RECENT = 20
@@ -33,7 +34,7 @@ def answer_days(db: Session, program_id: int, people: list[int]) -> dict[int, in
         )
         .where(
             col(PeerRequest.program_id) == program_id,
-            col(PeerRequest.recipient_id).in_(people),
+            any_id(db, col(PeerRequest.recipient_id), people),
             col(PeerRequest.status).in_(_ANSWERED),
             col(PeerRequest.closed_at).is_not(None),
         )

@@ -391,3 +391,33 @@ def test_why_a_colleague_fits_in_words():
     assert directory_words.found(500, True) == "500+ people"
     assert directory_words.answers_within(1) == "Usually answers within a day"
     assert directory_words.answers_within(0) == ""
+
+
+def test_a_search_that_finds_few_ranks_every_one_of_them_without_a_walk(
+    db, program, monkeypatch
+):
+    # Falcon is in many people's text, few of them in the program: the count says
+    # so, and then every one of them is read at once and ranked.
+    for number in range(8):
+        make_person(db, None, f"Outsider {number}", bio="Falcon team")
+    for number in range(5):
+        make_person(db, program, f"Member {number}", bio="Falcon team")
+    teacher = make_person(db, program, "Tara Teacher", skills="Go", bio="Falcon team")
+    viewer = make_person(db, program, "Vic Viewer", learning_goals="Go")
+    monkeypatch.setattr(best_match, "POOL", 6)
+
+    def no_walk(*_args):
+        raise AssertionError("a search that finds few walks nothing")
+
+    monkeypatch.setattr(best_match, "_walk", no_walk)
+    page = best(db, program, viewer, query="falcon")
+    assert (page.total, page.more, len(page.entries)) == (6, False, 6)
+    assert page.entries[0].full_name == "Tara Teacher"
+    assert page.matches[teacher.id].teaches_me == ("Go",)
+    # Words that few people have at all: their rows come without a count.
+    page = best(db, program, viewer, query="tara")
+    assert ([e.full_name for e in page.entries], page.total) == (["Tara Teacher"], 1)
+    # Seven in the program: more than the pool, so the walk is taken.
+    make_person(db, program, "Member 5", bio="Falcon team")
+    with pytest.raises(AssertionError, match="walks nothing"):
+        best(db, program, viewer, query="falcon")
