@@ -5,12 +5,16 @@ import os
 import reflex as rx
 
 from peerapp import settings
-from peerapp.reflex_compat import SOCKET_MAX_FRAME_ENV
+from peerapp.reflex_compat import POOL_PRE_PING_ENV, SOCKET_MAX_FRAME_ENV
 from peerapp.settings import allowed_origins, database_url, public_url, redis_url
 
 # Reflex reads the Socket.IO frame cap from its environment when the app starts:
 # peerapp's setting is the one source (a bigger frame closes the connection).
 os.environ[SOCKET_MAX_FRAME_ENV] = str(settings.MAX_FRAME_BYTES)
+# Reflex would ping the database on every checkout of a pooled connection: a
+# round trip per event, with the event loop waiting. peerapp pings only a
+# connection that sat idle (peerapp/db.py).
+os.environ[POOL_PRE_PING_ENV] = "false"
 
 # Behind a load balancer the browser must reach the backend through the public
 # address, not the port one worker process listens on.

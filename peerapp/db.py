@@ -16,11 +16,17 @@ Production runs several backend workers forked from one supervisor that has
 already imported the app (and may have opened a connection). A pooled
 connection must never be shared across processes, so a connection checked out
 in a process other than the one that opened it is discarded and replaced.
+
+A pooled PostgreSQL connection that sat idle for ``PING_AFTER_IDLE_SECONDS`` is
+pinged before use, and replaced if the server no longer answers on it (a
+restart, a firewall closing idle connections). One in steady use is not: a
+ping on every checkout was a round trip per event with the event loop waiting.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +38,7 @@ from sqlmodel import create_engine
 from peerapp.settings import database_url
 
 SQLITE_BUSY_SECONDS = 30
+PING_AFTER_IDLE_SECONDS = 10.0
 _READS_ONLY: ContextVar[bool] = ContextVar("peerapp_reads_only", default=False)
 
 
@@ -73,11 +80,34 @@ def _remember_owner(_dbapi_connection: Any, record: sa.pool.ConnectionPoolEntry)
 
 
 @sa.event.listens_for(sa.pool.Pool, "checkout")
-def _refuse_inherited(_dbapi_connection: Any, record: Any, proxy: Any) -> None:
+def _refuse_inherited(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     if record.info.get("pid", os.getpid()) != os.getpid():
         # Inherited through fork: drop it without closing the parent's socket.
         record.dbapi_connection = proxy.dbapi_connection = None
         raise sa.exc.DisconnectionError("connection was opened by another process")
+    idle_since = record.info.get("idle_since")
+    if idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_SECONDS:
+        _ping(dbapi_connection)
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkin")
+def _note_idle(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping(dbapi_connection: Any) -> None:
+    """Check a PostgreSQL connection answers; a DisconnectionError makes the pool
+    replace it (SQLite's connections are files: nothing to ping)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    autocommit = dbapi_connection.autocommit
+    try:
+        # Outside a transaction, so the ping leaves none open behind it.
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SELECT 1")
+        dbapi_connection.autocommit = autocommit
+    except Exception as failure:
+        raise sa.exc.DisconnectionError(f"the database did not answer: {failure}") from failure
 
 
 def make_engine(url: str | None = None) -> sa.Engine:

@@ -256,6 +256,10 @@ def pickled_as(transform: Callable[[Any, dict[str, Any]], dict[str, Any]]):
 #: object sets up its state (``App._setup_state``).
 SOCKET_MAX_FRAME_ENV = "REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE"
 
+#: Environment variable Reflex reads (``reflex_base.environment``) for the
+#: ``pool_pre_ping`` of the engine behind ``rx.session()`` when it creates it.
+POOL_PRE_PING_ENV = "SQLALCHEMY_POOL_PRE_PING"
+
 #: Top-level logger names Reflex's packages log under (``reflex_base.utils.log``
 #: parents every ``reflex_*`` package logger under ``reflex``), plus the
 #: Socket.IO/Engine.IO servers Reflex runs.

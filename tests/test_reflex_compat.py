@@ -110,6 +110,12 @@ def test_tabs_state_stays_in_memory_without_redis(monkeypatch):
     assert rx.State.get_fields()  # the reload left Reflex usable
 
 
+def test_pool_pre_ping_env_is_reflex_s():
+    from reflex_base.environment import environment
+
+    assert hasattr(environment, reflex_compat.POOL_PRE_PING_ENV)
+
+
 def test_socket_max_frame_env_is_reflex_s():
     from reflex_base.environment import environment
 

@@ -393,9 +393,7 @@ def test_why_a_colleague_fits_in_words():
     assert directory_words.answers_within(0) == ""
 
 
-def test_a_search_that_finds_few_ranks_every_one_of_them_without_a_walk(
-    db, program, monkeypatch
-):
+def test_a_search_that_finds_few_ranks_every_one_of_them_without_a_walk(db, program, monkeypatch):
     # Falcon is in many people's text, few of them in the program: the count says
     # so, and then every one of them is read at once and ranked.
     for number in range(8):
