@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -93,7 +93,15 @@ def resolve_session(db: Session, token: object) -> Employee | None:
     return db.exec(select(Employee).join(UserSession, _live(key))).first()
 
 
-def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, int] | None:
+class Holder(NamedTuple):
+    """Who holds a live session: what every event needs of them, not their whole row."""
+
+    id: int
+    full_name: str
+    is_admin: bool
+
+
+def resolve_session_in_program(db: Session, token: object) -> tuple[Holder, int] | None:
     """The session's active employee and their current program's id, in one query.
 
     The current program is the one they last chose (see joining.choose_program),
@@ -105,11 +113,13 @@ def resolve_session_in_program(db: Session, token: object) -> tuple[Employee, in
     if key is None:
         return None
     program_id = current_program_of(col(Employee.id), col(Employee.current_program_id))
-    row = db.exec(select(Employee, program_id).join(UserSession, _live(key))).first()
+    who = (col(Employee.id), col(Employee.full_name), col(Employee.is_admin))
+    row = db.execute(sa.select(*who, program_id).join(UserSession, _live(key))).first()
     if row is None:
         return None
-    employee, found = row
-    return employee, found if found is not None else id_of(programs.default_program(db))
+    person, name, is_admin, found = row
+    program = found if found is not None else id_of(programs.default_program(db))
+    return Holder(person, name, is_admin), program
 
 
 def session_owner(db: Session, token: object) -> int | None:
