@@ -32,23 +32,27 @@ LEVELS_UP = 2
 CHAIN_MAX = 1000
 
 
-def managers_above(db: Session, person_id: int) -> list[int]:
-    """The manager and the manager's manager of ``person_id`` (fewer at the top), in one query."""
+def _lines(db: Session, people: list[int]) -> dict[int, list[int]]:
+    """For each of ``people``: their manager and manager's manager, all in one query."""
     person, boss = aliased(Employee), aliased(Employee)
-    row = db.exec(
-        select(col(person.manager_id), col(boss.manager_id))
+    rows = db.execute(
+        sa.select(col(person.id), col(person.manager_id), col(boss.manager_id))
         .select_from(person)
         .outerjoin(boss, col(boss.id) == col(person.manager_id))
-        .where(col(person.id) == person_id)
-    ).first()
-    return [manager for manager in (row or ()) if manager is not None][:LEVELS_UP]
+        .where(col(person.id).in_(people))
+    ).all()
+    return {
+        found: [manager for manager in managers if manager is not None][:LEVELS_UP]
+        for found, *managers in rows
+    }
 
 
 def in_reporting_line(db: Session, first_id: int, second_id: int) -> bool:
     """Whether either person is the other's manager or manager's manager."""
     if first_id == second_id:
         return False
-    return second_id in managers_above(db, first_id) or first_id in managers_above(db, second_id)
+    lines = _lines(db, [first_id, second_id])
+    return second_id in lines.get(first_id, []) or first_id in lines.get(second_id, [])
 
 
 def refuse_reporting_line(db: Session, actor_id: int, other: Employee) -> None:

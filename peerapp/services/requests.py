@@ -39,7 +39,7 @@ from peerapp.services.transitions import (
     check_room,
     close,
     fresh,
-    member_as,
+    members_as,
     outcome,
 )
 from peerapp.services.unit import unit_of_work
@@ -87,10 +87,10 @@ def send_request(
         if recipient_id == sender_id:
             raise Refused("You cannot send a request to yourself.")
         members = places.lock_members(db, program_id, [sender_id, recipient_id])
-        sender = member_as(db, members, sender_id, side)
+        found = members_as(db, members, {sender_id: side, recipient_id: places.other_side(side)})
+        sender, recipient = found[sender_id], found[recipient_id]
         if sender is None:
             raise Refused(YOU_NEED[side])
-        recipient = member_as(db, members, recipient_id, places.other_side(side))
         if recipient is None:
             raise Refused(ROLE_MISSING[places.other_side(side)])
         conflicts.refuse_reporting_line(db, sender_id, recipient)

@@ -90,16 +90,23 @@ ALREADY_PAIRED = {
 NO_PLACE_FOR = {places.PEER: "another peer", places.MENTOR: "another mentee"}
 
 
-def member_as(
-    db: Session, members: dict[int, Membership], employee_id: int, side: str
-) -> Employee | None:
-    """The employee if they are active and hold the role of ``side`` (memberships locked)."""
-    member = members.get(employee_id)
-    employee = db.get(Employee, employee_id)
-    if member is None or employee is None or not employee.is_active:
-        return None
-    held = {places.PEER: member.is_peer, places.MENTOR: member.is_mentor}
-    return employee if held.get(side, member.is_mentee) else None
+def members_as(
+    db: Session, members: dict[int, Membership], sides: dict[int, str]
+) -> dict[int, Employee | None]:
+    """Each person's employee row if they are active and hold the role of their side
+    (memberships locked), else None: one read for everyone."""
+    loaded = db.exec(select(Employee).where(col(Employee.id).in_(list(sides)))).all()
+    employees = {employee.id: employee for employee in loaded}
+    found: dict[int, Employee | None] = {}
+    for person, side in sides.items():
+        member, employee = members.get(person), employees.get(person)
+        held = member is not None and (
+            {places.PEER: member.is_peer, places.MENTOR: member.is_mentor}.get(
+                side, member.is_mentee
+            )
+        )
+        found[person] = employee if held and employee is not None and employee.is_active else None
+    return found
 
 
 def check_room(
@@ -207,7 +214,7 @@ def accept_locked(
     people = [request.sender_id, request.recipient_id]
     sides = {person: places.side_in(request, person) for person in people}
     if request.status == PENDING:
-        found = {person: member_as(db, members, person, sides[person]) for person in people}
+        found = members_as(db, members, sides)
         sender, recipient = found[request.sender_id], found[request.recipient_id]
         if sender is None or recipient is None:
             raise Refused(ROLES_NEEDED[request.kind])
