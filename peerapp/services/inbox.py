@@ -80,16 +80,17 @@ def usage_of(db: Session, *, program_id: int, employee_id: int) -> Usage:
     member = programs.membership(db, program_id, employee_id)
     if member is None:
         return Usage(0, program.open_request_limit, 0, 0, paused=False, is_peer=False)
+    counts = places.active_pairings_by_side(db, program_id, [employee_id])
     return Usage(
         open_requests=places.open_requests(db, program_id, employee_id),
         open_request_limit=program.open_request_limit,
         capacity=member.capacity,
-        places_left=places.places_left(db, member, places.PEER) or 0,
+        places_left=max(0, member.capacity - counts[places.PEER][employee_id]),
         paused=member.paused,
         is_peer=member.is_peer,
         is_mentor=member.is_mentor,
         mentee_capacity=member.mentee_capacity,
-        mentee_places_left=places.places_left(db, member, places.MENTOR) or 0,
+        mentee_places_left=max(0, member.mentee_capacity - counts[places.MENTOR][employee_id]),
     )
 
 

@@ -103,16 +103,13 @@ def active_pairings(db: Session, program_id: int, employee_id: int, side: str = 
 def active_pairings_by_side(
     db: Session, program_id: int, people: list[int]
 ) -> dict[str, dict[int, int]]:
-    """For many members, in one query: their active peer pairings and mentees.
+    """For many members, in one query: their active pairings on each side.
 
     Reads the active pairings that hold any of them (a few each) and counts
     them here: a plain indexed read, where an aggregate over a union cost more
     to build and plan than to run.
     """
-    counts: dict[str, dict[int, int]] = {
-        PEER: dict.fromkeys(people, 0),
-        MENTOR: dict.fromkeys(people, 0),
-    }
+    counts: dict[str, dict[int, int]] = {side: dict.fromkeys(people, 0) for side in SIDES}
     if not people:
         return counts
     low, high = col(Pairing.person_low_id), col(Pairing.person_high_id)
@@ -125,13 +122,22 @@ def active_pairings_by_side(
     ).all()
     for first, second, kind, mentor in rows:
         for person in (first, second):
-            if person not in counts[PEER]:
-                continue
-            if kind == PairingKind.PEER.value:
-                counts[PEER][person] += 1
-            elif mentor == person:
-                counts[MENTOR][person] += 1
+            if person in counts[PEER]:
+                side = PEER if kind == PairingKind.PEER.value else MENTOR
+                counts[side if side == PEER or mentor == person else MENTEE][person] += 1
     return counts
+
+
+def room_on_sides(
+    db: Session, program_id: int, members: dict[int, Membership], sides: dict[int, str]
+) -> dict[int, int | None]:
+    """How many more pairings each member can take on their side (None: no limit), in one read."""
+    counts = active_pairings_by_side(db, program_id, list(sides))
+    left: dict[int, int | None] = {}
+    for person, side in sides.items():
+        capacity = capacity_of(members[person], side)
+        left[person] = None if capacity is None else max(0, capacity - counts[side][person])
+    return left
 
 
 def open_requests_query(program_id: int, sender_id: int) -> SelectOfScalar[int]:

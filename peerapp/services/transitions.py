@@ -221,10 +221,8 @@ def accept_locked(
         if request.recipient_id == actor_id:
             # Managers may have changed since the request was sent.
             conflicts.refuse_reporting_line(db, actor_id, sender)
-            active = {
-                person: places.active_pairings(db, id_of(program), person, sides[person])
-                for person in people
-            }
+            counts = places.active_pairings_by_side(db, id_of(program), people)
+            active = {person: counts[sides[person]][person] for person in people}
             check_room(
                 members,
                 (recipient, sides[request.recipient_id]),
@@ -262,9 +260,10 @@ def accept_locked(
         raise Refused(taken) from None
     announce.pairing_started(db, pairing, actor_id)
     affected: set[int] = set()
+    left = places.room_on_sides(db, request.program_id, members, sides)
     for person in people:
         side = sides[person]
-        if places.places_left(db, members[person], side) == 0:
+        if left[person] == 0:
             employee = db.get(Employee, person)
             assert employee is not None  # locked member of this program
             affected |= cancel_pending(
