@@ -29,7 +29,7 @@ def _search_box() -> rx.Component:
                 "directory-search",
                 rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
                 placeholder="Name, job, department, place, skill or goal",
-                value=DirectoryState.query,
+                value=DirectoryState.ask.query,
                 on_change=DirectoryState.set_query.debounce(250),
                 aria_label="Search peers",
                 max_length=QUERY_MAX,
@@ -46,7 +46,7 @@ def _search_box() -> rx.Component:
             rx.select.item("Best match", value="best"),
             rx.select.item("Name", value="name"),
             rx.select.item("Recently joined", value="recent"),
-            value=DirectoryState.sort,
+            value=DirectoryState.ask.sort,
             on_change=DirectoryState.set_sort,
             min_width="170px",
         ),
@@ -79,7 +79,7 @@ def _filters() -> rx.Component:
                     ("mentor", "Mentees", "mentees"),
                 )
             ),
-            value=DirectoryState.show,
+            value=DirectoryState.ask.show,
             on_change=_set_filter("show"),
             min_width="150px",
         ),
@@ -100,27 +100,27 @@ def _filters() -> rx.Component:
                     "department",
                     "All departments",
                     DirectoryState.departments,
-                    DirectoryState.department,
+                    DirectoryState.ask.department,
                 ),
                 (
                     "Location",
                     "location",
                     "All locations",
                     DirectoryState.locations,
-                    DirectoryState.location,
+                    DirectoryState.ask.location,
                 ),
                 (
                     "Theme",
                     "theme",
                     "Any theme",
                     DirectoryState.themes,
-                    DirectoryState.theme,
+                    DirectoryState.ask.theme,
                 ),
             )
         ),
         rx.el.label(
             rx.switch(
-                checked=DirectoryState.has_places,
+                checked=DirectoryState.ask.has_places,
                 on_change=DirectoryState.set_has_places,
                 id="has-places-filter",
             ),
@@ -169,11 +169,17 @@ def _chips() -> rx.Component:
     return rx.cond(
         state.filtered,
         rx.flex(
-            _chip(state.show != "", state.show_label, state.set_filter("show", "all")),
-            _chip(state.department != "", state.department, state.set_filter("department", "all")),
-            _chip(state.location != "", state.location, state.set_filter("location", "all")),
-            _chip(state.theme != "", state.theme, state.set_filter("theme", "all")),
-            _chip(state.has_places, "Has places left", state.set_has_places(False)),
+            _chip(state.ask.show != "", state.show_label, state.set_filter("show", "all")),
+            _chip(
+                state.ask.department != "",
+                state.ask.department,
+                state.set_filter("department", "all"),
+            ),
+            _chip(
+                state.ask.location != "", state.ask.location, state.set_filter("location", "all")
+            ),
+            _chip(state.ask.theme != "", state.ask.theme, state.set_filter("theme", "all")),
+            _chip(state.ask.has_places, "Has places left", state.set_has_places(False)),
             rx.button("Clear all", on_click=state.clear_filters, variant="ghost", size="1"),
             spacing="2",
             wrap="wrap",
@@ -190,7 +196,7 @@ def _page_button(label: str, step: int, disabled: rx.Var[bool]) -> rx.Component:
     parts = (icon, label) if step < 0 else (label, icon)
     return rx.button(
         *parts,
-        on_click=DirectoryState.go_to_page(DirectoryState.page + step),
+        on_click=DirectoryState.go_to_page(DirectoryState.ask.page + step),
         disabled=disabled,
         variant="soft",
         aria_label=f"{label} page",
@@ -199,9 +205,9 @@ def _page_button(label: str, step: int, disabled: rx.Var[bool]) -> rx.Component:
 
 def _pager() -> rx.Component:
     return rx.hstack(
-        _page_button("Previous", -1, DirectoryState.page <= 1),
-        rx.text("Page ", DirectoryState.page, " of ", DirectoryState.page_count, size="2"),
-        _page_button("Next", 1, DirectoryState.page >= DirectoryState.page_count),
+        _page_button("Previous", -1, DirectoryState.ask.page <= 1),
+        rx.text("Page ", DirectoryState.ask.page, " of ", DirectoryState.page_count, size="2"),
+        _page_button("Next", 1, DirectoryState.ask.page >= DirectoryState.page_count),
         justify="center",
         align="center",
         spacing="4",

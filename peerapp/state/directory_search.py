@@ -19,20 +19,23 @@ from peerapp import routes
 from peerapp.services import directory as directory_service
 from peerapp.services import directory_ask, programs, validation
 from peerapp.services.directory import DirectoryEntry
+from peerapp.services.directory_ask import Ask
 from peerapp.state import directory_words
 from peerapp.state.actions import act
 
-# URL parameter of each part of a search, and its value when not chosen.
+# URL parameter of each part of a search (a part at its default stays out of the URL).
 URL_NAMES = {
-    "query": ("q", ""),
-    "department": ("department", ""),
-    "location": ("location", ""),
-    "show": ("show", ""),
-    "theme": ("theme", ""),
-    "has_places": ("places", False),
-    "sort": ("sort", "best"),
-    "page": ("page", 1),
+    "query": "q",
+    "department": "department",
+    "location": "location",
+    "show": "show",
+    "theme": "theme",
+    "has_places": "places",
+    "sort": "sort",
+    "page": "page",
 }
+# What the page asks before anything is chosen: everyone, best match first.
+FIRST_ASK = Ask(sort="best")
 
 
 # The filters chosen from a list, each with an "all" that clears it.
@@ -43,8 +46,8 @@ def search_url(values: dict) -> str:
     """The directory's URL for a search: only the parts that differ from the default."""
     shown = {
         name: ("1" if value is True else value)
-        for part, (name, default) in URL_NAMES.items()
-        if (value := values[part]) != default
+        for part, name in URL_NAMES.items()
+        if (value := values[part]) != getattr(FIRST_ASK, part)
     }
     return routes.DIRECTORY + (f"?{urlencode(shown)}" if shown else "")
 
@@ -52,10 +55,10 @@ def search_url(values: dict) -> str:
 def from_url(parameters: dict[str, str]) -> dict:
     """A search from the URL's parameters; what is not text of the right kind is dropped."""
     values: dict = {}
-    for part, (name, default) in URL_NAMES.items():
+    for part, name in URL_NAMES.items():
         raw = parameters.get(name)
         if raw is None:
-            values[part] = default
+            values[part] = getattr(FIRST_ASK, part)
         elif part == "has_places":
             values[part] = raw == "1"
         elif part == "page":
@@ -68,14 +71,8 @@ def from_url(parameters: dict[str, str]) -> dict:
 class DirectorySearch(rx.State, mixin=True):
     """The search box, the filters, the order and the visible page of people."""
 
-    query: str = ""
-    department: str = ""
-    location: str = ""
-    show: str = ""
-    theme: str = ""
-    has_places: bool = False
-    sort: str = "best"
-    page: int = 1
+    # The search as the service last read it (the box keeps the words as typed).
+    ask: Ask = FIRST_ASK
     departments: list[str] = []
     locations: list[str] = []
     entries: list[DirectoryEntry] = []
@@ -99,17 +96,16 @@ class DirectorySearch(rx.State, mixin=True):
     @rx.var
     def filtered(self) -> bool:
         """Whether any filter narrows the search (the chips show then)."""
-        return bool(self.show or self.department or self.location or self.theme) or (
-            self.has_places
-        )
+        ask = self.ask
+        return bool(ask.show or ask.department or ask.location or ask.theme or ask.has_places)
 
     @rx.var
     def show_label(self) -> str:
         """The chosen "Show" as its chip says it."""
-        return {"peers": "Peers", "mentors": "Mentors", "mentees": "Mentees"}.get(self.show, "")
+        return {"peers": "Peers", "mentors": "Mentors", "mentees": "Mentees"}.get(self.ask.show, "")
 
     def _asked(self) -> dict:
-        return {part: getattr(self, part) for part in URL_NAMES}
+        return {part: getattr(self.ask, part) for part in URL_NAMES}
 
     def _search(self, changes: Callable[[], dict] = dict, *, page_load=False, history=""):
         """Check who is asking, then apply ``changes()`` (read strictly) and search.
@@ -128,10 +124,10 @@ class DirectorySearch(rx.State, mixin=True):
                 db, program_id=in_program, viewer_id=viewer.employee_id, **asked
             )
             # The search as the service read it; the box keeps the words as typed.
-            asked = {**vars(result.ask), "query": asked["query"]}
-            for name, value in asked.items():
-                if getattr(self, name) != value:
-                    setattr(self, name, value)
+            shown = replace(result.ask, query=asked["query"])
+            if self.ask != shown:
+                self.ask = shown
+            asked = vars(shown)
             if self.viewer_id != viewer.employee_id:
                 self.viewer_id = viewer.employee_id
             self.entries = [
@@ -238,7 +234,7 @@ class DirectorySearch(rx.State, mixin=True):
     @rx.event
     async def clear_filters(self):
         """Back to everyone, in the chosen order."""
-        cleared = {part: URL_NAMES[part][1] for part in URL_NAMES if part != "sort"}
+        cleared = {part: getattr(FIRST_ASK, part) for part in URL_NAMES if part != "sort"}
         async for update in self._search(lambda: cleared, history="push"):
             yield update
 
