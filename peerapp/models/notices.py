@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from peerapp.clock import utcnow
-from peerapp.models.mentoring import EMAIL_MAX, REASON_MAX
+from peerapp.models.mentoring import EMAIL_MAX, REASON_MAX, partial_index
 
 SUBJECT_MAX = 200
 ERROR_MAX = 500
@@ -129,35 +129,25 @@ class Notice(SQLModel, table=True):
         # A person's latest notices, newest first.
         sa.Index("ix_notice_employee_id_id", "employee_id", "id"),
         # Counting what a person has not read touches only unread rows.
-        sa.Index(
-            "ix_notice_unread",
-            "employee_id",
-            sqlite_where=sa.text("read_at IS NULL"),
-            postgresql_where=sa.text("read_at IS NULL"),
-        ),
+        partial_index("ix_notice_unread", "employee_id", where="read_at IS NULL"),
         # The digest job reads only what still waits for a digest.
-        sa.Index(
+        partial_index(
             "ix_notice_digest_waiting",
             "employee_id",
             "id",
-            sqlite_where=sa.text("delivery = 'digest' AND digested_at IS NULL"),
-            postgresql_where=sa.text("delivery = 'digest' AND digested_at IS NULL"),
+            where="delivery = 'digest' AND digested_at IS NULL",
         ),
         # The mail sender's next emails: notices to send at once, not yet written.
-        sa.Index(
-            "ix_notice_mail_waiting",
-            "id",
-            sqlite_where=sa.text("delivery = 'at_once' AND mailed_at IS NULL"),
-            postgresql_where=sa.text("delivery = 'at_once' AND mailed_at IS NULL"),
+        partial_index(
+            "ix_notice_mail_waiting", "id", where="delivery = 'at_once' AND mailed_at IS NULL"
         ),
-        sa.Index(
+        partial_index(
             "uq_notice_request_person_kind",
             "request_id",
             "employee_id",
             "kind",
+            where="request_id IS NOT NULL",
             unique=True,
-            sqlite_where=sa.text("request_id IS NOT NULL"),
-            postgresql_where=sa.text("request_id IS NOT NULL"),
         ),
     )
 
@@ -192,20 +182,11 @@ class OutboxMessage(SQLModel, table=True):
         sa.CheckConstraint(_one_of("status", OutboxStatus), name="ck_outboxmessage_status"),
         sa.CheckConstraint("attempts >= 0", name="ck_outboxmessage_attempts"),
         # What a sender may take next: waiting messages in the order they are due.
-        sa.Index(
-            "ix_outboxmessage_due",
-            "next_attempt_at",
-            "id",
-            sqlite_where=sa.text("status IN ('queued', 'sending')"),
-            postgresql_where=sa.text("status IN ('queued', 'sending')"),
+        partial_index(
+            "ix_outboxmessage_due", "next_attempt_at", "id", where="status IN ('queued', 'sending')"
         ),
         # Admins look at what failed.
-        sa.Index(
-            "ix_outboxmessage_failed",
-            "id",
-            sqlite_where=sa.text("status = 'failed'"),
-            postgresql_where=sa.text("status = 'failed'"),
-        ),
+        partial_index("ix_outboxmessage_failed", "id", where="status = 'failed'"),
     )
 
 
