@@ -52,32 +52,29 @@ DEFAULT_DELIVERY: dict[str, str] = {
 
 
 class NoticeKind(enum.StrEnum):
-    """What happened."""
+    """What happened, and the ``category`` a person chooses its delivery by."""
 
-    REQUEST_RECEIVED = "request_received"
-    REQUEST_ACCEPTED = "request_accepted"
-    REQUEST_DECLINED = "request_declined"
-    REQUEST_EXPIRED = "request_expired"
-    REQUEST_CANCELLED = "request_cancelled"
-    REMINDER = "reminder"
-    LAST_REMINDER = "last_reminder"
-    PAIRING_STARTED = "pairing_started"
-    PAIRING_ENDED = "pairing_ended"
-    PAIRING_TYPE_OFF = "pairing_type_off"
+    category: NoticeCategory
+
+    def __new__(cls, value: str, category: NoticeCategory) -> NoticeKind:
+        kind = str.__new__(cls, value)
+        kind._value_ = value
+        kind.category = category
+        return kind
+
+    REQUEST_RECEIVED = "request_received", NoticeCategory.REQUESTS_FOR_ME
+    REQUEST_ACCEPTED = "request_accepted", NoticeCategory.ANSWERS
+    REQUEST_DECLINED = "request_declined", NoticeCategory.ANSWERS
+    REQUEST_EXPIRED = "request_expired", NoticeCategory.ANSWERS
+    REQUEST_CANCELLED = "request_cancelled", NoticeCategory.ANSWERS
+    REMINDER = "reminder", NoticeCategory.REMINDERS
+    LAST_REMINDER = "last_reminder", NoticeCategory.REMINDERS
+    PAIRING_STARTED = "pairing_started", NoticeCategory.PAIRINGS
+    PAIRING_ENDED = "pairing_ended", NoticeCategory.PAIRINGS
+    PAIRING_TYPE_OFF = "pairing_type_off", NoticeCategory.PROGRAM_NEWS
 
 
-CATEGORY_OF: dict[str, str] = {
-    NoticeKind.REQUEST_RECEIVED.value: NoticeCategory.REQUESTS_FOR_ME.value,
-    NoticeKind.REQUEST_ACCEPTED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REQUEST_DECLINED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REQUEST_EXPIRED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REQUEST_CANCELLED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REMINDER.value: NoticeCategory.REMINDERS.value,
-    NoticeKind.LAST_REMINDER.value: NoticeCategory.REMINDERS.value,
-    NoticeKind.PAIRING_STARTED.value: NoticeCategory.PAIRINGS.value,
-    NoticeKind.PAIRING_ENDED.value: NoticeCategory.PAIRINGS.value,
-    NoticeKind.PAIRING_TYPE_OFF.value: NoticeCategory.PROGRAM_NEWS.value,
-}
+CATEGORY_OF: dict[str, str] = {kind.value: kind.category.value for kind in NoticeKind}
 
 
 class OutboxStatus(enum.StrEnum):
