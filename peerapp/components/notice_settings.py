@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import error_callout, field_hint, form, labelled_field
+from peerapp.components.forms import error_callout, field_hint, fieldset, form, labelled_field
 from peerapp.components.sections import section_card
 from peerapp.services import preferences
 from peerapp.state.notice_settings import (
@@ -59,8 +59,8 @@ def _category(choice: CategoryChoice) -> rx.Component:
 
 
 def _digest_time() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend("Daily digest time", class_name="field-label"),
+    return fieldset(
+        "Daily digest time",
         field_hint("When the digest of the day's notifications comes, in your time zone."),
         rx.flex(
             rx.box(
@@ -96,7 +96,6 @@ def _digest_time() -> rx.Component:
             padding_top="0.5em",
             align="start",
         ),
-        class_name="plain-fieldset",
     )
 
 
