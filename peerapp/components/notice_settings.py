@@ -26,8 +26,8 @@ _ZONE_LIST = "digest-zones"
 
 def _category(choice: CategoryChoice) -> rx.Component:
     legend_id = "legend-" + choice.field
-    return rx.el.fieldset(
-        rx.el.legend(choice.label, id=legend_id, class_name="field-label"),
+    return fieldset(
+        choice.label,
         field_hint(choice.hint, id="hint-" + choice.field),
         rx.radio_group.root(
             rx.flex(
@@ -54,7 +54,7 @@ def _category(choice: CategoryChoice) -> rx.Component:
             aria_describedby="hint-" + choice.field,
             required=True,
         ),
-        class_name="plain-fieldset",
+        legend_id=legend_id,
     )
 
 
