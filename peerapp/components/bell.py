@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.components.sections import empty_state, section_card
+from peerapp.components.sections import empty_state, plain_list, section_card
 from peerapp.state.inbox import InboxState
 from peerapp.state.notice_words import NoticeRow
 from peerapp.state.notifications import NotificationsState
@@ -58,36 +58,31 @@ def bell() -> rx.Component:
 
 
 def _row(row: NoticeRow) -> rx.Component:
-    return rx.el.li(
-        rx.link(
-            rx.hstack(
-                rx.icon(row.icon, size=18, aria_hidden="true", flex_shrink="0"),
-                rx.vstack(
-                    rx.text(row.text, size="2", weight=rx.cond(row.read, "regular", "bold")),
-                    rx.text(
-                        rx.el.time(row.ago, title=row.at),
-                        rx.cond(row.read, "", " · Unread"),
-                        size="1",
-                        color_scheme="gray",
-                    ),
-                    spacing="1",
-                    flex="1",
+    return rx.link(
+        rx.hstack(
+            rx.icon(row.icon, size=18, aria_hidden="true", flex_shrink="0"),
+            rx.vstack(
+                rx.text(row.text, size="2", weight=rx.cond(row.read, "regular", "bold")),
+                rx.text(
+                    rx.el.time(row.ago, title=row.at),
+                    rx.cond(row.read, "", " · Unread"),
+                    size="1",
+                    color_scheme="gray",
                 ),
-                rx.cond(
-                    row.read, rx.fragment(), rx.box(class_name="unread-dot", aria_hidden="true")
-                ),
-                align="start",
-                spacing="3",
-                width="100%",
+                spacing="1",
+                flex="1",
             ),
-            href=row.href,
-            on_click=NotificationsState.open_notice(row.id),
-            underline="none",
-            color_scheme="gray",
-            high_contrast=True,
-            class_name=rx.cond(row.read, "notice-link", "notice-link notice-unread"),
+            rx.cond(row.read, rx.fragment(), rx.box(class_name="unread-dot", aria_hidden="true")),
+            align="start",
+            spacing="3",
+            width="100%",
         ),
-        class_name="plain-list-item",
+        href=row.href,
+        on_click=NotificationsState.open_notice(row.id),
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        class_name=rx.cond(row.read, "notice-link", "notice-link notice-unread"),
     )
 
 
@@ -128,11 +123,7 @@ def notifications_list() -> rx.Component:
                     size="2",
                     type="button",
                 ),
-                rx.el.ul(
-                    rx.foreach(NotificationsState.rows, _row),
-                    aria_label="Recent notifications",
-                    class_name="plain-list notice-list",
-                ),
+                plain_list(NotificationsState.rows, _row, "Recent notifications", "notice-list"),
                 spacing="3",
                 width="100%",
                 align="start",

@@ -135,10 +135,18 @@ def error_callout(message: rx.Var[str]) -> rx.Component:
     )
 
 
-def fieldset(legend: str, *children: rx.Component) -> rx.Component:
-    """Controls under one ``<legend>``, read as the group's name; styled like a field label."""
+def fieldset(
+    legend: str | rx.Var[str], *children: rx.Component, legend_id: rx.Var[str] | None = None
+) -> rx.Component:
+    """Controls under one ``<legend>``, read as the group's name; styled like a field label.
+
+    ``legend_id`` gives the legend an id, for a control inside that is named by it.
+    """
+    named = {} if legend_id is None else {"id": legend_id}
     return rx.el.fieldset(
-        rx.el.legend(legend, class_name="field-label"), *children, class_name="plain-fieldset"
+        rx.el.legend(legend, class_name="field-label", **named),
+        *children,
+        class_name="plain-fieldset",
     )
 
 

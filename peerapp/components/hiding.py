@@ -6,7 +6,7 @@ import reflex as rx
 
 from peerapp import routes
 from peerapp.components.buttons import working_button
-from peerapp.components.sections import empty_state, section_card
+from peerapp.components.sections import empty_state, plain_list, section_card
 from peerapp.state.hidden import HiddenPeopleState, HiddenRow
 
 
@@ -37,31 +37,28 @@ def hide_action(
 
 def _hidden_person(row: HiddenRow) -> rx.Component:
     showing = HiddenPeopleState.busy_ids.contains(row.id)
-    return rx.el.li(
-        rx.hstack(
-            rx.avatar(fallback=row.full_name[:1], size="2", radius="full"),
-            rx.vstack(
-                rx.text(row.full_name, weight="medium", size="2"),
-                rx.text(row.about, size="1", color_scheme="gray"),
-                spacing="0",
-                flex="1",
-                min_width="8em",
-            ),
-            working_button(
-                "Show again",
-                "Showing…",
-                showing,
-                on_click=HiddenPeopleState.show_again(row.id),
-                variant="soft",
-                size="2",
-                type="button",
-                aria_label="Show again: " + row.full_name,
-            ),
-            align="center",
-            spacing="3",
-            width="100%",
+    return rx.hstack(
+        rx.avatar(fallback=row.full_name[:1], size="2", radius="full"),
+        rx.vstack(
+            rx.text(row.full_name, weight="medium", size="2"),
+            rx.text(row.about, size="1", color_scheme="gray"),
+            spacing="0",
+            flex="1",
+            min_width="8em",
         ),
-        class_name="plain-list-item",
+        working_button(
+            "Show again",
+            "Showing…",
+            showing,
+            on_click=HiddenPeopleState.show_again(row.id),
+            variant="soft",
+            size="2",
+            type="button",
+            aria_label="Show again: " + row.full_name,
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
     )
 
 
@@ -77,11 +74,7 @@ def hidden_people_section() -> rx.Component:
         ),
         rx.cond(
             HiddenPeopleState.people.length() > 0,
-            rx.el.ul(
-                rx.foreach(HiddenPeopleState.people, _hidden_person),
-                aria_label="People hidden from your results",
-                class_name="plain-list",
-            ),
+            plain_list(HiddenPeopleState.people, _hidden_person, "People hidden from your results"),
             empty_state(
                 "You haven't hidden anyone. Use Hide on a person's card in the directory "
                 "to leave them out of your results.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import error_callout, field_hint, form, labelled_field
+from peerapp.components.forms import error_callout, field_hint, fieldset, form, labelled_field
 from peerapp.components.sections import section_card
 from peerapp.services import preferences
 from peerapp.state.notice_settings import (
@@ -26,8 +26,8 @@ _ZONE_LIST = "digest-zones"
 
 def _category(choice: CategoryChoice) -> rx.Component:
     legend_id = "legend-" + choice.field
-    return rx.el.fieldset(
-        rx.el.legend(choice.label, id=legend_id, class_name="field-label"),
+    return fieldset(
+        choice.label,
         field_hint(choice.hint, id="hint-" + choice.field),
         rx.radio_group.root(
             rx.flex(
@@ -54,13 +54,13 @@ def _category(choice: CategoryChoice) -> rx.Component:
             aria_describedby="hint-" + choice.field,
             required=True,
         ),
-        class_name="plain-fieldset",
+        legend_id=legend_id,
     )
 
 
 def _digest_time() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend("Daily digest time", class_name="field-label"),
+    return fieldset(
+        "Daily digest time",
         field_hint("When the digest of the day's notifications comes, in your time zone."),
         rx.flex(
             rx.box(
@@ -96,7 +96,6 @@ def _digest_time() -> rx.Component:
             padding_top="0.5em",
             align="start",
         ),
-        class_name="plain-fieldset",
     )
 
 

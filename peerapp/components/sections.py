@@ -1,4 +1,4 @@
-"""Parts of a page's content: section cards, the loading spinner, the empty state, tags.
+"""Parts of a page's content: section cards, the loading spinner, the empty state, tags, lists.
 
 Each page composes these, so a section, a wait or an empty list looks the
 same on every page.
@@ -6,6 +6,7 @@ same on every page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -61,6 +62,17 @@ def tags(label: str, items, color: str) -> rx.Component:
             wrap="wrap",
             align="center",
         ),
+    )
+
+
+def plain_list(
+    rows, item: Callable[[Any], rx.Component], label: str, class_name: str = ""
+) -> rx.Component:
+    """A list without bullets, named ``label``: each of ``rows`` drawn by ``item`` in a ``<li>``."""
+    return rx.el.ul(
+        rx.foreach(rows, lambda row: rx.el.li(item(row), class_name="plain-list-item")),
+        aria_label=label,
+        class_name=f"plain-list {class_name}".strip(),
     )
 
 

@@ -135,19 +135,18 @@ class Membership(SQLModel, table=True):
     )
 
 
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:
+    """An index of only the rows ``where`` holds, the same on SQLite and PostgreSQL."""
+    condition = sa.text(where)
+    return sa.Index(
+        name, *columns, unique=unique, sqlite_where=condition, postgresql_where=condition
+    )
+
+
 def one_per_pair_while(name: str, status: str) -> sa.Index:
     """At most one row per program, pair and kind while in ``status`` (a partial index)."""
-    where = sa.text(f"status = '{status}'")
-    return sa.Index(
-        name,
-        "program_id",
-        "person_low_id",
-        "person_high_id",
-        "kind",
-        unique=True,
-        sqlite_where=where,
-        postgresql_where=where,
-    )
+    columns = ("program_id", "person_low_id", "person_high_id", "kind")
+    return partial_index(name, *columns, where=f"status = '{status}'", unique=True)
 
 
 _MENTOR_IS_ONE_OF_THE_TWO = (

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from peerapp.clock import utcnow
-from peerapp.models.mentoring import EMAIL_MAX, REASON_MAX
+from peerapp.models.mentoring import EMAIL_MAX, REASON_MAX, partial_index
 
 SUBJECT_MAX = 200
 ERROR_MAX = 500
@@ -52,32 +52,29 @@ DEFAULT_DELIVERY: dict[str, str] = {
 
 
 class NoticeKind(enum.StrEnum):
-    """What happened."""
+    """What happened, and the ``category`` a person chooses its delivery by."""
 
-    REQUEST_RECEIVED = "request_received"
-    REQUEST_ACCEPTED = "request_accepted"
-    REQUEST_DECLINED = "request_declined"
-    REQUEST_EXPIRED = "request_expired"
-    REQUEST_CANCELLED = "request_cancelled"
-    REMINDER = "reminder"
-    LAST_REMINDER = "last_reminder"
-    PAIRING_STARTED = "pairing_started"
-    PAIRING_ENDED = "pairing_ended"
-    PAIRING_TYPE_OFF = "pairing_type_off"
+    category: NoticeCategory
+
+    def __new__(cls, value: str, category: NoticeCategory) -> NoticeKind:
+        kind = str.__new__(cls, value)
+        kind._value_ = value
+        kind.category = category
+        return kind
+
+    REQUEST_RECEIVED = "request_received", NoticeCategory.REQUESTS_FOR_ME
+    REQUEST_ACCEPTED = "request_accepted", NoticeCategory.ANSWERS
+    REQUEST_DECLINED = "request_declined", NoticeCategory.ANSWERS
+    REQUEST_EXPIRED = "request_expired", NoticeCategory.ANSWERS
+    REQUEST_CANCELLED = "request_cancelled", NoticeCategory.ANSWERS
+    REMINDER = "reminder", NoticeCategory.REMINDERS
+    LAST_REMINDER = "last_reminder", NoticeCategory.REMINDERS
+    PAIRING_STARTED = "pairing_started", NoticeCategory.PAIRINGS
+    PAIRING_ENDED = "pairing_ended", NoticeCategory.PAIRINGS
+    PAIRING_TYPE_OFF = "pairing_type_off", NoticeCategory.PROGRAM_NEWS
 
 
-CATEGORY_OF: dict[str, str] = {
-    NoticeKind.REQUEST_RECEIVED.value: NoticeCategory.REQUESTS_FOR_ME.value,
-    NoticeKind.REQUEST_ACCEPTED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REQUEST_DECLINED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REQUEST_EXPIRED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REQUEST_CANCELLED.value: NoticeCategory.ANSWERS.value,
-    NoticeKind.REMINDER.value: NoticeCategory.REMINDERS.value,
-    NoticeKind.LAST_REMINDER.value: NoticeCategory.REMINDERS.value,
-    NoticeKind.PAIRING_STARTED.value: NoticeCategory.PAIRINGS.value,
-    NoticeKind.PAIRING_ENDED.value: NoticeCategory.PAIRINGS.value,
-    NoticeKind.PAIRING_TYPE_OFF.value: NoticeCategory.PROGRAM_NEWS.value,
-}
+CATEGORY_OF: dict[str, str] = {kind.value: kind.category.value for kind in NoticeKind}
 
 
 class OutboxStatus(enum.StrEnum):
@@ -129,35 +126,25 @@ class Notice(SQLModel, table=True):
         # A person's latest notices, newest first.
         sa.Index("ix_notice_employee_id_id", "employee_id", "id"),
         # Counting what a person has not read touches only unread rows.
-        sa.Index(
-            "ix_notice_unread",
-            "employee_id",
-            sqlite_where=sa.text("read_at IS NULL"),
-            postgresql_where=sa.text("read_at IS NULL"),
-        ),
+        partial_index("ix_notice_unread", "employee_id", where="read_at IS NULL"),
         # The digest job reads only what still waits for a digest.
-        sa.Index(
+        partial_index(
             "ix_notice_digest_waiting",
             "employee_id",
             "id",
-            sqlite_where=sa.text("delivery = 'digest' AND digested_at IS NULL"),
-            postgresql_where=sa.text("delivery = 'digest' AND digested_at IS NULL"),
+            where="delivery = 'digest' AND digested_at IS NULL",
         ),
         # The mail sender's next emails: notices to send at once, not yet written.
-        sa.Index(
-            "ix_notice_mail_waiting",
-            "id",
-            sqlite_where=sa.text("delivery = 'at_once' AND mailed_at IS NULL"),
-            postgresql_where=sa.text("delivery = 'at_once' AND mailed_at IS NULL"),
+        partial_index(
+            "ix_notice_mail_waiting", "id", where="delivery = 'at_once' AND mailed_at IS NULL"
         ),
-        sa.Index(
+        partial_index(
             "uq_notice_request_person_kind",
             "request_id",
             "employee_id",
             "kind",
+            where="request_id IS NOT NULL",
             unique=True,
-            sqlite_where=sa.text("request_id IS NOT NULL"),
-            postgresql_where=sa.text("request_id IS NOT NULL"),
         ),
     )
 
@@ -192,20 +179,11 @@ class OutboxMessage(SQLModel, table=True):
         sa.CheckConstraint(_one_of("status", OutboxStatus), name="ck_outboxmessage_status"),
         sa.CheckConstraint("attempts >= 0", name="ck_outboxmessage_attempts"),
         # What a sender may take next: waiting messages in the order they are due.
-        sa.Index(
-            "ix_outboxmessage_due",
-            "next_attempt_at",
-            "id",
-            sqlite_where=sa.text("status IN ('queued', 'sending')"),
-            postgresql_where=sa.text("status IN ('queued', 'sending')"),
+        partial_index(
+            "ix_outboxmessage_due", "next_attempt_at", "id", where="status IN ('queued', 'sending')"
         ),
         # Admins look at what failed.
-        sa.Index(
-            "ix_outboxmessage_failed",
-            "id",
-            sqlite_where=sa.text("status = 'failed'"),
-            postgresql_where=sa.text("status = 'failed'"),
-        ),
+        partial_index("ix_outboxmessage_failed", "id", where="status = 'failed'"),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
+from peerapp.components.buttons import working_button
 from peerapp.components.sections import loading, signed_out_card
 from peerapp.state.notice_settings import UnsubscribeState
 
@@ -25,12 +26,8 @@ def _ask() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.button(
-            rx.cond(S.working, "Stopping…", "Stop these emails"),
-            on_click=S.confirm,
-            disabled=S.working,
-            size="3",
-            type="button",
+        working_button(
+            "Stop these emails", "Stopping…", S.working, on_click=S.confirm, size="3", type="button"
         ),
         spacing="3",
         width="100%",

@@ -64,6 +64,24 @@ def _day(moment: datetime | None) -> str:
     return f"{moment:%A %-d %B} (UTC)" if moment else "soon"
 
 
+def _detail(facts: Facts) -> tuple[str, ...]:
+    """The reason a person or a rule gave, as a line of its own (none without one)."""
+    return (facts.detail,) if facts.detail else ()
+
+
+def _by_side(subjects: dict[str, str], facts: Facts) -> str:
+    """The subject worded for the reader's side (a peer's where it has none of its own)."""
+    return subjects.get(facts.side, subjects[PEER]).format(who=_someone(facts))
+
+
+# Where a notice leads, with the words of its link.
+_ANSWER = (routes.INBOX, "Answer in your inbox")
+_INBOX = (routes.INBOX, "Open your inbox")
+_PAIRINGS = (routes.PEERS, "See your pairings")
+_DIRECTORY = (routes.DIRECTORY, "Open the directory")
+_PROGRAMS = (routes.PROGRAMS, "See your programs")
+
+
 _RECEIVED = {
     PEER: "{who} asks you to be peers",
     MENTOR: "{who} asks you to be their mentor",
@@ -89,38 +107,34 @@ _STARTED = {
 def _received(facts: Facts) -> Words:
     note = (f"Their note: {facts.note}",) if facts.note else ()
     return Words(
-        _RECEIVED.get(facts.side, _RECEIVED[PEER]).format(who=_someone(facts)),
+        _by_side(_RECEIVED, facts),
         (*_themes(facts), *note, f"Please answer by {_day(facts.expires_at)}."),
-        routes.INBOX,
-        "Answer in your inbox",
+        *_ANSWER,
     )
 
 
 def _accepted(facts: Facts) -> Words:
     return Words(
-        _ACCEPTED.get(facts.side, _ACCEPTED[PEER]).format(who=_someone(facts)),
+        _by_side(_ACCEPTED, facts),
         ("You can now reach each other from your pairings.",),
-        routes.PEERS,
-        "See your pairings",
+        *_PAIRINGS,
     )
 
 
 def _declined(facts: Facts) -> Words:
     why = f"Their reason: {facts.detail}" if facts.detail else "They gave no reason."
     return Words(
-        _DECLINED.get(facts.side, _DECLINED[PEER]).format(who=_someone(facts)),
+        _by_side(_DECLINED, facts),
         (why, "You can send a request to someone else from the directory."),
-        routes.DIRECTORY,
-        "Open the directory",
+        *_DIRECTORY,
     )
 
 
 def _expired(facts: Facts) -> Words:
     return Words(
         f"Your request to {_someone(facts)} expired",
-        (*((facts.detail,) if facts.detail else ()), "You can send it again or ask someone else."),
-        routes.DIRECTORY,
-        "Open the directory",
+        (*_detail(facts), "You can send it again or ask someone else."),
+        *_DIRECTORY,
     )
 
 
@@ -128,14 +142,11 @@ def _cancelled(facts: Facts) -> Words:
     if facts.by_other:
         return Words(
             f"{_someone(facts)} withdrew their request",
-            (*((facts.detail,) if facts.detail else ()), "There is nothing you need to do."),
-            routes.INBOX,
-            "Open your inbox",
+            (*_detail(facts), "There is nothing you need to do."),
+            *_INBOX,
         )
     why = f"Why: {facts.detail}" if facts.detail else "No reason was given."
-    return Words(
-        f"Your request to {_someone(facts)} was cancelled", (why,), routes.INBOX, "Open your inbox"
-    )
+    return Words(f"Your request to {_someone(facts)} was cancelled", (why,), *_INBOX)
 
 
 def _reminder(facts: Facts) -> Words:
@@ -145,8 +156,7 @@ def _reminder(facts: Facts) -> Words:
             f"Their request closes on {_day(facts.expires_at)} if nobody answers it.",
             *_themes(facts),
         ),
-        routes.INBOX,
-        "Answer in your inbox",
+        *_ANSWER,
     )
 
 
@@ -154,17 +164,13 @@ def _last_reminder(facts: Facts) -> Words:
     return Words(
         f"Last day to answer {_someone(facts)}",
         (f"Their request closes on {_day(facts.expires_at)}.", *_themes(facts)),
-        routes.INBOX,
-        "Answer in your inbox",
+        *_ANSWER,
     )
 
 
 def _pairing_started(facts: Facts) -> Words:
     return Words(
-        _STARTED.get(facts.side, _STARTED[PEER]).format(who=_someone(facts)),
-        ("Their contact details are on your pairings page.",),
-        routes.PEERS,
-        "See your pairings",
+        _by_side(_STARTED, facts), ("Their contact details are on your pairings page.",), *_PAIRINGS
     )
 
 
@@ -176,9 +182,8 @@ def _pairing_ended(facts: Facts) -> Words:
     )
     return Words(
         subject,
-        (*((facts.detail,) if facts.detail else ()), "You can look for someone new."),
-        routes.DIRECTORY,
-        "Open the directory",
+        (*_detail(facts), "You can look for someone new."),
+        *_DIRECTORY,
     )
 
 
@@ -187,11 +192,10 @@ def _pairing_type_off(facts: Facts) -> Words:
     return Words(
         f"Changes in {where}: pending requests were cancelled",
         (
-            *((facts.detail,) if facts.detail else ()),
+            *_detail(facts),
             "Your pending requests of that kind were cancelled. Your pairings stay as they are.",
         ),
-        routes.PROGRAMS,
-        "See your programs",
+        *_PROGRAMS,
     )
 
 
