@@ -15,6 +15,7 @@ from peerapp.models.kinds import (
     ProgramKind,
     RequestStatus,
 )
+from peerapp.models.table import table_of
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -262,8 +263,7 @@ def append_only_ddl(dialect: str) -> list[str]:
     return _APPEND_ONLY.get(dialect, [])
 
 
-# SQLModel gives every table=True class its Table at creation; its stubs do not say so.
-@sa.event.listens_for(RequestEvent.__table__, "after_create")  # type: ignore[attr-defined]
+@sa.event.listens_for(table_of(RequestEvent), "after_create")
 def _make_history_append_only(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
     for statement in append_only_ddl(connection.dialect.name):
         connection.exec_driver_sql(statement)

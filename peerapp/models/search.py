@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from peerapp.models.mentoring import Employee
+from peerapp.models.table import table_of
 
 SEARCHED_COLUMNS = (
     "full_name",
@@ -126,21 +127,20 @@ def search_index_ddl(dialect: str) -> list[str]:
     return {"sqlite": _sqlite, "postgresql": _postgresql}.get(dialect, list)()
 
 
-# SQLModel gives every table=True class its Table at creation; its stubs do not say so.
-@sa.event.listens_for(Employee.__table__, "after_create")  # type: ignore[attr-defined]
+@sa.event.listens_for(table_of(Employee), "after_create")
 def _make_search_index(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
     for statement in search_index_ddl(connection.dialect.name):
         connection.exec_driver_sql(statement)
 
 
-@sa.event.listens_for(Employee.__table__, "before_drop")  # type: ignore[attr-defined]
+@sa.event.listens_for(table_of(Employee), "before_drop")
 def _drop_search_index(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
 # The orders the directory pages through, each an index walk that stops at a page.
-_employee = Employee.__table__.c  # type: ignore[attr-defined]
+_employee = table_of(Employee).c
 sa.Index("ix_employee_name_order", sa.func.lower(_employee.full_name), _employee.id)
 for _column in ("department", "location"):
     sa.Index(

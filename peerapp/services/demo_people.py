@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from peerapp.clock import utcnow
 from peerapp.models import DEFAULT_CAPACITY, DEFAULT_MENTEE_CAPACITY, Employee, Membership
+from peerapp.models.table import table_of
 from peerapp.services import demo_bulk
 from peerapp.services.demo_bulk import Row
 from peerapp.services.demo_data import BIO_ENDINGS, LOCATIONS, SHARED_GOALS, Department
@@ -84,8 +85,8 @@ def write_people(
     ``seed-demo --if-empty`` can simply be run again.
     """
     org = rows.org
-    employee_table = Employee.__table__  # type: ignore[attr-defined]
-    membership_table = Membership.__table__  # type: ignore[attr-defined]
+    employee_table = table_of(Employee)
+    membership_table = table_of(Membership)
     with unit_of_work(db), demo_bulk.bulk_load(db, (employee_table, membership_table)):
         for start in range(0, len(org), BATCH):
             positions = range(start, min(start + BATCH, len(org)))

@@ -28,6 +28,7 @@ from peerapp.models import (
     NoticeCategory,
     OutboxMessage,
 )
+from peerapp.models.table import table_of
 from peerapp.services import mail_words, notice_facts, notify
 from peerapp.services.mail_render import Item, Letter, Section
 from peerapp.services.sql import rows_changed
@@ -164,4 +165,4 @@ def _write(db: Session, employee_id: int, waiting: Sequence[Notice]) -> None:
     )
     row = notify.outbox_row(letter, employee_id, CATEGORY)
     if row is not None:
-        db.execute(sa.insert(OutboxMessage.__table__), [row])  # type: ignore[attr-defined]
+        db.execute(sa.insert(table_of(OutboxMessage)), [row])
