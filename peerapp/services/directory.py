@@ -9,8 +9,8 @@ twenty-fifth. Only the columns a card shows are read.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, replace
+from time import monotonic
 from typing import Any
 
 import sqlalchemy as sa
@@ -139,12 +139,13 @@ def search(
     scope = _Scope(db, filters, search_index.words_of(ask.query))
     # Best match ranks everyone a search finds when they are few: read at once, for
     # words that few people have (their count is read already), else after a count.
-    few = ask.sort == "best" and bool(scope.words) and scope.matches <= best_match.POOL
+    best = viewer_id is not None and ask.sort == "best"
+    few = best and bool(scope.words) and scope.matches <= best_match.POOL
     everyone = scope.everyone() if few else None
     total, more = (len(everyone), False) if everyone is not None else scope.count()
-    if ask.sort == "best" and everyone is None and total <= best_match.POOL and not more:
+    if best and everyone is None and total <= best_match.POOL and not more:
         everyone = scope.everyone()
-    ranks = viewer_id is not None and ask.sort == "best" and total > 0
+    ranks = best and total > 0
     me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None
     if me is not None:
         search_by = (scope.filters, scope.words, scope.matches > COUNTED)
@@ -219,7 +220,7 @@ def recent_facet(db: Session, *, program_id: int, column: str) -> list[str]:
     instead of walking the index again for each of a thousand tabs.
     """
     key = (program_id, column)
-    now = time.monotonic()
+    now = monotonic()
     with _facets_lock:
         known = _facets.get(key)
     if known is not None and now - known[0] < settings.FILTER_LISTS_SECONDS:
