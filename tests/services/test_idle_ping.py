@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 
@@ -14,33 +16,29 @@ def _backend_pid(engine: sa.Engine) -> int:
         return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
 
 
-def _kill(postgres_engine: sa.Engine, pid: int) -> None:
+@pytest.fixture
+def pooled(postgres_engine) -> Iterator[tuple[sa.Engine, int]]:
+    """An engine whose one pooled connection the server has just closed, and its pid."""
+    engine = make_engine(postgres_engine.url.render_as_string(hide_password=False))
+    dead = _backend_pid(engine)
     with postgres_engine.connect() as connection:
-        connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({dead})")
+    yield engine, dead
+    engine.dispose()
 
 
-def test_an_idle_connection_the_server_dropped_is_replaced_before_use(postgres_engine, monkeypatch):
-    engine = make_engine(postgres_engine.url.render_as_string(hide_password=False))
-    try:
-        dead = _backend_pid(engine)
-        _kill(postgres_engine, dead)
-        monkeypatch.setattr(peerapp_db, "PING_AFTER_IDLE_SECONDS", 0.0)
-        # The ping finds it dead: the pool opens another, and the work goes on.
-        assert _backend_pid(engine) != dead
-    finally:
-        engine.dispose()
+def test_an_idle_connection_the_server_dropped_is_replaced_before_use(pooled, monkeypatch):
+    engine, dead = pooled
+    monkeypatch.setattr(peerapp_db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    # The ping finds it dead: the pool opens another, and the work goes on.
+    assert _backend_pid(engine) != dead
 
 
-def test_a_connection_in_steady_use_is_not_pinged(postgres_engine, monkeypatch):
-    engine = make_engine(postgres_engine.url.render_as_string(hide_password=False))
-    try:
-        dead = _backend_pid(engine)
-        _kill(postgres_engine, dead)
-        monkeypatch.setattr(peerapp_db, "PING_AFTER_IDLE_SECONDS", 3600.0)
-        # No round trip before use: the first statement is what meets the dead socket
-        # (SQLAlchemy then drops the connection, and the next checkout gets a new one).
-        with pytest.raises(sa.exc.OperationalError):
-            _backend_pid(engine)
-        assert _backend_pid(engine) != dead
-    finally:
-        engine.dispose()
+def test_a_connection_in_steady_use_is_not_pinged(pooled, monkeypatch):
+    engine, dead = pooled
+    monkeypatch.setattr(peerapp_db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    # No round trip before use: the first statement is what meets the dead socket
+    # (SQLAlchemy then drops the connection, and the next checkout gets a new one).
+    with pytest.raises(sa.exc.OperationalError):
+        _backend_pid(engine)
+    assert _backend_pid(engine) != dead
