@@ -15,6 +15,9 @@ from peerapp.components.sections import empty_state, loading
 from peerapp.services.directory_ask import QUERY_MAX
 from peerapp.state.directory import DirectoryState
 
+# How long typing must pause before the search leaves the browser.
+SEARCH_PAUSE_MS = 250
+
 
 def _controls(*controls: rx.Component, **props: Any) -> rx.Component:
     """A row of labelled controls, bottoms aligned, that wraps on a narrow screen."""
@@ -30,7 +33,10 @@ def _search_box() -> rx.Component:
                 rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
                 placeholder="Name, job, department, place, skill or goal",
                 value=DirectoryState.ask.query,
-                on_change=DirectoryState.set_query.debounce(250),
+                # The input itself waits for a pause in typing: one wait, not a
+                # second one on the event as well (the two would add up).
+                on_change=DirectoryState.set_query,
+                debounce_timeout=SEARCH_PAUSE_MS,
                 aria_label="Search peers",
                 max_length=QUERY_MAX,
                 type="search",

@@ -58,6 +58,24 @@ def test_a_skill_prefix_finds_the_person_and_the_url_keeps_the_search(app_server
     expect(shared.get_by_role("heading", name="Alice Adams")).to_be_visible()
 
 
+def test_typing_a_word_sends_one_search_with_the_whole_word(app_server, new_context):
+    page = sign_in(new_context(), app_server, "bob")
+    searches: list[str] = []
+
+    def watch(socket) -> None:
+        sent = re.compile(r'set_query".*?"value":"([^"]*)"')
+        socket.on("framesent", lambda frame: searches.extend(sent.findall(str(frame))))
+
+    page.on("websocket", watch)
+    page.reload()  # a new socket, watched from its start
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
+    page.get_by_label("Search peers").press_sequentially("python", delay=40)
+    expect(_status(page)).to_have_text("1 person")
+    expect(page).to_have_url(re.compile(r"/directory\?q=python$"))
+    # One pause in typing, one search: not one a letter, and not a word cut short.
+    assert searches == ["python"]
+
+
 def test_filters_show_as_chips_and_back_undoes_them(app_server, new_context, profiles_reset):
     with app_server.db() as db:
         theme = programs.themes_of(programs.default_program(db))[0]
