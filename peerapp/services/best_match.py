@@ -22,8 +22,11 @@ from peerapp.services.sql import no_id
 
 # How many candidates are scored.
 POOL = 60
-# How many of the index's ids one walk reads at most.
+# How many of the full-text index's ids one walk reads at most.
 SCANNED = 150
+# How many ids of a chosen department's (or location's) index one walk reads at most:
+# a cheap range, looked up in id order only until the pool is full.
+RUN = 1_000
 
 
 def page(
@@ -73,8 +76,6 @@ def _walk(
     wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
     # With a department (or location) chosen, the walk is that index's range from the
     # viewer's place: people of one department may sit in one stretch of ids.
-    # The range is a row comparison on (department, id), which only that index can
-    # start at: given "id >= …", PostgreSQL walked the primary key instead.
     key = (col(Employee.department), ask.department) if ask.department else None
     key = key or ((col(Employee.location), ask.location) if ask.location else None)
     for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
@@ -93,10 +94,11 @@ def _gather(
 ) -> None:
     """Add to ``pool``, in id order from ``span[0]`` (up to ``span[1]``), members who
     pass the filters, have the words and relate as wanted: a bounded run of the
-    full-text index's ids, or, with neither, the filters' own walk. ``how``: whether
-    the run is the first ids from ``span[0]`` on (otherwise any of them: a search's
-    few matches, which PostgreSQL then reads from its index instead of walking
-    every row from there), and the chosen filter whose index the walk ranges over.
+    full-text index's ids, or of the chosen filter's index (``how[1]``: a column
+    and its value), or, with neither, the filters' own walk. ``how[0]``: whether
+    the full-text run is the first ids from ``span[0]`` on (otherwise any of them:
+    a search's few matches, which PostgreSQL then reads from its index instead of
+    walking every row from there).
     """
     all_of, relating = words
     since, until = span
@@ -104,29 +106,37 @@ def _gather(
     room = POOL - len(pool)
     if room <= 0:
         return
-    place: Any = col(Employee.id)
-    order: tuple[Any, ...] = (place,)
-    if key is not None:
-        place, order = sa.tuple_(key[0], place), (key[0], place)
     # Both sides of the join get the span: a merge join then starts there too.
     walk = members(*CARD).where(
-        filters, place >= _at(key, since), col(Membership.employee_id) >= since
+        filters, col(Employee.id) >= since, col(Membership.employee_id) >= since
     )
     if until is not None:
-        walk = walk.where(place < _at(key, until), col(Membership.employee_id) < until)
+        walk = walk.where(col(Employee.id) < until, col(Membership.employee_id) < until)
     if all_of or relating:
         ids = search_index.first_matches(
             db, all_of, SCANNED, since=since, wanted=relating, in_order=in_order
         )
         walk = walk.where(search_index.among(db, ids))
+    elif key is not None:
+        walk = walk.where(search_index.among(db, _run_of(key, since, until)))
     if pool:
         walk = walk.where(no_id(db, col(Employee.id), list(pool)))
-    for row in db.execute(walk.order_by(*order).limit(room)).all():
+    for row in db.execute(walk.order_by(col(Employee.id)).limit(room)).all():
         pool[row[0]] = row
 
 
-def _at(key: tuple[Any, str] | None, person_id: int) -> Any:
-    return person_id if key is None else sa.tuple_(sa.literal(key[1]), sa.literal(person_id))
+def _run_of(key: tuple[Any, str], since: int, until: int | None) -> sa.Select[Any]:
+    """The first ``RUN`` ids, from ``since`` (up to ``until``), of people with the
+    chosen department (or location): a range of that column's (value, id) index.
+
+    Read apart from the join, so no plan can walk the primary key from the first id
+    and test every row on the way (at a million people that took half a second).
+    """
+    column, value = key
+    run = sa.select(col(Employee.id)).where(column == value, col(Employee.id) >= since)
+    if until is not None:
+        run = run.where(col(Employee.id) < until)
+    return run.order_by(col(Employee.id)).limit(RUN)
 
 
 def _candidate(entry: DirectoryEntry) -> matching.Candidate:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from service_helpers import make_person
 from sqlmodel import Session
 
 from peerapp.db import make_engine, reads_only
-from peerapp.services import Refused, best_match, directory, profiles, programs
+from peerapp.services import Refused, best_match, directory, matching, profiles, programs
 from peerapp.services.unit import unit_of_work
 
 
@@ -419,3 +420,26 @@ def test_a_search_that_finds_few_ranks_every_one_of_them_without_a_walk(db, prog
     make_person(db, program, "Member 5", bio="Falcon team")
     with pytest.raises(AssertionError, match="walks nothing"):
         best(db, program, viewer, query="falcon")
+
+
+def test_best_match_with_a_department_walks_its_people_from_the_viewers_place_and_round(
+    db, program, monkeypatch
+):
+    # Engineers on both sides of the viewer's place, among Sales people: the walk
+    # over the department's own index fills the pool from there, then wraps round.
+    people = []
+    for number in range(12):
+        department = "Engineering" if number % 2 else "Sales"
+        people.append(make_person(db, program, f"Person {number}", department=department))
+    viewer = make_person(db, program, "Vic Viewer", department="Sales")
+    engineers = {p.id for p in people if p.department == "Engineering"}
+    monkeypatch.setattr(best_match, "POOL", 4)
+    for start in (people[0].id, people[6].id, people[11].id):
+        me = replace(matching.seeker(db, program.id, viewer.id), start=start)
+        monkeypatch.setattr(matching, "seeker", lambda *_args, me=me: me)
+        page = best(db, program, viewer, department="Engineering")
+        shown = [entry.id for entry in page.entries]
+        assert page.total == 6
+        after = sorted(i for i in engineers if i >= start)
+        walked = after + sorted(engineers - set(after))
+        assert set(shown) == set(walked[:4])
