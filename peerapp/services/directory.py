@@ -90,11 +90,33 @@ class _Scope:
     db: Session
     filters: sa.ColumnElement[bool]
     words: tuple[str, ...]
+    # How many have the words (up to COUNTED + 1), and of those how many pass the
+    # filters (up to WINDOW + 1): read together, in the first look at the index.
     matches: int = 0
+    found: int = 0
 
     def __post_init__(self) -> None:
         if self.words:
-            self.matches = search_index.count_matches(self.db, self.words, COUNTED + 1)
+            self.matches, self.found = self._first_look()
+
+    def _first_look(self) -> tuple[int, int]:
+        """Both counts in one statement, so the index is searched once for them.
+
+        On PostgreSQL a search for two common prefixes builds its whole bitmap of
+        matches before the first id comes out; counting twice built it twice.
+        """
+        first = search_index.first_matches(self.db, self.words, COUNTED + 1, in_order=False)
+        looked = first.cte("first_look")
+        ids = sa.select(*looked.c)
+        passing = members(col(Employee.id)).where(self.filters, search_index.among(self.db, ids))
+        counts = sa.select(
+            sa.select(sa.func.count()).select_from(looked).scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(passing.limit(WINDOW + 1).subquery())
+            .scalar_subquery(),
+        )
+        matches, found = self.db.execute(counts).one()
+        return int(matches), int(found)
 
     def condition(self, most: int = SORTED) -> sa.ColumnElement[bool]:
         """Every filter and every word (among the first ``most`` matches of the words)."""
@@ -111,11 +133,10 @@ class _Scope:
 
     def count(self) -> tuple[int, bool]:
         """How many match, up to ``WINDOW``, and whether there are more."""
-        if self.words and not self.matches:
-            return 0, False
-        counted = self.condition(COUNTED)
-        bounded = members(col(Employee.id)).where(counted).limit(WINDOW + 1)
-        found = self.db.exec(select(sa.func.count()).select_from(bounded.subquery())).one()
+        found = self.found
+        if not self.words:
+            bounded = members(col(Employee.id)).where(self.filters).limit(WINDOW + 1)
+            found = self.db.exec(select(sa.func.count()).select_from(bounded.subquery())).one()
         return min(found, WINDOW), found > WINDOW or self.matches > COUNTED
 
 

@@ -136,12 +136,6 @@ def among(db: Session, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
     return col(Employee.id) == sa.any_(sa.func.array(ids.scalar_subquery()))
 
 
-def count_matches(db: Session, words: tuple[str, ...], most: int) -> int:
-    """How many employees' text has every word, counting no further than ``most``."""
-    first = first_matches(db, words, most, in_order=False).subquery()
-    return int(db.execute(sa.select(sa.func.count()).select_from(first)).scalar_one())
-
-
 def _vector_matches(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> sa.ColumnElement[bool]:
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
