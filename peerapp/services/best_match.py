@@ -118,25 +118,39 @@ def _gather(
         )
         walk = walk.where(search_index.among(db, ids))
     elif key is not None:
-        walk = walk.where(search_index.among(db, _run_of(key, since, until)))
+        walk = walk.where(search_index.among(db, _run_of(db, key, since, until)))
     if pool:
         walk = walk.where(no_id(db, col(Employee.id), list(pool)))
     for row in db.execute(walk.order_by(col(Employee.id)).limit(room)).all():
         pool[row[0]] = row
 
 
-def _run_of(key: tuple[Any, str], since: int, until: int | None) -> sa.Select[Any]:
+def _run_of(db: Session, key: tuple[Any, str], since: int, until: int | None) -> sa.Select[Any]:
     """The first ``RUN`` ids, from ``since`` (up to ``until``), of people with the
     chosen department (or location): a range of that column's (value, id) index.
 
-    Read apart from the join, so no plan can walk the primary key from the first id
-    and test every row on the way (at a million people that took half a second).
+    Read apart from the join. On PostgreSQL the range is two row comparisons on
+    (value, id) and no plain "= value", so no other index gives this order: given
+    "department = …" and "id >= …" it walked the primary key from the viewer's
+    place, testing every row (at a million people, 300,000 of them in 160 ms
+    before the first engineer, who sat in one stretch of ids). SQLite reads the
+    plain form as that index's range; the row comparisons it would not.
     """
     column, value = key
-    run = sa.select(col(Employee.id)).where(column == value, col(Employee.id) >= since)
-    if until is not None:
-        run = run.where(col(Employee.id) < until)
-    return run.order_by(col(Employee.id)).limit(RUN)
+    if db.get_bind().dialect.name == "sqlite":
+        run = sa.select(col(Employee.id)).where(column == value, col(Employee.id) >= since)
+        if until is not None:
+            run = run.where(col(Employee.id) < until)
+        return run.order_by(col(Employee.id)).limit(RUN)
+    place = sa.tuple_(column, col(Employee.id))
+    run = sa.select(col(Employee.id)).where(
+        place >= sa.tuple_(sa.literal(value), sa.literal(since))
+    )
+    if until is None:
+        run = run.where(column <= value)
+    else:
+        run = run.where(place < sa.tuple_(sa.literal(value), sa.literal(until)))
+    return run.order_by(column, col(Employee.id)).limit(RUN)
 
 
 def _candidate(entry: DirectoryEntry) -> matching.Candidate:
