@@ -37,7 +37,7 @@ def page(
     ask: Ask,
     counted: tuple[int, bool],
     page_size: int,
-    everyone: Sequence[Sequence[Any]] | None = None,
+    everyone: Sequence[sa.Row[Any]] | None = None,
 ) -> DirectoryPage:
     """The page of the best matches for ``me`` among what the search finds.
 
@@ -68,11 +68,11 @@ def _walk(
     search: tuple[sa.ColumnElement[bool], tuple[str, ...], bool],
     me: matching.Seeker,
     ask: Ask,
-) -> dict[int, Sequence[Any]]:
+) -> dict[int, sa.Row[Any]]:
     """The pool: up to ``POOL`` members, first those who relate to ``me``, then anyone,
     each kind walked from the viewer's own place and then from the first id up to it."""
     filters, words, common = search
-    pool: dict[int, Sequence[Any]] = {}
+    pool: dict[int, sa.Row[Any]] = {}
     wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
     # With a department (or location) chosen, the walk is that index's range from the
     # viewer's place: people of one department may sit in one stretch of ids.
@@ -86,7 +86,7 @@ def _walk(
 
 def _gather(
     db: Session,
-    pool: dict[int, Sequence[Any]],
+    pool: dict[int, sa.Row[Any]],
     filters: sa.ColumnElement[bool],
     words: tuple[tuple[str, ...], search_index.Wanted],
     span: tuple[int, int | None],

@@ -90,48 +90,33 @@ class _Scope:
     db: Session
     filters: sa.ColumnElement[bool]
     words: tuple[str, ...]
-    # Whether the first look also reads every match's card row when they are few.
-    rows_if_few: bool = False
     # How many have the words (up to COUNTED + 1), and of those how many pass the
     # filters (up to WINDOW + 1): read together, in the first look at the index.
     matches: int = 0
     found: int = 0
-    # Every match's card row, when the look read them (at most ``best_match.POOL``).
-    few: list[tuple[Any, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.words:
-            self._first_look()
+            self.matches, self.found = self._first_look()
 
-    def _first_look(self) -> None:
-        """Both counts in one statement, so the index is searched once for them, and
-        (``rows_if_few``) the card rows of everyone found when the words have few matches.
+    def _first_look(self) -> tuple[int, int]:
+        """Both counts in one statement, so the index is searched once for them.
 
         On PostgreSQL a search for two common prefixes builds its whole bitmap of
-        matches before the first id comes out; counting twice built it twice. The
-        counts are one row, joined to the card rows, which are there only when few.
+        matches before the first id comes out; counting twice built it twice.
         """
         first = search_index.first_matches(self.db, self.words, COUNTED + 1, in_order=False)
         looked = first.cte("first_look")
         ids = sa.select(*looked.c)
-        among = search_index.among(self.db, ids)
-        matched = sa.select(sa.func.count()).select_from(looked).scalar_subquery()
-        passing = members(col(Employee.id)).where(self.filters, among).limit(WINDOW + 1)
+        passing = members(col(Employee.id)).where(self.filters, search_index.among(self.db, ids))
         counts = sa.select(
-            matched.label("matches"),
-            sa.select(sa.func.count()).select_from(passing.subquery()).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(looked).scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(passing.limit(WINDOW + 1).subquery())
+            .scalar_subquery(),
         )
-        if not self.rows_if_few:
-            self.matches, self.found = self.db.execute(counts).one()
-            return
-        counted = counts.subquery("counted")
-        cards = members(*CARD).where(self.filters, among, matched <= best_match.POOL)
-        found = cards.subquery("cards")
-        both = sa.select(*counted.c, *found.c).select_from(counted.outerjoin(found, sa.true()))
-        rows = self.db.execute(both).all()
-        self.matches, self.found = rows[0][0], rows[0][1]
-        if self.matches <= best_match.POOL:
-            self.few = [tuple(row)[2:] for row in rows if row[2] is not None]
+        matches, found = self.db.execute(counts).one()
+        return int(matches), int(found)
 
     def condition(self, most: int = SORTED) -> sa.ColumnElement[bool]:
         """Every filter and every word (among the first ``most`` matches of the words)."""
@@ -140,13 +125,11 @@ class _Scope:
         first = search_index.first_matches(self.db, self.words, most, in_order=most == SORTED)
         return sa.and_(self.filters, search_index.among(self.db, first))
 
-    def everyone(self) -> list[tuple[Any, ...]]:
+    def everyone(self) -> list[sa.Row[Any]]:
         """Every match's card row (for a search known to find few)."""
         if self.words and not self.matches:
             return []
-        return [
-            tuple(row) for row in self.db.execute(members(*CARD).where(self.condition(COUNTED)))
-        ]
+        return list(self.db.execute(members(*CARD).where(self.condition(COUNTED))).all())
 
     def count(self) -> tuple[int, bool]:
         """How many match, up to ``WINDOW``, and whether there are more."""
@@ -174,14 +157,12 @@ def search(
     filters = _filters(program_id, ask)
     if viewer_id is not None:
         filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))
-    # Best match ranks everyone a search finds when they are few: read with the
-    # counts, for words that few people have, else after a count.
+    scope = _Scope(db, filters, search_index.words_of(ask.query))
+    # Best match ranks everyone a search finds when they are few: read at once, for
+    # words that few people have (their count is read already), else after a count.
     best = viewer_id is not None and ask.sort == "best"
-    # PostgreSQL reads the rows with the counts; SQLite's plan would join the card
-    # rows of a common word too, only to drop them, and its second read is cheap.
-    with_rows = best and db.get_bind().dialect.name == "postgresql"
-    scope = _Scope(db, filters, search_index.words_of(ask.query), rows_if_few=with_rows)
-    everyone = scope.few
+    few = best and bool(scope.words) and scope.matches <= best_match.POOL
+    everyone = scope.everyone() if few else None
     total, more = (len(everyone), False) if everyone is not None else scope.count()
     if best and everyone is None and total <= best_match.POOL and not more:
         everyone = scope.everyone()
