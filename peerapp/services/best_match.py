@@ -137,7 +137,7 @@ def _run_of(db: Session, key: tuple[Any, str], since: int, until: int | None) ->
     plain form as that index's range; the row comparisons it would not.
     """
     column, value = key
-    if db.get_bind().dialect.name == "sqlite":
+    if search_index.is_sqlite(db):
         run = sa.select(col(Employee.id)).where(column == value, col(Employee.id) >= since)
         if until is not None:
             run = run.where(col(Employee.id) < until)

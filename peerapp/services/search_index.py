@@ -90,7 +90,8 @@ def _tsquery(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> str:
     return " & ".join(parts)
 
 
-def _is_sqlite(db: Session) -> bool:
+def is_sqlite(db: Session) -> bool:
+    """Whether ``db`` is SQLite (FTS5), not PostgreSQL (stored vectors)."""
     return db.get_bind().dialect.name == "sqlite"
 
 
@@ -111,7 +112,7 @@ def first_matches(
     ``IN``, so no list of ids travels through Python. ``in_order=False``: any
     ``limit`` of them will do (PostgreSQL then skips sorting every match by id).
     """
-    if _is_sqlite(db):
+    if is_sqlite(db):
         index = sa.table(FTS_TABLE, sa.column("rowid"))
         match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words, wanted))
         rows = sa.select(index.c.rowid).where(match)
@@ -131,7 +132,7 @@ def among(db: Session, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
     PostgreSQL gets ``id = ANY(ARRAY(...))``: the ids are read once and looked up
     by primary key, where ``IN (subquery)`` made it hash a scan of every employee.
     """
-    if _is_sqlite(db):
+    if is_sqlite(db):
         return col(Employee.id).in_(ids)
     return col(Employee.id) == sa.any_(sa.func.array(ids.scalar_subquery()))
 
