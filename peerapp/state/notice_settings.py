@@ -26,11 +26,11 @@ HOUR_FIELD = "digest_hour"
 class CategoryChoice:
     """One category on the form: its field, words, and the saved delivery."""
 
-    category: str = ""
-    field: str = ""
-    label: str = ""
-    hint: str = ""
-    delivery: str = ""
+    category: str
+    field: str
+    label: str
+    hint: str
+    delivery: str
 
 
 class NoticeSettingsState(rx.State):

@@ -153,13 +153,13 @@ def bell_label(count: int) -> str:
 class NoticeRow:
     """One notice as the list shows it: only words and a link reach the browser."""
 
-    id: int = 0
-    text: str = ""
-    href: str = ""
-    icon: str = "bell"
-    ago: str = ""
-    at: str = ""
-    read: bool = False
+    id: int
+    text: str
+    href: str
+    icon: str
+    ago: str
+    at: str
+    read: bool
 
     @classmethod
     def of(cls, item: NoticeItem, now: datetime) -> NoticeRow:

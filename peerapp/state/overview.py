@@ -36,11 +36,11 @@ def recent_rows(seen: overview_service.Overview) -> list[FigureRow]:
 class FailedMailRow:
     """One email the sender gave up on, as the page shows it."""
 
-    recipient: str = ""
-    subject: str = ""
-    error: str = ""
-    attempts: str = ""
-    queued: str = ""
+    recipient: str
+    subject: str
+    error: str
+    attempts: str
+    queued: str
 
 
 def mail_summary(seen: mail_failures.Failures) -> str:

@@ -21,19 +21,19 @@ from peerapp.state.switcher import ProgramSwitcherState, now_working_in
 class ProgramRow:
     """One program as its card shows it, worded for the person looking."""
 
-    id: int = 0
-    name: str = ""
-    description: str = ""
-    kind: str = ""
-    dates: str = ""
-    status: str = ""
-    roles: str = ""
-    members: str = ""
-    pairing: str = ""
-    is_current: bool = False
-    can_work_in: bool = False
-    can_join: bool = False
-    can_archive: bool = False
+    id: int
+    name: str
+    description: str
+    kind: str
+    dates: str
+    status: str
+    roles: str
+    members: str
+    pairing: str
+    is_current: bool
+    can_work_in: bool
+    can_join: bool
+    can_archive: bool
 
     @classmethod
     def of(cls, card: ProgramCard, is_admin: bool) -> ProgramRow:
