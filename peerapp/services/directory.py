@@ -153,7 +153,7 @@ def search(
     ``browser`` holds what the page sent (see ``read_ask``); it is read strictly.
     "Best match" ranks for ``viewer_id`` (by name when nobody is asking).
     """
-    ask = read_ask(db, program_id, **browser)
+    ask = read_ask(db, program_id, browser)
     filters = _filters(program_id, ask)
     if viewer_id is not None:
         filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))

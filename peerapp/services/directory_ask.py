@@ -7,6 +7,7 @@ act on; a page that is not a positive whole number is page 1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,10 @@ class Ask:
     has_places: bool = False
     sort: str = "name"
     page: int = 1
+
+
+# What a search is when the browser sends nothing of it.
+_DEFAULT = Ask()
 
 
 def typed_query(value: object) -> str:
@@ -90,27 +95,22 @@ def theme_filter(db: Session, program_id: int, value: object) -> str:
     return theme
 
 
-def read_ask(
-    db: Session,
-    program_id: int,
-    *,
-    query: object = "",
-    department: object = "",
-    location: object = "",
-    show: object = "",
-    theme: object = "",
-    has_places: object = False,
-    sort: object = "name",
-    page: object = 1,
-) -> Ask:
-    """The search the browser asked for, each part checked."""
+def read_ask(db: Session, program_id: int, browser: Mapping[str, object]) -> Ask:
+    """The search the browser asked for, each part checked; a part it left out is the default."""
+    unknown = browser.keys() - _DEFAULT.__dataclass_fields__.keys()
+    if unknown:
+        raise TypeError(f"A search has no part called {', '.join(sorted(unknown))}.")
+
+    def part(name: str) -> object:
+        return browser.get(name, getattr(_DEFAULT, name))
+
     return Ask(
-        query=validation.text(typed_query(query), "Search", QUERY_MAX, one_line=True),
-        department=department_filter(department),
-        location=location_filter(location),
-        show=showing(show),
-        theme=theme_filter(db, program_id, theme),
-        has_places=validation.flag(has_places, "Has places left"),
-        sort=sort_order(sort),
-        page=page_number(page),
+        query=validation.text(typed_query(part("query")), "Search", QUERY_MAX, one_line=True),
+        department=department_filter(part("department")),
+        location=location_filter(part("location")),
+        show=showing(part("show")),
+        theme=theme_filter(db, program_id, part("theme")),
+        has_places=validation.flag(part("has_places"), "Has places left"),
+        sort=sort_order(part("sort")),
+        page=page_number(part("page")),
     )

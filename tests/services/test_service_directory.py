@@ -252,6 +252,17 @@ def test_the_typed_search_is_kept_as_typed_or_refused(db, program):
             directory_ask.typed_query(value)
 
 
+def test_a_search_reads_each_part_it_is_given_and_defaults_the_rest(db, program):
+    asked = directory_ask.read_ask(db, program.id, {"query": "data", "page": 3})
+    assert asked == directory_ask.Ask(query="data", page=3)
+    assert directory_ask.read_ask(db, program.id, {}) == directory_ask.Ask()
+    # A part that is not one of the search's is a mistake in the caller, not a search.
+    with pytest.raises(TypeError, match="no part called pages"):
+        directory_ask.read_ask(db, program.id, {"query": "data", "pages": 3})
+    with pytest.raises(Refused):
+        directory_ask.read_ask(db, program.id, {"sort": "salary"})
+
+
 def test_filter_lists_are_remembered_for_a_minute(db, program, people, monkeypatch):
     directory.forget_recent_facets()
     clock = iter([1000.0, 1030.0, 1061.0, 1061.0])
