@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -35,17 +36,20 @@ def _confirm_disable() -> rx.Component:
     )
 
 
-def _pairing_switch(
-    switch_id: str, label: str, description: str, checked: rx.Var[bool], on_change: Any
-) -> rx.Component:
+def _keep(field: str) -> Callable[[Any], Any]:
+    """The change handler of one field of the draft."""
+    return lambda value: ProgramSettingsState.set_draft(field, value)
+
+
+def _pairing_switch(switch_id: str, label: str, description: str, field: str) -> rx.Component:
     """One pairing type's switch in the draft, named by ``label`` for screen readers too."""
     return labelled_choice(
         rx.switch,
         switch_id,
         label,
         description,
-        checked=checked,
-        on_change=on_change,
+        checked=getattr(ProgramSettingsState, field),
+        on_change=_keep(field),
         aria_label=label,
         size="3",
     )
@@ -61,16 +65,14 @@ def _switches() -> rx.Component:
                 "Registered peers can find each other in the directory and send one-click "
                 "peer requests. Turning it off cancels pending peer requests; existing "
                 "pairings stay.",
-                ProgramSettingsState.peer_mentorship_enabled,
-                ProgramSettingsState.set_peer_mentorship,
+                "peer_mentorship_enabled",
             ),
             _pairing_switch(
                 "mentoring",
                 "Mentor–mentee pairing",
                 "Mentees can ask mentors to guide them. Turning it off cancels pending "
                 "mentoring requests; existing pairings stay.",
-                ProgramSettingsState.mentoring_enabled,
-                ProgramSettingsState.set_mentoring,
+                "mentoring_enabled",
             ),
             spacing="3",
             padding_top="0.25em",
@@ -78,33 +80,43 @@ def _switches() -> rx.Component:
     )
 
 
+# The limits: each number's label, its field in the draft, the service's range and a hint.
+_LIMITS = (
+    (
+        "Open requests per person",
+        "open_request_limit",
+        admin.OPEN_REQUEST_LIMIT_RANGE,
+        "How many unanswered requests one person may have out at once.",
+    ),
+    (
+        "Days before a request expires",
+        "request_expiry_days",
+        admin.EXPIRY_DAYS_RANGE,
+        "Unanswered requests close after this many days. Applies to new requests.",
+    ),
+    (
+        "Days before expiry to remind",
+        "reminder_days",
+        admin.REMINDER_DAYS_RANGE,
+        "The person asked is reminded this many days before a request expires, and "
+        "once more the day before. Fewer than the days before a request expires.",
+    ),
+)
+
+
 def _limits() -> rx.Component:
     return field_row(
-        number_field(
-            "Open requests per person",
-            "open-request-limit",
-            admin.OPEN_REQUEST_LIMIT_RANGE,
-            "How many unanswered requests one person may have out at once.",
-            value=ProgramSettingsState.open_request_limit,
-            on_change=ProgramSettingsState.set_open_request_limit,
-        ),
-        number_field(
-            "Days before a request expires",
-            "request-expiry-days",
-            admin.EXPIRY_DAYS_RANGE,
-            "Unanswered requests close after this many days. Applies to new requests.",
-            value=ProgramSettingsState.request_expiry_days,
-            on_change=ProgramSettingsState.set_request_expiry_days,
-        ),
-        number_field(
-            "Days before expiry to remind",
-            "reminder-days",
-            admin.REMINDER_DAYS_RANGE,
-            "The person asked is reminded this many days before a request expires, and "
-            "once more the day before. Fewer than the days before a request expires.",
-            value=ProgramSettingsState.reminder_days,
-            on_change=ProgramSettingsState.set_reminder_days,
-        ),
+        *(
+            number_field(
+                label,
+                field.replace("_", "-"),
+                bounds,
+                hint,
+                value=getattr(ProgramSettingsState, field),
+                on_change=_keep(field),
+            )
+            for label, field, bounds, hint in _LIMITS
+        )
     )
 
 
@@ -113,7 +125,7 @@ def _themes() -> rx.Component:
         "Themes",
         "program-themes",
         ProgramSettingsState.themes,
-        ProgramSettingsState.set_themes,
+        _keep("themes"),
         models.THEMES_TEXT_MAX,
         rows="6",
         hint=f"One theme a line, at most {models.THEMES_MAX}. People choose from these when "

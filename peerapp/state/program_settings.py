@@ -19,6 +19,14 @@ from peerapp.state.live import push_inboxes, push_program
 DRAFT_MAX = 6
 # The themes as typed: the service takes twice the stored length before cleaning.
 THEMES_DRAFT_MAX = models.THEMES_TEXT_MAX * 2
+# The draft's fields that the form sets: typed ones with the longest text each keeps, switches.
+_TYPED = {
+    "open_request_limit": DRAFT_MAX,
+    "request_expiry_days": DRAFT_MAX,
+    "reminder_days": DRAFT_MAX,
+    "themes": THEMES_DRAFT_MAX,
+}
+_SWITCHES = ("peer_mentorship_enabled", "mentoring_enabled")
 
 
 class ProgramSettingsState(rx.State):
@@ -67,49 +75,20 @@ class ProgramSettingsState(rx.State):
         self.reminder_days = str(program.reminder_days)
         self.themes = program.themes
 
-    def _draft(self, value: object, longest: int = DRAFT_MAX) -> bool:
-        """Whether a draft value may be kept: the form is shown (to an admin) and it fits.
+    @rx.event
+    def set_draft(self, field: str, value: str | bool):
+        """Keep what the admin typed or switched in the draft (nothing is saved yet).
 
-        The form's inputs never send anything else, so anything else is ignored;
-        the service reads the values on save, after checking the admin again.
+        Only the form's own fields, with what their controls send (text that fits,
+        or a switch's True/False); anything else is ignored. The service reads the
+        values on save, after checking the admin again.
         """
-        return self.allowed and isinstance(value, str) and len(value) <= longest
-
-    @rx.event
-    def set_open_request_limit(self, value: str):
-        """Keep the typed limit (read by the service on save)."""
-        if self._draft(value):
-            self.open_request_limit = value
-
-    @rx.event
-    def set_request_expiry_days(self, value: str):
-        """Keep the typed number of days (read by the service on save)."""
-        if self._draft(value):
-            self.request_expiry_days = value
-
-    @rx.event
-    def set_reminder_days(self, value: str):
-        """Keep the typed number of days before expiry to remind (read by the service on save)."""
-        if self._draft(value):
-            self.reminder_days = value
-
-    @rx.event
-    def set_themes(self, value: str):
-        """Keep the typed themes, one a line (cleaned and checked by the service on save)."""
-        if self._draft(value, THEMES_DRAFT_MAX):
-            self.themes = value
-
-    @rx.event
-    def set_peer_mentorship(self, value: bool):
-        """Flip the switch in the draft (nothing is saved yet)."""
-        if self.allowed and isinstance(value, bool):
-            self.peer_mentorship_enabled = value
-
-    @rx.event
-    def set_mentoring(self, value: bool):
-        """Flip the mentor–mentee switch in the draft (nothing is saved yet)."""
-        if self.allowed and isinstance(value, bool):
-            self.mentoring_enabled = value
+        if not (self.allowed and isinstance(field, str)):
+            return
+        switched = field in _SWITCHES and isinstance(value, bool)
+        typed = field in _TYPED and isinstance(value, str) and len(value) <= _TYPED[field]
+        if switched or typed:
+            setattr(self, field, value)
 
     @rx.event
     async def request_save(self):

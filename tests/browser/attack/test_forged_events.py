@@ -204,9 +204,9 @@ def case_positional_style_payloads(attack: Attack):
 
 
 def _settings_attempt(tab):
-    tab.send(handler("settings", "set_peer_mentorship"), {"value": False})
-    tab.send(handler("settings", "set_open_request_limit"), {"value": "1"})
-    tab.send(handler("settings", "set_request_expiry_days"), {"value": "1"})
+    tab.send(handler("settings", "set_draft"), {"field": "peer_mentorship_enabled", "value": False})
+    tab.send(handler("settings", "set_draft"), {"field": "open_request_limit", "value": "1"})
+    tab.send(handler("settings", "set_draft"), {"field": "request_expiry_days", "value": "1"})
     tab.send(handler("settings", "save"))
     tab.send(handler("settings", "request_save"))
 
@@ -228,8 +228,12 @@ def case_admin_settings_signed_out(attack: Attack):
 def case_admin_settings_with_wrongly_typed_drafts(attack: Attack):
     oscar = attack.signed_in(pathname="/settings")
     for value in ([1], {"a": 1}, None, 1.5, 10**30, True, -1):
-        oscar.send(handler("settings", "set_open_request_limit"), {"value": value})
-        oscar.send(handler("settings", "set_peer_mentorship"), {"value": value})
+        oscar.send(
+            handler("settings", "set_draft"), {"field": "open_request_limit", "value": value}
+        )
+        oscar.send(
+            handler("settings", "set_draft"), {"field": "peer_mentorship_enabled", "value": value}
+        )
     oscar.send(handler("settings", "save"))
 
 
@@ -589,8 +593,8 @@ def _oversized_and_odd_input(tab) -> None:
         for method, extra in DIRECTORY_FILTERS:
             tab.send(handler("directory", method), {**extra, "value": value})
         tab.send(handler("requests", "set_decline_reason"), {"value": value})
-        tab.send(handler("settings", "set_open_request_limit"), {"value": value})
-        tab.send(handler("settings", "set_request_expiry_days"), {"value": value})
+        tab.send(handler("settings", "set_draft"), {"field": "open_request_limit", "value": value})
+        tab.send(handler("settings", "set_draft"), {"field": "request_expiry_days", "value": value})
         tab.send(handler("requests", "open_decline"), {"request_id": value})
         tab.send(handler("pairing", "open_end"), {"pairing_id": value})
         tab.send(handler("directory", "go_to_page"), {"page": value})
@@ -627,16 +631,13 @@ def case_oversized_input_is_not_kept_signed_in(attack: Attack):
 def case_signed_out_tab_keeps_nothing_it_sends(attack: Attack):
     tab = attack.signed_out(pathname="/directory")
     probe = "zq9probe-kept"
-    for state, method in [
-        ("requests", "set_decline_reason"),
-        ("settings", "set_open_request_limit"),
-        ("settings", "set_request_expiry_days"),
-    ]:
-        tab.send(handler(state, method), {"value": probe})
+    tab.send(handler("requests", "set_decline_reason"), {"value": probe})
+    for field in ("open_request_limit", "request_expiry_days", "themes"):
+        tab.send(handler("settings", "set_draft"), {"field": field, "value": probe})
     for method, extra in DIRECTORY_FILTERS:
         tab.send(handler("directory", method), {**extra, "value": probe})
     tab.send(handler("directory", "go_to_page"), {"page": 7})
-    tab.send(handler("settings", "set_peer_mentorship"), {"value": False})
+    tab.send(handler("settings", "set_draft"), {"field": "peer_mentorship_enabled", "value": False})
     tab.send(handler("requests", "open_decline"), {"request_id": attack.scene.oscar_incoming})
     tab.send(handler("pairing", "open_end"), {"pairing_id": attack.scene.oscar_pairing})
     _oversized_and_odd_input(tab)
@@ -682,8 +683,12 @@ def case_profile_capacity_with_other_digits(attack: Attack):
 def case_settings_numbers_with_other_digits_as_employee(attack: Attack):
     oscar = attack.signed_in(pathname="/settings")
     for typed in ODD_NUMBERS:
-        oscar.send(handler("settings", "set_open_request_limit"), {"value": typed})
-        oscar.send(handler("settings", "set_request_expiry_days"), {"value": typed})
+        oscar.send(
+            handler("settings", "set_draft"), {"field": "open_request_limit", "value": typed}
+        )
+        oscar.send(
+            handler("settings", "set_draft"), {"field": "request_expiry_days", "value": typed}
+        )
         updates = oscar.send(handler("settings", "save"))
         assert any("Only program admins" in text for text in toast_errors(updates))
         oscar.send(handler("settings", "request_save"))
@@ -718,14 +723,56 @@ def case_settings_numbers_with_other_digits_as_admin(attack: Attack):
     attack.rebaseline()  # the admin's own account and sign-in
     assert admin.var(names()["settings"], "allowed") is True
     for typed in ODD_NUMBERS:
-        admin.send(handler("settings", "set_open_request_limit"), {"value": typed[:6]})
+        admin.send(
+            handler("settings", "set_draft"), {"field": "open_request_limit", "value": typed[:6]}
+        )
         updates = admin.send(handler("settings", "save"))
         assert any("whole number from 1 to 50" in text for text in toast_errors(updates))
-        admin.send(handler("settings", "set_open_request_limit"), {"value": "5"})
-        admin.send(handler("settings", "set_request_expiry_days"), {"value": typed[:6]})
+        admin.send(handler("settings", "set_draft"), {"field": "open_request_limit", "value": "5"})
+        admin.send(
+            handler("settings", "set_draft"), {"field": "request_expiry_days", "value": typed[:6]}
+        )
         updates = admin.send(handler("settings", "save"))
         assert any("whole number from 1 to 90" in text for text in toast_errors(updates))
-        admin.send(handler("settings", "set_request_expiry_days"), {"value": "14"})
+        admin.send(
+            handler("settings", "set_draft"), {"field": "request_expiry_days", "value": "14"}
+        )
+
+
+@case
+def case_settings_draft_sets_only_the_form_fields_as_admin(attack: Attack):
+    admin = attack.signed_in(_admin_token(attack), pathname="/admin/settings", viewer=None)
+    attack.rebaseline()  # the admin's own account and sign-in
+    settings = names()["settings"]
+    assert admin.var(settings, "allowed") is True
+    forged = [
+        ("allowed", False),
+        ("loaded", False),
+        ("saving", True),
+        ("confirm_disable_open", True),
+        ("program_name", "zq9 forged name"),
+        ("locked_reason", "zq9 forged reason"),
+        ("_program_id", 999_999),
+        ("router", "zq9"),
+        ("peer_mentorship_enabled", "no"),  # a switch gets only True or False
+        ("open_request_limit", 3),  # a typed field gets only text
+        (["themes"], "zq9 listed"),
+        ({"f": "themes"}, "zq9 mapped"),
+    ]
+    for field, value in forged:
+        admin.send(handler("settings", "set_draft"), {"field": field, "value": value})
+    assert admin.var(settings, "allowed") is True
+    assert admin.var(settings, "loaded") is True
+    assert admin.var(settings, "saving") is False
+    assert admin.var(settings, "confirm_disable_open") is False
+    assert admin.var(settings, "program_name") != "zq9 forged name"
+    assert admin.var(settings, "locked_reason") == ""
+    assert admin.var(settings, "peer_mentorship_enabled") is True
+    assert admin.var(settings, "open_request_limit") != 3
+    assert "zq9" not in str(admin.var(settings, "themes"))
+    # The form's own field still takes what its control sends.
+    admin.send(handler("settings", "set_draft"), {"field": "themes", "value": "Onboarding"})
+    assert admin.var(settings, "themes") == "Onboarding"
 
 
 # --- sessions: replay, forged tokens, other tabs --------------------------------------

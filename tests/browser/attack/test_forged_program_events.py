@@ -249,8 +249,8 @@ def case_choose_signed_out(attack: Attack, ids: Programs):
 @case
 def case_mentoring_switch_and_themes_as_employee(attack: Attack, ids: Programs):
     oscar = attack.signed_in(pathname="/admin/settings")
-    oscar.send(handler("settings", "set_mentoring"), {"value": False})
-    oscar.send(handler("settings", "set_themes"), {"value": "zq9 forged theme"})
+    oscar.send(handler("settings", "set_draft"), {"field": "mentoring_enabled", "value": False})
+    oscar.send(handler("settings", "set_draft"), {"field": "themes", "value": "zq9 forged theme"})
     assert oscar.var(names()["settings"], "themes") in (None, "")
     _refused(oscar.send(handler("settings", "request_save")), "Only program admins")
     _refused(oscar.send(handler("settings", "save")), "Only program admins")
