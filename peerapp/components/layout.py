@@ -210,6 +210,12 @@ def page_frame(title: str, *children: rx.Component, subtitle: rx.Component | Non
     )
 
 
+def request_standing() -> rx.Component:
+    """Above the pages where requests are sent and answered: whether peer requests are
+    paused, then how many open requests and places are used."""
+    return rx.fragment(peer_mentorship_off_notice(), usage_summary())
+
+
 def peer_mentorship_off_notice() -> rx.Component:
     """Shown wherever requests would otherwise be offered."""
     return rx.cond(

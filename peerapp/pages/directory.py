@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from peerapp.components.forms import labelled_field, labelled_select
-from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
+from peerapp.components.layout import page_frame, request_standing
 from peerapp.components.pairing_actions import note_dialog
 from peerapp.components.people import directory_card
 from peerapp.components.sections import empty_state, loading
@@ -254,8 +254,7 @@ def directory_page() -> rx.Component:
     """Search, filters and the visible page of people."""
     return page_frame(
         "Directory",
-        peer_mentorship_off_notice(),
-        usage_summary(),
+        request_standing(),
         _search_box(),
         _filters_toggle(),
         _filters(),

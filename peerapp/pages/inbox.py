@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from peerapp import routes
-from peerapp.components.layout import page_frame, peer_mentorship_off_notice, usage_summary
+from peerapp.components.layout import page_frame, request_standing
 from peerapp.components.requests import (
     decline_dialog,
     incoming_card,
@@ -62,8 +62,7 @@ def inbox_page() -> rx.Component:
     """Incoming and outgoing requests, live; your peers; past requests."""
     return page_frame(
         "Inbox",
-        peer_mentorship_off_notice(),
-        usage_summary(),
+        request_standing(),
         when_loaded(
             InboxState.loaded,
             rx.vstack(
