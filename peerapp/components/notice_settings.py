@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerapp.components.forms import error_callout, field_hint, fieldset, form, labelled_field
+from peerapp.components.forms import (
+    error_callout,
+    field_hint,
+    field_row,
+    fieldset,
+    form,
+    labelled_field,
+)
 from peerapp.components.sections import section_card
 from peerapp.services import preferences
 from peerapp.state.notice_settings import (
@@ -58,44 +65,44 @@ def _category(choice: CategoryChoice) -> rx.Component:
     )
 
 
+def _hour() -> rx.Component:
+    # A native select: its value is sent with the form, like the zone typed beside it.
+    return rx.box(
+        rx.el.label("Hour", html_for=HOUR_FIELD, class_name="field-label"),
+        rx.el.select(
+            *(rx.el.option(hour_label(hour), value=str(hour)) for hour in range(24)),
+            id=HOUR_FIELD,
+            name=HOUR_FIELD,
+            default_value=S.hour,
+            class_name="native-select",
+        ),
+    )
+
+
+def _zone() -> rx.Component:
+    return rx.box(
+        labelled_field(
+            "Time zone",
+            ZONE_FIELD,
+            default_value=S.zone,
+            list=_ZONE_LIST,
+            auto_complete="off",
+            spell_check=False,
+            hint="Type to search, e.g. Europe/Lisbon or America/New_York.",
+            max_length=64,
+        ),
+        rx.el.datalist(
+            *(rx.el.option(value=zone) for zone in preferences.zone_names()),
+            id=_ZONE_LIST,
+        ),
+    )
+
+
 def _digest_time() -> rx.Component:
     return fieldset(
         "Daily digest time",
         field_hint("When the digest of the day's notifications comes, in your time zone."),
-        rx.flex(
-            rx.box(
-                rx.el.label("Hour", html_for=HOUR_FIELD, class_name="field-label"),
-                rx.el.select(
-                    *(rx.el.option(hour_label(hour), value=str(hour)) for hour in range(24)),
-                    id=HOUR_FIELD,
-                    name=HOUR_FIELD,
-                    default_value=S.hour,
-                    class_name="native-select",
-                ),
-            ),
-            rx.box(
-                labelled_field(
-                    "Time zone",
-                    ZONE_FIELD,
-                    default_value=S.zone,
-                    list=_ZONE_LIST,
-                    auto_complete="off",
-                    spell_check=False,
-                    hint="Type to search, e.g. Europe/Lisbon or America/New_York.",
-                    max_length=64,
-                ),
-                rx.el.datalist(
-                    *(rx.el.option(value=zone) for zone in preferences.zone_names()),
-                    id=_ZONE_LIST,
-                ),
-                flex="1",
-                min_width="14em",
-            ),
-            spacing="4",
-            wrap="wrap",
-            padding_top="0.5em",
-            align="start",
-        ),
+        field_row(_hour(), _zone()),
     )
 
 
