@@ -30,11 +30,13 @@ from peerapp.services.unit import unit_of_work
 LEVELS_UP = 2
 # No real organisation is this deep; a longer walk means the data is broken.
 CHAIN_MAX = 1000
+# The aliases are built once: making one (and its columns) costs more than the query it serves.
+_PERSON, _BOSS = aliased(Employee), aliased(Employee)
 
 
 def _lines(db: Session, people: list[int]) -> dict[int, list[int]]:
     """For each of ``people``: their manager and manager's manager, all in one query."""
-    person, boss = aliased(Employee), aliased(Employee)
+    person, boss = _PERSON, _BOSS
     rows = db.execute(
         sa.select(col(person.id), col(person.manager_id), col(boss.manager_id))
         .select_from(person)
@@ -61,8 +63,7 @@ def refuse_reporting_line(db: Session, actor_id: int, other: Employee) -> None:
         raise Refused(f"You can't pair with {other.full_name}: they are in your reporting line.")
 
 
-# Built once: making an alias costs more than the query it serves.
-_ME, _BOSS, _REPORT = aliased(Employee), aliased(Employee), aliased(Employee)
+_ME, _REPORT = aliased(Employee), aliased(Employee)
 
 
 def not_in_reporting_line(viewer_id: int) -> sa.ColumnElement[bool]:

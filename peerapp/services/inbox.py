@@ -142,9 +142,14 @@ def sent_rows(
     }
 
 
+# The person on the other side of a request: an alias built once (making one costs more
+# than the query it serves).
+_OTHER = aliased(Employee)
+
+
 def load_inbox(db: Session, *, program_id: int, employee_id: int) -> Inbox:
     """Pending requests both ways, recent closed ones, peers and usage (all bounded)."""
-    other = aliased(Employee)
+    other = _OTHER
     mine = sa.or_(
         col(PeerRequest.sender_id) == employee_id, col(PeerRequest.recipient_id) == employee_id
     )

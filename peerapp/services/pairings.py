@@ -45,9 +45,13 @@ class Ended(Change):
     pairing: Pairing
 
 
+# The other person of a pairing: an alias built once (making one costs more than the query).
+_PARTNER = aliased(Employee)
+
+
 def peers_of(db: Session, *, program_id: int, employee_id: int) -> list[Peer]:
     """Active pairings of a member, newest first (bounded)."""
-    partner = aliased(Employee)
+    partner = _PARTNER
     low, high = col(Pairing.person_low_id), col(Pairing.person_high_id)
     partner_id = sa.case((low == employee_id, high), else_=low)
     rows = db.exec(
