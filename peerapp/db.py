@@ -10,7 +10,8 @@ Work that only reads (a directory search) runs inside ``reads_only()``: on
 SQLite its transaction is a plain deferred BEGIN on a ``query_only``
 connection, a WAL reader that neither waits for the writer nor holds it up
 (the database is in WAL mode), and any write in it fails loudly instead of
-taking the lock.
+taking the lock. ``read_session()`` opens a session that way, and on
+PostgreSQL runs it with no transaction at all (see there).
 
 Production runs several backend workers forked from one supervisor that has
 already imported the app (and may have opened a connection). A pooled
@@ -25,15 +26,16 @@ ping on every checkout was a round trip per event with the event loop waiting.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 from peerapp.settings import database_url
 
@@ -50,6 +52,33 @@ def reads_only() -> Iterator[None]:
         yield
     finally:
         _READS_ONLY.reset(token)
+
+
+@contextmanager
+def read_session(open_session: Callable[[], Session]) -> Iterator[Session]:
+    """A database session (from ``open_session``) for work that only reads.
+
+    On SQLite it is a WAL reader (``reads_only``). On PostgreSQL its statements
+    run in autocommit: each sees the latest commit, and the BEGIN before the
+    first and the ROLLBACK when the connection goes back to the pool, two
+    round trips with the event loop waiting, are not made (a quarter of a
+    search's time at 300 people). SQLAlchemy restores the connection's
+    isolation when it returns to the pool, so the next user gets a transaction.
+    Nothing here may write: on PostgreSQL each write would commit on its own.
+    """
+    with reads_only(), open_session() as db:
+        bind = db.get_bind()
+        if isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql":
+            # Set before the first statement: the connection is still only taken from
+            # the pool when one runs (an event may await a lot before its first).
+            db.bind = _autocommit(bind)
+        yield db
+
+
+@functools.cache
+def _autocommit(engine: sa.Engine) -> sa.Engine:
+    """``engine`` (the same pool) with its connections in autocommit while checked out."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @sa.event.listens_for(sa.Engine, "connect")

@@ -19,7 +19,6 @@ Browser input is read in the services (``services/validation.py``), inside
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -28,7 +27,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from peerapp import routes
-from peerapp.db import reads_only
+from peerapp.db import read_session
 from peerapp.services import Refused, validation
 from peerapp.services.unit import end_reads
 from peerapp.state.identity import Viewer
@@ -51,7 +50,8 @@ async def act(
     """Run ``work`` for the signed-in person; the steps are in the module docstring.
 
     ``reads``: the work only reads (a search), so on SQLite it runs as a WAL
-    reader that never waits for a writer nor holds one up (``db.reads_only``).
+    reader that never waits for a writer nor holds one up, and on PostgreSQL with
+    no transaction (``db.read_session``).
 
     ``busy`` names the var that shows the action is working: a bool, or (with
     ``busy_id``) a list of ids, of which only valid ids are tracked (the
@@ -62,7 +62,7 @@ async def act(
     try:
         # One database session for the sign-in check and the work: one connection
         # checkout (and, on PostgreSQL, one ping and rollback) fewer per event.
-        with reads_only() if reads else contextlib.nullcontext(), rx.session() as db:
+        with read_session(rx.session) if reads else rx.session() as db:
             viewer = await current_viewer(state, db)
             if viewer is None:
                 result = rx.redirect(routes.LOGIN)

@@ -16,6 +16,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from peerapp.db import read_session
 from peerapp.models import Program
 from peerapp.services import channels, notices, programs, sessions, validation
 from peerapp.services import inbox as inbox_service
@@ -205,7 +206,7 @@ def _read_inbox(
 
 def unread_of(employee_id: int) -> int:
     """A person's unread notices (the bell), for a push that reads nothing else."""
-    with rx.session() as db:
+    with read_session(rx.session) as db:
         return notices.unread_count(db, employee_id)
 
 
@@ -213,14 +214,14 @@ def load_inbox(
     employee_id: int, program_id: int | None = None
 ) -> tuple[inbox_service.Inbox, Program, int]:
     """A person's inbox in ``program_id`` (default: their current program)."""
-    with rx.session() as db:
+    with read_session(rx.session) as db:
         if program_id is None:
             program_id = sessions.current_program_id(db, employee_id)
         return _read_inbox(db, program_id, employee_id)
 
 
 def load_program(program_id: int) -> tuple[Program, list[int]]:
-    with rx.session() as db:
+    with read_session(rx.session) as db:
         program = programs.get_program(db, program_id)
         db.expunge(program)
         return program, programs.member_ids(db, program_id)

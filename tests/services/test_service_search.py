@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from service_helpers import make_person
 from sqlmodel import Session
 
-from peerapp.db import make_engine, reads_only
+from peerapp.db import make_engine, read_session, reads_only
 from peerapp.services import Refused, best_match, directory, matching, profiles, programs
 from peerapp.services.unit import unit_of_work
 
@@ -243,6 +243,39 @@ def test_a_search_reads_while_a_writer_holds_the_lock(tmp_path):
     engine.dispose()
     assert [e.full_name for e in found.entries] == ["Ada Reader"]
     assert waited < 2, f"the search waited {waited:.1f}s for the writer"
+
+
+def test_a_read_session_on_postgresql_sends_no_transaction_and_hands_back_a_transactional_one(
+    engine,
+):
+    """Reads run in autocommit (no BEGIN, no ROLLBACK); the pool's next user gets a transaction."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite a read session is a WAL reader (the test above)")
+    from psycopg.pq import TransactionStatus
+
+    one = sa.create_engine(engine.url, pool_size=1, max_overflow=0)  # one pooled connection
+    with Session(one) as setup:
+        program = programs.default_program(setup)
+        make_person(setup, program, "Ada Reader", skills="Reading")
+        program_id = program.id
+    with read_session(lambda: Session(one)) as reader:
+        # Nothing is taken from the pool before a statement runs: an event handler
+        # awaits (state, Redis) before its first, and must not hold a connection then.
+        assert one.pool.checkedout() == 0
+        found = directory.search(reader, program_id=program_id, query="read")
+        raw = reader.connection().connection.dbapi_connection
+        assert raw is not None and raw.autocommit
+        assert raw.info.transaction_status == TransactionStatus.IDLE  # no BEGIN was sent
+    assert [e.full_name for e in found.entries] == ["Ada Reader"]
+    with Session(one) as writer:  # the same connection, back from the pool
+        writer.execute(sa.text("DELETE FROM membership"))
+        raw = writer.connection().connection.dbapi_connection
+        assert raw is not None and not raw.autocommit
+        assert raw.info.transaction_status == TransactionStatus.INTRANS
+        writer.rollback()
+    with Session(one) as check:
+        assert check.execute(sa.text("SELECT count(*) FROM membership")).scalar_one() == 1
+    one.dispose()
 
 
 # --- best match --------------------------------------------------------------------------
