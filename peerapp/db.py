@@ -61,7 +61,7 @@ def read_session(open_session: Callable[[], Session]) -> Iterator[Session]:
     On SQLite it is a WAL reader (``reads_only``). On PostgreSQL its statements
     run in autocommit: each sees the latest commit, and the BEGIN before the
     first and the ROLLBACK when the connection goes back to the pool, two
-    round trips with the event loop waiting, are not made (a quarter of a
+    round trips with the event loop waiting, are not made (a fifth of a
     search's time at 300 people). SQLAlchemy restores the connection's
     isolation when it returns to the pool, so the next user gets a transaction.
     Nothing here may write: on PostgreSQL each write would commit on its own.
