@@ -200,8 +200,11 @@ def _announce(state: InboxState, text: str) -> None:
 def _read_inbox(
     db: Session, program_id: int, employee_id: int
 ) -> tuple[inbox_service.Inbox, Program, int]:
+    # Read first and held: the inbox's own look-up of the program then finds it in the
+    # session (its identity map keeps only objects someone still refers to).
+    program = programs.get_program(db, program_id)
     box = inbox_service.load_inbox(db, program_id=program_id, employee_id=employee_id)
-    return box, programs.get_program(db, program_id), notices.unread_count(db, employee_id)
+    return box, program, notices.unread_count(db, employee_id)
 
 
 def unread_of(employee_id: int) -> int:
