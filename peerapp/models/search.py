@@ -9,7 +9,11 @@ two to four letters a direct lookup.
 PostgreSQL: a generated ``tsvector`` column ``employee.search_vector`` with a
 GIN index, built with the ``peerapp_search`` configuration: the ``simple``
 dictionary (no stemming, no stop words: names and skills are not English
-prose) after ``unaccent``.
+prose) after ``unaccent``. Each tag of skills and of learning goals is also a
+lexeme of its own, the whole tag lower-cased behind a mark of its column
+(``s:`` a skill, ``g:`` a learning goal): best match asks the index for people
+with one of a few exact tags, which it answers from its lists alone, where
+phrases of common words made it check thousands of rows.
 
 Both index the same columns. The column and the virtual table are not in the
 SQLModel classes: the ORM never reads them, only ``services/search_index.py``.
@@ -35,8 +39,15 @@ SEARCHED_COLUMNS = (
 )
 FTS_TABLE = "employee_search"
 PG_CONFIG = "peerapp_search"
-# PostgreSQL's weights for the columns best match looks in by themselves.
-WEIGHTED = {"skills": "A", "learning_goals": "B"}
+# PostgreSQL: the marks of the tag lexemes, by column.
+TAG_MARKS = {"skills": "s:", "learning_goals": "g:"}
+# The tags of a stored tag string (comma-separated), each lower-cased behind a mark.
+PG_TAGS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION peerapp_tags(mark text, tags text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+    "SELECT coalesce(array_agg(mark || lower(btrim(tag))) FILTER (WHERE btrim(tag) <> ''), "
+    "'{}') FROM unnest(string_to_array(tags, ',')) AS tag $$"
+)
 
 
 def _sqlite_insert_trigger() -> str:
@@ -67,17 +78,14 @@ def _sqlite() -> list[str]:
 
 
 def pg_vector() -> str:
-    """The generated vector: skills weighted A, learning goals B (best match asks for
-    those columns alone), everything else D."""
+    """The generated vector: the words of every searched column, and the tags."""
     config = f"'{PG_CONFIG}'::regconfig"
-    rest = " || ' ' || ".join(
-        f"coalesce({name}, '')" for name in SEARCHED_COLUMNS if name not in WEIGHTED
+    words = " || ' ' || ".join(f"coalesce({name}, '')" for name in SEARCHED_COLUMNS)
+    tags = " || ".join(
+        f"array_to_tsvector(peerapp_tags('{mark}', coalesce({name}, '')))"
+        for name, mark in TAG_MARKS.items()
     )
-    weighted = " || ".join(
-        f"setweight(to_tsvector({config}, coalesce({name}, '')), '{weight}')"
-        for name, weight in WEIGHTED.items()
-    )
-    return f"{weighted} || to_tsvector({config}, {rest})"
+    return f"to_tsvector({config}, {words}) || {tags}"
 
 
 def _postgresql() -> list[str]:
@@ -89,6 +97,7 @@ def _postgresql() -> list[str]:
         f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
         "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple; "
         "END IF; END $$",
+        PG_TAGS_FUNCTION,
         "ALTER TABLE employee ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
         f"({pg_vector()}) STORED",
         "CREATE INDEX ix_employee_search_vector ON employee USING gin (search_vector)",

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlmodel import Session, col
 
 from peerapp.models import Employee
-from peerapp.models.search import FTS_TABLE, PG_CONFIG, bulk_load_ddl
+from peerapp.models.search import FTS_TABLE, PG_CONFIG, TAG_MARKS, bulk_load_ddl
 
 _WORD = re.compile(r"[^\W_]+")
 # One-letter prefixes would match nearly everyone: they wait for a second letter.
@@ -43,18 +44,18 @@ def words_of(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Wanted:
-    """People who relate to someone: whose skills hold one of ``goals``, or whose
-    learning goals hold one of ``skills`` (each a phrase: a tag's words)."""
+    """People who relate to someone: who have one of ``goals`` among their skills, or
+    one of ``skills`` among their learning goals (tags as written)."""
 
-    goals: tuple[tuple[str, ...], ...] = ()
-    skills: tuple[tuple[str, ...], ...] = ()
+    goals: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, goals: Iterable[str], skills: Iterable[str]) -> Wanted:
-        """From tags as written (their words; a tag with none is left out)."""
+        """From tags as written (blank ones left out)."""
         return cls(
-            goals=tuple(words for tag in goals if (words := words_of(tag))),
-            skills=tuple(words for tag in skills if (words := words_of(tag))),
+            goals=tuple(tag.strip() for tag in goals if tag.strip()),
+            skills=tuple(tag.strip() for tag in skills if tag.strip()),
         )
 
     def __bool__(self) -> bool:
@@ -63,31 +64,34 @@ class Wanted:
 
 def _fts5_query(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> str:
     # A quoted string is one term or phrase to FTS5 whatever it holds; words hold
-    # no quote, and * outside the quotes makes a typed word a prefix. A tag is a
-    # phrase, looked for in one column only.
+    # no quote, and * outside the quotes makes a typed word a prefix. A tag is the
+    # phrase of its words, looked for in one column only.
     parts = [f'"{word}"*' for word in all_of]
     alternatives = [
-        f"{{{column}}} : (" + " OR ".join('"' + " ".join(tag) + '"' for tag in tags) + ")"
+        f"{{{column}}} : (" + " OR ".join('"' + " ".join(words) + '"' for words in phrases) + ")"
         for column, tags in (("skills", wanted.goals), ("learning_goals", wanted.skills))
-        if tags
+        if (phrases := [words for tag in tags if (words := words_of(tag))])
     ]
     if alternatives:
         parts.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts)
 
 
-def _tsquery(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> str:
-    # Words are letters and digits only, so none is tsquery syntax. A tag is a
-    # phrase of lexemes of one weight: skills are A, learning goals B.
-    parts = [f"{word}:*" for word in all_of]
-    alternatives = [
-        "(" + " <-> ".join(f"{word}:{weight}" for word in tag) + ")"
-        for weight, tags in (("A", wanted.goals), ("B", wanted.skills))
+def _tag_lexemes(wanted: Wanted) -> str:
+    """The tsquery of the tag lexemes ``wanted`` asks for (any one), before lower-casing.
+
+    Each lexeme is quoted, so a tag's spaces and punctuation stay in it; a quote
+    is doubled and a backslash escaped, as tsquery's input reads them.
+    """
+
+    def quoted(mark: str, tag: str) -> str:
+        return "'" + (mark + tag).replace("\\", "\\\\").replace("'", "''") + "'"
+
+    return " | ".join(
+        quoted(TAG_MARKS[column], tag)
+        for column, tags in (("skills", wanted.goals), ("learning_goals", wanted.skills))
         for tag in tags
-    ]
-    if alternatives:
-        parts.append("(" + " | ".join(alternatives) + ")")
-    return " & ".join(parts)
+    )
 
 
 def is_sqlite(db: Session) -> bool:
@@ -138,9 +142,18 @@ def among(db: Session, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
 
 
 def _vector_matches(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> sa.ColumnElement[bool]:
+    # Typed words are letters and digits only, so none is tsquery syntax; each is a
+    # prefix, folded like the text by the configuration. Tag lexemes are lower-cased
+    # by the database, as the stored ones were.
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
-    return vector.op("@@")(sa.func.to_tsquery(config, _tsquery(all_of, wanted)))
+    asked: list[sa.ColumnElement[Any]] = []
+    if all_of:
+        asked.append(sa.func.to_tsquery(config, " & ".join(f"{word}:*" for word in all_of)))
+    if wanted:
+        asked.append(sa.cast(sa.func.lower(_tag_lexemes(wanted)), TSQUERY))
+    query = asked[0] if len(asked) == 1 else asked[0].op("&&")(asked[1])
+    return vector.op("@@")(query)
 
 
 @contextmanager

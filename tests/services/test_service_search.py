@@ -404,6 +404,27 @@ def test_best_match_draws_people_who_relate_before_anyone_else(db, program, monk
     assert page.matches[learner.id].learns_from_me == ("Rust",)
 
 
+def test_tags_with_quotes_backslashes_and_capitals_relate_like_any_other(db, program, monkeypatch):
+    for number in range(30):
+        make_person(db, program, f"Bystander {number:02d}", skills="Roll, Rock, Events")
+    teacher = make_person(db, program, "Tara Teacher", skills="Rock 'n' Roll, ÉVÉNEMENTS")
+    learner = make_person(db, program, "Leo Learner", learning_goals=r"C:\Paths & Pipes")
+    viewer = make_person(
+        db,
+        program,
+        "Vic Viewer",
+        skills=r"c:\paths & pipes",
+        learning_goals="rock 'n' roll, Événements",
+    )
+    monkeypatch.setattr(best_match, "POOL", 3)
+    page = best(db, program, viewer)
+    # The bystanders have words of those tags but none of the tags: only the two
+    # who relate are drawn first, whatever the viewer's starting point.
+    assert {e.full_name for e in page.entries[:2]} == {"Tara Teacher", "Leo Learner"}
+    assert page.matches[teacher.id].teaches_me == ("Rock 'n' Roll", "ÉVÉNEMENTS")
+    assert page.matches[learner.id].learns_from_me == (r"C:\Paths & Pipes",)
+
+
 def test_why_a_colleague_fits_in_words():
     from peerapp.services.matching import Match
     from peerapp.state import directory_words
