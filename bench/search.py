@@ -104,8 +104,8 @@ def measure(engine: sa.Engine, size: int, rounds: int) -> dict:
                 )
 
         def bare(asked: dict = asked) -> object:
-            words = search_index.words_of(str(asked.get("query", "")))
             with reads_only(), Session(engine) as db:
+                words = search_index.looked_up(db, str(asked.get("query", "")))
                 if not words:
                     return db.exec(select(col(Employee.id)).limit(directory.PAGE_SIZE)).all()
                 first = search_index.first_matches(db, words, directory.PAGE_SIZE, in_order=False)

@@ -13,7 +13,11 @@ prose) after ``unaccent``. Each tag of skills and of learning goals is also a
 lexeme of its own, the whole tag lower-cased behind a mark of its column
 (``s:`` a skill, ``g:`` a learning goal): best match asks the index for people
 with one of a few exact tags, which it answers from its lists alone, where
-phrases of common words made it check thousands of rows.
+phrases of common words made it check thousands of rows. The table
+``search_word`` lists every lexeme of the index (a trigger adds the new ones
+of each row written; none is taken out), so a typed prefix can be asked as
+the few whole words it begins, which the index intersects from its lists,
+where a prefix made it gather every row of every word it begins.
 
 Both index the same columns. The column and the virtual table are not in the
 SQLModel classes: the ORM never reads them, only ``services/search_index.py``.
@@ -88,6 +92,36 @@ def pg_vector() -> str:
     return f"to_tsvector({config}, {words}) || {tags}"
 
 
+WORD_TABLE = "search_word"
+_ADD_WORDS = (
+    f"INSERT INTO {WORD_TABLE} (word) SELECT word FROM ts_stat('SELECT search_vector FROM "
+    "employee') ON CONFLICT DO NOTHING"
+)
+
+
+def _pg_words_trigger() -> str:
+    columns = ", ".join(SEARCHED_COLUMNS)
+    return (
+        f"CREATE TRIGGER employee_search_words AFTER INSERT OR UPDATE OF {columns} "
+        "ON employee FOR EACH ROW EXECUTE FUNCTION peerapp_search_words()"
+    )
+
+
+def _pg_word_list() -> list[str]:
+    # Lexemes come out of a vector in order, so two writers add shared new words
+    # in the same order and cannot deadlock on them.
+    return [
+        f'CREATE TABLE IF NOT EXISTS {WORD_TABLE} (word text COLLATE "C" PRIMARY KEY)',
+        "CREATE OR REPLACE FUNCTION peerapp_search_words() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"INSERT INTO {WORD_TABLE} (word) SELECT lexeme FROM unnest(NEW.search_vector) "
+        "ON CONFLICT DO NOTHING; RETURN NULL; END $$",
+        _pg_words_trigger(),
+        # Rows that were there before the list (a migrated database).
+        _ADD_WORDS,
+    ]
+
+
 def _postgresql() -> list[str]:
     return [
         "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -101,6 +135,7 @@ def _postgresql() -> list[str]:
         "ALTER TABLE employee ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
         f"({pg_vector()}) STORED",
         "CREATE INDEX ix_employee_search_vector ON employee USING gin (search_vector)",
+        *_pg_word_list(),
     ]
 
 
@@ -121,9 +156,14 @@ def bulk_load_ddl(dialect: str) -> tuple[list[str], list[str]]:
         )
     if dialect == "postgresql":
         return (
-            ["DROP INDEX ix_employee_search_vector"],
+            [
+                "DROP INDEX ix_employee_search_vector",
+                "DROP TRIGGER employee_search_words ON employee",
+            ],
             [
                 "CREATE INDEX ix_employee_search_vector ON employee USING gin (search_vector)",
+                _ADD_WORDS,
+                _pg_words_trigger(),
                 "ANALYZE employee",
                 "ANALYZE membership",
             ],
@@ -146,6 +186,8 @@ def _make_search_index(target: sa.Table, connection: sa.Connection, **_kw: Any) 
 def _drop_search_index(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {WORD_TABLE}")
 
 
 # The orders the directory pages through, each an index walk that stops at a page.
@@ -169,7 +211,7 @@ def skipped_in_schema_checks(name: str | None, kind: str) -> bool:
     are on expressions, which SQLite's reflection cannot read back to compare.
     """
     name = name or ""
-    return (kind == "table" and name.startswith(FTS_TABLE)) or name in (
+    return (kind == "table" and (name.startswith(FTS_TABLE) or name == WORD_TABLE)) or name in (
         "search_vector",
         "ix_employee_search_vector",
         "ix_employee_name_order",

@@ -32,7 +32,7 @@ RUN = 1_000
 def page(
     db: Session,
     program_id: int,
-    search: tuple[sa.ColumnElement[bool], tuple[str, ...], bool],
+    search: tuple[sa.ColumnElement[bool], search_index.Words, bool],
     me: matching.Seeker,
     ask: Ask,
     counted: tuple[int, bool],
@@ -65,7 +65,7 @@ def page(
 
 def _walk(
     db: Session,
-    search: tuple[sa.ColumnElement[bool], tuple[str, ...], bool],
+    search: tuple[sa.ColumnElement[bool], search_index.Words, bool],
     me: matching.Seeker,
     ask: Ask,
 ) -> dict[int, sa.Row[Any]]:
@@ -88,7 +88,7 @@ def _gather(
     db: Session,
     pool: dict[int, sa.Row[Any]],
     filters: sa.ColumnElement[bool],
-    words: tuple[tuple[str, ...], search_index.Wanted],
+    words: tuple[search_index.Words, search_index.Wanted],
     span: tuple[int, int | None],
     how: tuple[bool, tuple[Any, str] | None],
 ) -> None:

@@ -89,7 +89,7 @@ class _Scope:
 
     db: Session
     filters: sa.ColumnElement[bool]
-    words: tuple[str, ...]
+    words: search_index.Words
     # How many have the words (up to COUNTED + 1), and of those how many pass the
     # filters (up to WINDOW + 1): read together, in the first look at the index.
     matches: int = 0
@@ -157,7 +157,7 @@ def search(
     filters = _filters(program_id, ask)
     if viewer_id is not None:
         filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))
-    scope = _Scope(db, filters, search_index.words_of(ask.query))
+    scope = _Scope(db, filters, search_index.looked_up(db, ask.query))
     # Best match ranks everyone a search finds when they are few: read at once, for
     # words that few people have (their count is read already), else after a count.
     best = viewer_id is not None and ask.sort == "best"

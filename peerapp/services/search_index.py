@@ -5,10 +5,16 @@ Whatever a person types is a search, never syntax: the text is cut into words
 quoted prefix term, so quotes, ``*``, ``-``, ``:``, ``NEAR``, ``AND``/``OR``/
 ``NOT``, parentheses, ``%``, ``_``, backslashes and emoji can neither raise an
 error nor change the meaning. Every word must match (any column, any order).
+
+On PostgreSQL a typed word that begins only a few of the index's words (its
+word list, ``search_word``) is asked as those whole words: the index then
+intersects their lists, where a prefix made it gather every row of every word
+it begins before intersecting anything.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,6 +46,55 @@ def words_of(text: str) -> tuple[str, ...]:
         if len(word) >= SHORTEST_WORD and word not in found:
             found.append(word)
     return tuple(found[:MOST_WORDS])
+
+
+# PostgreSQL: a typed word that begins at most this many indexed words is asked as them.
+MOST_BEGUN = 16
+_BEGUN = sa.text(
+    "SELECT typed.number, begun.word "
+    "FROM unnest(CAST(:typed AS text[])) WITH ORDINALITY AS typed(prefix, number) "
+    "CROSS JOIN LATERAL (SELECT listed.word FROM search_word AS listed "
+    'WHERE listed.word >= lower(unaccent(typed.prefix)) COLLATE "C" '
+    'AND listed.word < (lower(unaccent(typed.prefix)) || chr(1114111)) COLLATE "C" '
+    "ORDER BY listed.word LIMIT :most) AS begun"
+)
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a search's words ask the index: each typed word, and on PostgreSQL the
+    indexed words it begins, when few (``None``: asked as a prefix)."""
+
+    typed: tuple[str, ...] = ()
+    begun: tuple[tuple[str, ...] | None, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.typed)
+
+    def asked(self) -> list[tuple[str, tuple[str, ...] | None]]:
+        """Each typed word with what it begins (``None`` where not looked up)."""
+        begun = self.begun or (None,) * len(self.typed)
+        return list(zip(self.typed, begun, strict=True))
+
+
+def looked_up(db: Session, text: str) -> Words:
+    """The searchable words of ``text`` (``words_of``), each with the indexed words it
+    begins when they are few: one statement, on PostgreSQL, for all of them."""
+    typed = words_of(text)
+    if not typed or is_sqlite(db):
+        return Words(typed)
+    begun: dict[int, list[str]] = {}
+    for number, word in db.execute(_BEGUN, {"typed": list(typed), "most": MOST_BEGUN + 1}):
+        begun.setdefault(number, []).append(word)
+    return Words(typed, tuple(_few(begun.get(number, [])) for number in range(1, len(typed) + 1)))
+
+
+def _few(words: list[str]) -> tuple[str, ...] | None:
+    # None or too many: a prefix (a word the list cannot match, say one the text
+    # search parser cuts in two, still finds what a prefix finds).
+    if 0 < len(words) <= MOST_BEGUN and all(_WORD.fullmatch(word) for word in words):
+        return tuple(words)
+    return None
 
 
 @dataclass(frozen=True)
@@ -101,7 +156,7 @@ def is_sqlite(db: Session) -> bool:
 
 def first_matches(
     db: Session,
-    words: tuple[str, ...],
+    words: Words,
     limit: int,
     *,
     since: int = 0,
@@ -118,7 +173,7 @@ def first_matches(
     """
     if is_sqlite(db):
         index = sa.table(FTS_TABLE, sa.column("rowid"))
-        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words, wanted))
+        match = sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words.typed, wanted))
         rows = sa.select(index.c.rowid).where(match)
         if since:
             rows = rows.where(index.c.rowid >= since)
@@ -141,19 +196,23 @@ def among(db: Session, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
     return col(Employee.id) == sa.any_(sa.func.array(ids.scalar_subquery()))
 
 
-def _vector_matches(all_of: tuple[str, ...], wanted: Wanted = Wanted()) -> sa.ColumnElement[bool]:
-    # Typed words are letters and digits only, so none is tsquery syntax; each is a
-    # prefix, folded like the text by the configuration. Tag lexemes are lower-cased
-    # by the database, as the stored ones were.
+def _vector_matches(words: Words, wanted: Wanted = Wanted()) -> sa.ColumnElement[bool]:
+    # A typed word is letters and digits only, so none is tsquery syntax: as a
+    # prefix it is folded like the text by the configuration; the words it begins
+    # are lexemes of letters and digits already. Tag lexemes are lower-cased by the
+    # database, as the stored ones were.
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
     asked: list[sa.ColumnElement[Any]] = []
-    if all_of:
-        asked.append(sa.func.to_tsquery(config, " & ".join(f"{word}:*" for word in all_of)))
+    prefixes = [f"{typed}:*" for typed, begun in words.asked() if begun is None]
+    if prefixes:
+        asked.append(sa.func.to_tsquery(config, " & ".join(prefixes)))
+    whole = [" | ".join(f"'{word}'" for word in begun) for _, begun in words.asked() if begun]
+    if whole:
+        asked.append(sa.cast(" & ".join(f"({either})" for either in whole), TSQUERY))
     if wanted:
         asked.append(sa.cast(sa.func.lower(_tag_lexemes(wanted)), TSQUERY))
-    query = asked[0] if len(asked) == 1 else asked[0].op("&&")(asked[1])
-    return vector.op("@@")(query)
+    return vector.op("@@")(functools.reduce(lambda both, then: both.op("&&")(then), asked))
 
 
 @contextmanager

@@ -13,7 +13,15 @@ from service_helpers import make_person
 from sqlmodel import Session
 
 from peerapp.db import make_engine, read_session, reads_only
-from peerapp.services import Refused, best_match, directory, matching, profiles, programs
+from peerapp.services import (
+    Refused,
+    best_match,
+    directory,
+    matching,
+    profiles,
+    programs,
+    search_index,
+)
 from peerapp.services.unit import unit_of_work
 
 
@@ -100,6 +108,49 @@ def test_profile_edits_deactivation_and_roles_show_at_once(db, program, team):
         team["raj"].is_active = False
         db.add(team["raj"])
     assert names(db, program, query="recruiter") == []
+
+
+def test_a_word_new_to_the_index_is_found_by_its_prefix_at_once(db, program, team):
+    # "rus" begins "rustic" in the index; a profile edit adds "rust". Asked as the
+    # words it begins (PostgreSQL's word list), the new one must be among them.
+    make_person(db, program, "Ola Rustic", bio="Keeps a rustic allotment.")
+    assert names(db, program, query="rus") == ["Ola Rustic"]
+    zoe = team["zoe"]
+    profiles.update_profile(
+        db,
+        program_id=program.id,
+        actor_id=zoe.id,
+        full_name=zoe.full_name,
+        job_title=zoe.job_title,
+        department=zoe.department,
+        location=zoe.location,
+        bio="",
+        skills="Rust, Kubernetes",
+        learning_goals="",
+        roles=["peer"],
+    )
+    assert names(db, program, query="rus") == ["Ola Rustic", "Zoë Čurić"]
+    assert names(db, program, query="RUST kube") == ["Zoë Čurić"]
+
+
+def test_prefixes_asked_as_whole_words_find_what_the_prefix_finds(db, program, monkeypatch):
+    rng = random.Random(15)
+    syllables = ["ka", "ro", "mi", "ta", "lu", "sé", "an", "do"]
+    for number in range(40):
+        words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 3))) for _ in range(3)]
+        make_person(db, program, f"Person {number:02d}", skills=", ".join(words), bio=words[0])
+    queries = ["ka", "ro mi", "kar", "sé", "se an", "tal", "dok", "lu ka ro", "zz", "ANDO"]
+
+    def found() -> list[list[str]]:
+        return [names(db, program, query=query, page_size=50) for query in queries]
+
+    as_words = found()
+    if not search_index.is_sqlite(db):
+        asked = [search_index.looked_up(db, query).asked() for query in queries]
+        assert sum(begun is not None for words in asked for _, begun in words) >= 10
+    monkeypatch.setattr(search_index, "MOST_BEGUN", 0)  # every word asked as a prefix
+    assert found() == as_words
+    assert sum(map(len, as_words)) > 20  # the queries do find people
 
 
 HOSTILE = [
