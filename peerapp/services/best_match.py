@@ -20,8 +20,11 @@ from peerapp.services.directory_ask import Ask
 from peerapp.services.directory_cards import CARD, DirectoryEntry, DirectoryPage, entries, members
 from peerapp.services.sql import no_id
 
-# How many candidates are scored.
+# How many candidates are scored when a search finds more than RANKED_WHOLE.
 POOL = 60
+# A search that finds at most this many ranks every one of them (no walk): one read
+# of their cards costs less than the walks, and the best of them all come first.
+RANKED_WHOLE = 200
 # How many of the full-text index's ids one walk reads at most.
 SCANNED = 150
 # How many ids of a chosen department's (or location's) index one walk reads at most:

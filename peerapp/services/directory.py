@@ -161,10 +161,10 @@ def search(
     # Best match ranks everyone a search finds when they are few: read at once, for
     # words that few people have (their count is read already), else after a count.
     best = viewer_id is not None and ask.sort == "best"
-    few = best and bool(scope.words) and scope.matches <= best_match.POOL
+    few = best and bool(scope.words) and scope.matches <= best_match.RANKED_WHOLE
     everyone = scope.everyone() if few else None
     total, more = (len(everyone), False) if everyone is not None else scope.count()
-    if best and everyone is None and total <= best_match.POOL and not more:
+    if best and everyone is None and total <= best_match.RANKED_WHOLE and not more:
         everyone = scope.everyone()
     ranks = best and total > 0
     me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None

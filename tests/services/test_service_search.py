@@ -332,6 +332,12 @@ def test_a_read_session_on_postgresql_sends_no_transaction_and_hands_back_a_tran
 # --- best match --------------------------------------------------------------------------
 
 
+def _small_pool(monkeypatch, size: int) -> None:
+    """Score ``size`` candidates, and rank whole only searches that find that few."""
+    monkeypatch.setattr(best_match, "POOL", size)
+    monkeypatch.setattr(best_match, "RANKED_WHOLE", size)
+
+
 def best(db, program, viewer, **asked):
     page = directory.search(db, program_id=program.id, viewer_id=viewer.id, sort="best", **asked)
     return page
@@ -396,7 +402,7 @@ def test_best_match_pages_and_filters_like_any_order(db, program, team, monkeypa
     page = best(db, program, viewer, location="Lisbon")
     assert sorted(e.full_name for e in page.entries) == ["Raj Patel", "Zoë Čurić"]
     assert best(db, program, viewer, query="kube").entries[0].full_name == "Zoë Čurić"
-    monkeypatch.setattr(best_match, "POOL", 2)
+    _small_pool(monkeypatch, 2)
     assert len(best(db, program, viewer, page_size=1).entries) == 1
     assert best(db, program, viewer, page_size=1, page=5).page == 2
     # Nobody asking (a console search): best match is the name order.
@@ -443,7 +449,7 @@ def test_best_match_draws_people_who_relate_before_anyone_else(db, program, monk
     teacher = make_person(db, program, "Tara Teacher", skills="Public speaking, Go")
     learner = make_person(db, program, "Leo Learner", learning_goals="Rust")
     viewer = make_person(db, program, "Vic Viewer", skills="Rust", learning_goals="Public speaking")
-    monkeypatch.setattr(best_match, "POOL", 4)
+    _small_pool(monkeypatch, 4)
     page = best(db, program, viewer)
     # Only two people relate (a tag, as a phrase, in the right column): both are in the
     # pool of four whatever the viewer's starting point, and they rank first.
@@ -467,7 +473,7 @@ def test_tags_with_quotes_backslashes_and_capitals_relate_like_any_other(db, pro
         skills=r"c:\paths & pipes",
         learning_goals="rock 'n' roll, Événements",
     )
-    monkeypatch.setattr(best_match, "POOL", 3)
+    _small_pool(monkeypatch, 3)
     page = best(db, program, viewer)
     # The bystanders have words of those tags but none of the tags: only the two
     # who relate are drawn first, whatever the viewer's starting point.
@@ -508,7 +514,7 @@ def test_a_search_that_finds_few_ranks_every_one_of_them_without_a_walk(db, prog
         make_person(db, program, f"Member {number}", bio="Falcon team")
     teacher = make_person(db, program, "Tara Teacher", skills="Go", bio="Falcon team")
     viewer = make_person(db, program, "Vic Viewer", learning_goals="Go")
-    monkeypatch.setattr(best_match, "POOL", 6)
+    _small_pool(monkeypatch, 6)
 
     def no_walk(*_args):
         raise AssertionError("a search that finds few walks nothing")
@@ -527,6 +533,27 @@ def test_a_search_that_finds_few_ranks_every_one_of_them_without_a_walk(db, prog
         best(db, program, viewer, query="falcon")
 
 
+def test_up_to_the_whole_ranking_limit_everyone_found_is_ranked_not_a_pool(
+    db, program, monkeypatch
+):
+    for number in range(8):
+        make_person(db, program, f"Member {number}", bio="Falcon team")
+    teacher = make_person(db, program, "Tara Teacher", skills="Go", bio="Falcon team")
+    viewer = make_person(db, program, "Vic Viewer", learning_goals="Go")
+    monkeypatch.setattr(best_match, "POOL", 2)
+    monkeypatch.setattr(best_match, "RANKED_WHOLE", 12)
+
+    def no_walk(*_args):
+        raise AssertionError("a search that finds few walks nothing")
+
+    monkeypatch.setattr(best_match, "_walk", no_walk)
+    for asked in ({}, {"query": "falcon"}):
+        page = best(db, program, viewer, **asked)
+        assert page.entries[0].id == teacher.id
+        assert (page.more, len(page.entries)) == (False, page.total)
+        assert page.total >= 9
+
+
 def test_best_match_with_a_department_walks_its_people_from_the_viewers_place_and_round(
     db, program, monkeypatch
 ):
@@ -538,7 +565,7 @@ def test_best_match_with_a_department_walks_its_people_from_the_viewers_place_an
         people.append(make_person(db, program, f"Person {number}", department=department))
     viewer = make_person(db, program, "Vic Viewer", department="Sales")
     engineers = {p.id for p in people if p.department == "Engineering"}
-    monkeypatch.setattr(best_match, "POOL", 4)
+    _small_pool(monkeypatch, 4)
     for start in (people[0].id, people[6].id, people[11].id):
         me = replace(matching.seeker(db, program.id, viewer.id), start=start)
         monkeypatch.setattr(matching, "seeker", lambda *_args, me=me: me)
