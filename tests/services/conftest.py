@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel
 from peerapp import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from peerapp.db import make_engine
 from peerapp.models import Program
+from peerapp.models.search import WORD_TABLE
 from peerapp.services import programs
 
 POSTGRES_URL_ENV = "PEERAPP_TEST_POSTGRES_URL"
@@ -44,7 +45,9 @@ def postgres_engine() -> Iterator[sa.Engine]:
 
 
 def _truncate_all(engine: sa.Engine) -> None:
-    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    # The search index's word list too: it is filled from the rows, like the index.
+    tables = [table.name for table in SQLModel.metadata.sorted_tables] + [WORD_TABLE]
+    names = ", ".join(f'"{name}"' for name in tables)
     with engine.begin() as connection:
         connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
