@@ -108,8 +108,8 @@ def _pg_words_trigger() -> str:
 
 
 def _pg_word_list() -> list[str]:
-    # Lexemes come out of a vector in order, so two writers add shared new words
-    # in the same order and cannot deadlock on them.
+    # Lexemes come out of a vector in order, so two one-row writes that add the
+    # same new words add them in the same order and cannot deadlock on them.
     return [
         f'CREATE TABLE IF NOT EXISTS {WORD_TABLE} (word text COLLATE "C" PRIMARY KEY)',
         "CREATE OR REPLACE FUNCTION peerapp_search_words() RETURNS trigger "
