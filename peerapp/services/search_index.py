@@ -204,10 +204,11 @@ def _vector_matches(words: Words, wanted: Wanted = Wanted()) -> sa.ColumnElement
     vector: sa.ColumnElement[Any] = sa.literal_column("employee.search_vector")
     config: sa.ColumnElement[Any] = sa.literal_column(f"'{PG_CONFIG}'::regconfig")
     asked: list[sa.ColumnElement[Any]] = []
-    prefixes = [f"{typed}:*" for typed, begun in words.asked() if begun is None]
+    each = words.asked()
+    prefixes = [f"{typed}:*" for typed, begun in each if begun is None]
     if prefixes:
         asked.append(sa.func.to_tsquery(config, " & ".join(prefixes)))
-    whole = [" | ".join(f"'{word}'" for word in begun) for _, begun in words.asked() if begun]
+    whole = [" | ".join(f"'{word}'" for word in begun) for _, begun in each if begun]
     if whole:
         asked.append(sa.cast(" & ".join(f"({either})" for either in whole), TSQUERY))
     if wanted:

@@ -84,21 +84,24 @@ def test_accents_are_folded_both_ways(db, program, team):
     assert names(db, program, query="José") == ["Jose Alvarez"]
 
 
-def test_profile_edits_deactivation_and_roles_show_at_once(db, program, team):
-    zoe = team["zoe"]
+def _edit_profile(db, program, person, **changes: str) -> None:
+    """Save ``person``'s profile as a peer with Rust as their one skill, plus ``changes``."""
+    fields = {
+        "full_name": person.full_name,
+        "job_title": person.job_title,
+        "department": person.department,
+        "location": person.location,
+        "bio": "",
+        "skills": "Rust",
+        "learning_goals": "",
+    }
     profiles.update_profile(
-        db,
-        program_id=program.id,
-        actor_id=zoe.id,
-        full_name=zoe.full_name,
-        job_title="Staff Engineer",
-        department="Engineering",
-        location="Porto",
-        bio="",
-        skills="Rust",
-        learning_goals="",
-        roles=["peer"],
+        db, program_id=program.id, actor_id=person.id, roles=["peer"], **(fields | changes)
     )
+
+
+def test_profile_edits_deactivation_and_roles_show_at_once(db, program, team):
+    _edit_profile(db, program, team["zoe"], job_title="Staff Engineer", location="Porto")
     assert names(db, program, query="rust porto") == ["Zoë Čurić"]
     assert names(db, program, query="kubernetes") == ["Mia Hart"]
     assert names(db, program, query="terraform") == []
@@ -115,20 +118,7 @@ def test_a_word_new_to_the_index_is_found_by_its_prefix_at_once(db, program, tea
     # words it begins (PostgreSQL's word list), the new one must be among them.
     make_person(db, program, "Ola Rustic", bio="Keeps a rustic allotment.")
     assert names(db, program, query="rus") == ["Ola Rustic"]
-    zoe = team["zoe"]
-    profiles.update_profile(
-        db,
-        program_id=program.id,
-        actor_id=zoe.id,
-        full_name=zoe.full_name,
-        job_title=zoe.job_title,
-        department=zoe.department,
-        location=zoe.location,
-        bio="",
-        skills="Rust, Kubernetes",
-        learning_goals="",
-        roles=["peer"],
-    )
+    _edit_profile(db, program, team["zoe"], skills="Rust, Kubernetes")
     assert names(db, program, query="rus") == ["Ola Rustic", "Zoë Čurić"]
     assert names(db, program, query="RUST kube") == ["Zoë Čurić"]
 
