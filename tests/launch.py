@@ -116,12 +116,34 @@ class AppProcess:
         self._process = None
 
     def logged_problems(self, skip: Iterable[tuple[int, int]] = ()) -> list[str]:
-        """Error lines the server logged, leaving out byte spans a test accepted."""
+        """Error reports the server logged, leaving out byte spans a test accepted.
+
+        Each report is the error line with the traceback that follows it, so a
+        failure (in CI above all) says what went wrong, not only that something did.
+        """
         text = self.log_path.read_bytes()
         for start, end in sorted(skip, reverse=True):
             text = text[:start] + text[end:]
-        return [
-            line
-            for line in text.decode(errors="replace").splitlines()
-            if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")
-        ]
+        lines = text.decode(errors="replace").splitlines()
+        reports: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            index += 1
+            if not any(mark in line for mark in ("Traceback", " ERROR ", "[ERROR]")) and not (
+                line.startswith("ERROR")
+            ):
+                continue
+            report = [line]
+            # A traceback's frames are indented; its last line (the exception) is not.
+            while index < len(lines) and len(report) < 60:
+                following = lines[index]
+                if following.startswith((" ", "\t")) or report[-1].startswith((" ", "\t")):
+                    report.append(following)
+                    index += 1
+                    if not following.startswith((" ", "\t")):
+                        break
+                else:
+                    break
+            reports.append("\n".join(report))
+        return reports

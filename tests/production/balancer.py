@@ -48,6 +48,8 @@ class Balancer:
         self._default = next(iter(upstreams.values()))
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
+        self._routing = threading.Event()
+        self._routing.set()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self) -> None:
@@ -61,6 +63,14 @@ class Balancer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
 
+    def hold(self) -> None:
+        """Refuse new connections (as while no upstream is healthy)."""
+        self._routing.clear()
+
+    def release(self) -> None:
+        """Forward new connections again."""
+        self._routing.set()
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(
@@ -73,6 +83,9 @@ class Balancer:
             server.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self._routing.is_set():
+            writer.close()
+            return
         try:
             head = await reader.readuntil(b"\r\n\r\n")
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):

@@ -82,6 +82,7 @@ class Cluster:
     app: RunningApp
     workers: dict[str, AppProcess]
     redis: redis.Redis
+    balancer: Balancer
 
     def context_on(self, context: BrowserContext, worker: str) -> BrowserContext:
         """Make the balancer send this browser context to one worker."""
@@ -103,9 +104,20 @@ class Cluster:
             self.redis.flushdb()
 
     def start_all(self) -> None:
-        """Start every app process again (one after the other)."""
-        for worker in self.workers.values():
-            worker.start(pytest.fail)
+        """Start every app process (one after the other), then route browsers to them.
+
+        Each process builds the frontend into the checkout's one ``.web`` folder
+        as it starts: a browser served by the first process while the second
+        rebuilt would ask for files that are briefly gone. So the balancer
+        refuses connections until every process is up, as a load balancer
+        routes only to a release that is up everywhere.
+        """
+        self.balancer.hold()
+        try:
+            for worker in self.workers.values():
+                worker.start(pytest.fail)
+        finally:
+            self.balancer.release()
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +150,7 @@ def cluster(tmp_path_factory, postgres_database, redis_client) -> Iterator[Clust
             ),
             workers=workers,
             redis=redis_client,
+            balancer=balancer,
         )
         # One after the other: both compile the same frontend into .web.
         cluster.start_all()
