@@ -40,13 +40,13 @@ def page(
     ask: Ask,
     counted: tuple[int, bool],
     page_size: int,
-    everyone: Sequence[sa.Row[Any]] | None = None,
+    everyone: Sequence[Sequence[Any]] | None = None,
 ) -> DirectoryPage:
     """The page of the best matches for ``me`` among what the search finds.
 
     ``search``: its filters (a condition on a member row), its words, and whether
     they are common (more matches than a count reads). ``everyone``: every match's
-    card row, when the search already read them all (at most ``POOL``): they are
+    card row, when the search read them all (at most ``RANKED_WHOLE``): they are
     the pool, and nothing is walked.
     """
     pool = _walk(db, search, me, ask) if everyone is None else {row[0]: row for row in everyone}
@@ -71,11 +71,11 @@ def _walk(
     search: tuple[sa.ColumnElement[bool], search_index.Words, bool],
     me: matching.Seeker,
     ask: Ask,
-) -> dict[int, sa.Row[Any]]:
+) -> dict[int, Sequence[Any]]:
     """The pool: up to ``POOL`` members, first those who relate to ``me``, then anyone,
     each kind walked from the viewer's own place and then from the first id up to it."""
     filters, words, common = search
-    pool: dict[int, sa.Row[Any]] = {}
+    pool: dict[int, Sequence[Any]] = {}
     wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
     # With a department (or location) chosen, the walk is that index's range from the
     # viewer's place: people of one department may sit in one stretch of ids.
@@ -89,7 +89,7 @@ def _walk(
 
 def _gather(
     db: Session,
-    pool: dict[int, sa.Row[Any]],
+    pool: dict[int, Sequence[Any]],
     filters: sa.ColumnElement[bool],
     words: tuple[search_index.Words, search_index.Wanted],
     span: tuple[int, int | None],

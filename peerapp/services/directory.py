@@ -9,6 +9,7 @@ twenty-fifth. Only the columns a card shows are read.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from time import monotonic
 from typing import Any
@@ -90,33 +91,55 @@ class _Scope:
     db: Session
     filters: sa.ColumnElement[bool]
     words: search_index.Words
+    # Best match for (program, viewer): the first look also reads who is asking and,
+    # when the search finds at most RANKED_WHOLE, every match's card.
+    ranking_for: tuple[int, int] | None = None
     # How many have the words (up to COUNTED + 1), and of those how many pass the
     # filters (up to WINDOW + 1): read together, in the first look at the index.
     matches: int = 0
     found: int = 0
+    me: matching.Seeker | None = None
+    # Every match's card row, when they are few enough to rank them all.
+    everyone: list[Sequence[Any]] | None = None
 
     def __post_init__(self) -> None:
-        if self.words:
-            self.matches, self.found = self._first_look()
+        self._first_look()
 
-    def _first_look(self) -> tuple[int, int]:
-        """Both counts in one statement, so the index is searched once for them.
+    def _first_look(self) -> None:
+        """The counts in one statement (with best match, the viewer and the few matches' cards).
 
         On PostgreSQL a search for two common prefixes builds its whole bitmap of
-        matches before the first id comes out; counting twice built it twice.
+        matches before the first id comes out; counting twice built it twice. A
+        statement costs about a millisecond of Python whatever it reads, so what
+        the page needs next comes in the same one.
         """
-        first = search_index.first_matches(self.db, self.words, COUNTED + 1, in_order=False)
-        looked = first.cte("first_look")
-        ids = sa.select(*looked.c)
-        passing = members(col(Employee.id)).where(self.filters, search_index.among(self.db, ids))
-        counts = sa.select(
-            sa.select(sa.func.count()).select_from(looked).scalar_subquery(),
-            sa.select(sa.func.count())
-            .select_from(passing.limit(WINDOW + 1).subquery())
-            .scalar_subquery(),
-        )
-        matches, found = self.db.execute(counts).one()
-        return int(matches), int(found)
+        db = self.db
+        read = CARD if self.ranking_for else (col(Employee.id),)
+        passing = members(*read).where(self.filters)
+        matches: sa.ColumnElement[Any] = sa.literal(0)
+        if self.words:
+            first = search_index.first_matches(db, self.words, COUNTED + 1, in_order=False)
+            looked = first.cte("first_look")
+            passing = passing.where(search_index.among(db, sa.select(*looked.c)))
+            matches = sa.select(sa.func.count()).select_from(looked).scalar_subquery()
+        bounded = passing.limit(WINDOW + 1).cte("passing")
+        found = sa.select(sa.func.count()).select_from(bounded).scalar_subquery()
+        counts = sa.select(matches.label("matches"), found.label("found")).subquery("counts")
+        if self.ranking_for is None:
+            self.matches, self.found = db.execute(sa.select(*counts.c)).one()
+            return
+        me = matching.seeker_query(*self.ranking_for).subquery("me")
+        few = sa.and_(counts.c.found <= best_match.RANKED_WHOLE, counts.c.matches <= COUNTED)
+        rows = db.execute(
+            sa.select(*counts.c, *me.c, *bounded.c).select_from(
+                counts.outerjoin(me, sa.true()).outerjoin(bounded, few)
+            )
+        ).all()
+        self.matches, self.found = rows[0][0], rows[0][1]
+        self.me = matching.seeker_of(self.ranking_for[1], rows[0][2 : 2 + len(me.c)])
+        cards = 2 + len(me.c)
+        if self.found <= best_match.RANKED_WHOLE and self.matches <= COUNTED:
+            self.everyone = [row[cards:] for row in rows if row[cards] is not None]
 
     def condition(self, most: int = SORTED) -> sa.ColumnElement[bool]:
         """Every filter and every word (among the first ``most`` matches of the words)."""
@@ -125,19 +148,9 @@ class _Scope:
         first = search_index.first_matches(self.db, self.words, most, in_order=most == SORTED)
         return sa.and_(self.filters, search_index.among(self.db, first))
 
-    def everyone(self) -> list[sa.Row[Any]]:
-        """Every match's card row (for a search known to find few)."""
-        if self.words and not self.matches:
-            return []
-        return list(self.db.execute(members(*CARD).where(self.condition(COUNTED))).all())
-
     def count(self) -> tuple[int, bool]:
         """How many match, up to ``WINDOW``, and whether there are more."""
-        found = self.found
-        if not self.words:
-            bounded = members(col(Employee.id)).where(self.filters).limit(WINDOW + 1)
-            found = self.db.exec(select(sa.func.count()).select_from(bounded.subquery())).one()
-        return min(found, WINDOW), found > WINDOW or self.matches > COUNTED
+        return min(self.found, WINDOW), self.found > WINDOW or self.matches > COUNTED
 
 
 def search(
@@ -157,21 +170,19 @@ def search(
     filters = _filters(program_id, ask)
     if viewer_id is not None:
         filters = sa.and_(filters, not_in_reporting_line(viewer_id), not_hidden_by(viewer_id))
-    scope = _Scope(db, filters, search_index.looked_up(db, ask.query))
-    # Best match ranks everyone a search finds when they are few: read at once, for
-    # words that few people have (their count is read already), else after a count.
     best = viewer_id is not None and ask.sort == "best"
-    few = best and bool(scope.words) and scope.matches <= best_match.RANKED_WHOLE
-    everyone = scope.everyone() if few else None
-    total, more = (len(everyone), False) if everyone is not None else scope.count()
-    if best and everyone is None and total <= best_match.RANKED_WHOLE and not more:
-        everyone = scope.everyone()
-    ranks = best and total > 0
-    me = matching.seeker(db, program_id, viewer_id) if viewer_id and ranks else None
-    if me is not None:
+    ranking_for = (program_id, viewer_id) if best and viewer_id is not None else None
+    scope = _Scope(db, filters, search_index.looked_up(db, ask.query), ranking_for)
+    total, more = scope.count()
+    if total == 0 and not more:
+        return DirectoryPage(entries=[], total=0, page=1, page_count=1, ask=replace(ask, page=1))
+    if scope.me is not None and total > 0:
+        # Best match ranks everyone a search finds when they are few (read already).
         search_by = (scope.filters, scope.words, scope.matches > COUNTED)
         counted = (total, more)
-        ranked = best_match.page(db, program_id, search_by, me, ask, counted, page_size, everyone)
+        ranked = best_match.page(
+            db, program_id, search_by, scope.me, ask, counted, page_size, scope.everyone
+        )
         return replace(ranked, entries=_with_answer_days(db, program_id, ranked.entries))
     page_count = max(1, -(-total // page_size))
     # Any page past the results shows the last one.

@@ -88,7 +88,7 @@ def members(*columns: Any) -> sa.Select[Any]:
     return sa.select(*columns).join(Membership, col(Membership.employee_id) == col(Employee.id))
 
 
-def entries(db: Session, program_id: int, rows: Sequence[sa.Row[Any]]) -> list[DirectoryEntry]:
+def entries(db: Session, program_id: int, rows: Sequence[Sequence[Any]]) -> list[DirectoryEntry]:
     counts = places.active_pairings_by_side(db, program_id, [row[0] for row in rows])
     pairs, mentees = counts[places.PEER], counts[places.MENTOR]
     entries = []

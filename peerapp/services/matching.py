@@ -14,8 +14,9 @@ same few colleagues do not top everyone's list.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -76,11 +77,18 @@ def _tags(stored: str) -> dict[str, str]:
 def seeker(db: Session, program_id: int, viewer_id: int) -> Seeker | None:
     """The viewer's skills, goals, themes, department and where their walk starts.
 
-    None if they are not in the program. One query: the highest id, which the
-    start is taken within, comes with the rest.
+    None if they are not in the program. One query (``seeker_query``).
+    """
+    return seeker_of(viewer_id, db.execute(seeker_query(program_id, viewer_id)).first())
+
+
+def seeker_query(program_id: int, viewer_id: int) -> sa.Select[Any]:
+    """SELECT what ``seeker_of`` reads: one row, none if they are not in the program.
+
+    The highest id, which the walk's start is taken within, comes with the rest.
     """
     highest = sa.select(sa.func.max(col(Employee.id))).scalar_subquery()
-    row = db.execute(
+    return (
         sa.select(
             col(Employee.skills),
             col(Employee.learning_goals),
@@ -90,8 +98,12 @@ def seeker(db: Session, program_id: int, viewer_id: int) -> Seeker | None:
         )
         .join(Membership, col(Membership.employee_id) == col(Employee.id))
         .where(col(Employee.id) == viewer_id, col(Membership.program_id) == program_id)
-    ).first()
-    if row is None:
+    )
+
+
+def seeker_of(viewer_id: int, row: Sequence[Any] | None) -> Seeker | None:
+    """The ``Seeker`` from a ``seeker_query`` row (None, or NULLs: not in the program)."""
+    if row is None or row[0] is None:
         return None
     skills, goals, department, themes, highest_id = row
     return Seeker(
