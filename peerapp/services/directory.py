@@ -114,8 +114,7 @@ class _Scope:
         the page needs next comes in the same one.
         """
         db = self.db
-        read = CARD if self.ranking_for else (col(Employee.id),)
-        passing = members(*read).where(self.filters)
+        passing = members(col(Employee.id)).where(self.filters)
         matches: sa.ColumnElement[Any] = sa.literal(0)
         if self.words:
             first = search_index.first_matches(db, self.words, COUNTED + 1, in_order=False)
@@ -128,18 +127,31 @@ class _Scope:
         if self.ranking_for is None:
             self.matches, self.found = db.execute(sa.select(*counts.c)).one()
             return
-        me = matching.seeker_query(*self.ranking_for).subquery("me")
-        few = sa.and_(counts.c.found <= best_match.RANKED_WHOLE, counts.c.matches <= COUNTED)
+        program_id, viewer_id = self.ranking_for
+        me = matching.seeker_query(program_id, viewer_id).subquery("me")
+        # The cards only when they are all there is (a test the database makes once,
+        # before reading any): a wider row for every counted match cost more than
+        # the statement it saved.
+        cards = (
+            members(*CARD)
+            .where(
+                col(Membership.program_id) == program_id,
+                search_index.among(db, sa.select(*bounded.c)),
+                found <= best_match.RANKED_WHOLE,
+                matches <= COUNTED,
+            )
+            .subquery("cards")
+        )
         rows = db.execute(
-            sa.select(*counts.c, *me.c, *bounded.c).select_from(
-                counts.outerjoin(me, sa.true()).outerjoin(bounded, few)
+            sa.select(*counts.c, *me.c, *cards.c).select_from(
+                counts.outerjoin(me, sa.true()).outerjoin(cards, sa.true())
             )
         ).all()
         self.matches, self.found = rows[0][0], rows[0][1]
-        self.me = matching.seeker_of(self.ranking_for[1], rows[0][2 : 2 + len(me.c)])
-        cards = 2 + len(me.c)
+        self.me = matching.seeker_of(viewer_id, rows[0][2 : 2 + len(me.c)])
+        read = 2 + len(me.c)
         if self.found <= best_match.RANKED_WHOLE and self.matches <= COUNTED:
-            self.everyone = [row[cards:] for row in rows if row[cards] is not None]
+            self.everyone = [row[read:] for row in rows if row[read] is not None]
 
     def condition(self, most: int = SORTED) -> sa.ColumnElement[bool]:
         """Every filter and every word (among the first ``most`` matches of the words)."""
