@@ -48,6 +48,10 @@ def migrate(env: dict[str, str]) -> None:
     )
 
 
+# A server log line that reports an error: Python's, Reflex's and granian's forms.
+_ERROR_MARKS = ("Traceback", " ERROR ", "[ERROR]")
+
+
 class AppProcess:
     """One `reflex run --env prod --single-port` process and its log."""
 
@@ -130,9 +134,7 @@ class AppProcess:
         while index < len(lines):
             line = lines[index]
             index += 1
-            if not any(mark in line for mark in ("Traceback", " ERROR ", "[ERROR]")) and not (
-                line.startswith("ERROR")
-            ):
+            if not (line.startswith("ERROR") or any(mark in line for mark in _ERROR_MARKS)):
                 continue
             report = [line]
             # A traceback's frames are indented; its last line (the exception) is not.
