@@ -27,13 +27,6 @@ POOL = 60
 RANKED_WHOLE = 200
 # How many of the full-text index's ids one walk reads at most.
 SCANNED = 150
-# How many ids a walk for people who relate to the viewer covers at most, from the
-# viewer's place and then from the first id. On PostgreSQL that walk tests each row
-# in id order: where few of a common word's people relate to the viewer it tested
-# hundreds of thousands of rows (443,000 in 231 ms for "lead pro" at a million), on
-# the event loop every tab of the worker shares. Past the stretch, the walk for
-# anyone the search finds fills the pool.
-RELATING_SPAN = 25_000
 # How many ids of a chosen department's (or location's) index one walk reads at most:
 # a cheap range, looked up in id order only until the pool is full.
 RUN = 1_000
@@ -80,8 +73,7 @@ def _walk(
     ask: Ask,
 ) -> dict[int, Sequence[Any]]:
     """The pool: up to ``POOL`` members, first those who relate to ``me``, then anyone,
-    each kind walked from the viewer's own place and then from the first id up to it
-    (those who relate only within ``RELATING_SPAN`` ids of either start)."""
+    each kind walked from the viewer's own place and then from the first id up to it."""
     filters, words, common = search
     pool: dict[int, Sequence[Any]] = {}
     wanted = search_index.Wanted.of(me.goals.values(), me.skills.values())
@@ -89,10 +81,8 @@ def _walk(
     # viewer's place: people of one department may sit in one stretch of ids.
     key = (col(Employee.department), ask.department) if ask.department else None
     key = key or ((col(Employee.location), ask.location) if ask.location else None)
-    bounded = ((me.start, me.start + RELATING_SPAN), (0, min(me.start, RELATING_SPAN)))
     for relating in ((wanted,) if wanted else ()) + (search_index.Wanted(),):
-        spans = bounded if relating else ((me.start, None), (0, me.start))
-        for since, until in spans:
+        for since, until in ((me.start, None), (0, me.start)):
             _gather(db, pool, filters, (words, relating), (since, until), (common, key))
     return pool
 
@@ -127,7 +117,7 @@ def _gather(
         walk = walk.where(col(Employee.id) < until, col(Membership.employee_id) < until)
     if all_of or relating:
         ids = search_index.first_matches(
-            db, all_of, SCANNED, since=since, until=until, wanted=relating, in_order=in_order
+            db, all_of, SCANNED, since=since, wanted=relating, in_order=in_order
         )
         walk = walk.where(search_index.among(db, ids))
     elif key is not None:

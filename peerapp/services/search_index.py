@@ -160,13 +160,11 @@ def first_matches(
     limit: int,
     *,
     since: int = 0,
-    until: int | None = None,
     wanted: Wanted = Wanted(),
     in_order: bool = True,
 ) -> sa.Select[Any]:
-    """SELECT the ids, from ``since`` up (below ``until``) and at most ``limit``, of
-    employees whose text has every word of ``words`` and who relate to what is
-    ``wanted`` (when given).
+    """SELECT the ids, from ``since`` up and at most ``limit``, of employees whose text
+    has every word of ``words`` and who relate to what is ``wanted`` (when given).
 
     The index's own lookup, read in id order and stopped at ``limit``: on SQLite
     the full-text table alone, on PostgreSQL the stored vectors. A subquery for
@@ -179,15 +177,11 @@ def first_matches(
         rows = sa.select(index.c.rowid).where(match)
         if since:
             rows = rows.where(index.c.rowid >= since)
-        if until is not None:
-            rows = rows.where(index.c.rowid < until)
         return rows.order_by(index.c.rowid).limit(limit)
     found = sa.select(col(Employee.id)).where(_vector_matches(words, wanted))
     if since:
         # Only with a place to start from: "id >= 0" made PostgreSQL walk the key.
         found = found.where(col(Employee.id) >= since)
-    if until is not None:
-        found = found.where(col(Employee.id) < until)
     return (found.order_by(col(Employee.id)) if in_order else found).limit(limit)
 
 

@@ -557,29 +557,6 @@ def test_up_to_the_whole_ranking_limit_everyone_found_is_ranked_not_a_pool(
         assert page.total >= 9
 
 
-def test_the_walk_for_people_who_relate_covers_a_bounded_stretch_of_ids(db, program, monkeypatch):
-    # Someone who relates but sits far past the viewer's place is not walked to
-    # (on PostgreSQL that walk tests each row in id order); the walk for anyone the
-    # search finds fills the pool from the viewer's place instead.
-    people = [make_person(db, program, f"Member {n}", bio="Falcon team") for n in range(4)]
-    near = make_person(db, program, "Nia Near", skills="Go", bio="Falcon team")
-    people += [make_person(db, program, f"Member {n}", bio="Falcon team") for n in range(4, 9)]
-    far = make_person(db, program, "Fay Far", skills="Go", bio="Falcon team")
-    viewer = make_person(db, program, "Vic Viewer", learning_goals="Go")
-    _small_pool(monkeypatch, 4)
-    monkeypatch.setattr(best_match, "RELATING_SPAN", far.id - people[0].id)
-    me = replace(matching.seeker(db, program.id, viewer.id), start=people[0].id)
-    monkeypatch.setattr(matching, "seeker_of", lambda *_args: me)
-    page = best(db, program, viewer, query="falcon")
-    shown = [entry.id for entry in page.entries]
-    assert shown[0] == near.id
-    assert set(shown) == {near.id, people[0].id, people[1].id, people[2].id}
-    # One id further and the stretch holds them both, ranked first.
-    monkeypatch.setattr(best_match, "RELATING_SPAN", far.id - people[0].id + 1)
-    page = best(db, program, viewer, query="falcon")
-    assert {entry.id for entry in page.entries[:2]} == {near.id, far.id}
-
-
 def test_best_match_with_a_department_walks_its_people_from_the_viewers_place_and_round(
     db, program, monkeypatch
 ):
