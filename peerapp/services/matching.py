@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from peerapp.models import Employee, Membership
 from peerapp.services import validation
@@ -72,14 +72,6 @@ class Match:
 
 def _tags(stored: str) -> dict[str, str]:
     return {tag.lower(): tag for tag in validation.split_tags(stored)}
-
-
-def seeker(db: Session, program_id: int, viewer_id: int) -> Seeker | None:
-    """The viewer's skills, goals, themes, department and where their walk starts.
-
-    None if they are not in the program. One query (``seeker_query``).
-    """
-    return seeker_of(viewer_id, db.execute(seeker_query(program_id, viewer_id)).first())
 
 
 def seeker_query(program_id: int, viewer_id: int) -> sa.Select[Any]:

@@ -570,7 +570,8 @@ def test_best_match_with_a_department_walks_its_people_from_the_viewers_place_an
     engineers = {p.id for p in people if p.department == "Engineering"}
     _small_pool(monkeypatch, 4)
     for start in (people[0].id, people[6].id, people[11].id):
-        me = replace(matching.seeker(db, program.id, viewer.id), start=start)
+        row = db.execute(matching.seeker_query(program.id, viewer.id)).first()
+        me = replace(matching.seeker_of(viewer.id, row), start=start)
         monkeypatch.setattr(matching, "seeker_of", lambda *_args, me=me: me)
         page = best(db, program, viewer, department="Engineering")
         shown = [entry.id for entry in page.entries]
